@@ -1,0 +1,23 @@
+#pragma once
+// Time as the domain sees it: microsecond UTC instants (Postgres' precision), always
+// passed in through the context, never read from the system clock here.
+#include <chrono>
+#include <string>
+
+#include <google/protobuf/timestamp.pb.h>
+
+namespace stradia::domain {
+
+using timestamp = std::chrono::sys_time<std::chrono::microseconds>;
+
+google::protobuf::Timestamp to_proto(timestamp t);
+timestamp from_proto(const google::protobuf::Timestamp& t);
+
+// RFC 3339 UTC with 'Z'; fractional seconds only when the instant has them.
+std::string format_rfc3339(timestamp t);
+
+// Calendar month arithmetic that keeps the time of day and clamps the day
+// (Jan 31 + 1 month = Feb 28/29), as billing periods do.
+timestamp add_months(timestamp t, int months);
+
+}  // namespace stradia::domain

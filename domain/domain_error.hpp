@@ -1,0 +1,38 @@
+#pragma once
+// A refused command: a stable code, a sentence for people, and per-field messages.
+#include <string>
+#include <vector>
+
+#include "domain/errc.hpp"
+#include "domain/expected.hpp"
+
+namespace stradia::domain {
+
+struct field_error {
+  std::string path;
+  std::string message;
+  bool operator==(const field_error&) const = default;
+};
+
+struct domain_error {
+  errc code;
+  std::string detail;
+  std::vector<field_error> errors;
+};
+
+using check = expected<void, domain_error>;
+
+inline unexpected<domain_error> refuse(errc code, std::string detail) {
+  return unexpected<domain_error>(domain_error{code, std::move(detail), {}});
+}
+
+inline unexpected<domain_error> invalid(std::vector<field_error> errors) {
+  return unexpected<domain_error>(
+      domain_error{errc::validation_failed, "The command has invalid fields.", std::move(errors)});
+}
+
+inline unexpected<domain_error> invalid(std::string path, std::string message) {
+  return invalid({field_error{std::move(path), std::move(message)}});
+}
+
+}  // namespace stradia::domain
