@@ -47,10 +47,10 @@ inline domain::caller as_other_tenant_admin() {
 }
 inline domain::caller as_system() { return domain::system_caller(tenant_id); }
 
-// A context whose ids are "id-1", "id-2", ... so events can be compared exactly.
+// A context whose new ids are "id-1", "id-2", ..., unique across the test process.
 inline domain::context context_for(domain::caller who, timestamp now = base_time) {
-  auto counter = std::make_shared<int>(0);
-  return domain::context{std::move(who), now, [counter] { return "id-" + std::to_string(++*counter); }, nullptr};
+  static int counter = 0;
+  return domain::context{std::move(who), now, [] { return "id-" + std::to_string(++counter); }, nullptr};
 }
 
 template <class State, class Event, class Evolve>

@@ -1,0 +1,149 @@
+#include "domain/local_board.hpp"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include "domain/access.hpp"
+#include "domain/guardrails.hpp"
+
+namespace stradia::domain::local_board {
+
+namespace {
+
+using events = std::vector<event>;
+using google::protobuf::util::MessageDifferencer;
+
+class decider {
+public:
+  decider(const state& s, const context& ctx) : s_(s), ctx_(ctx) {}
+
+  decision<event> operator()(const pb::CreateLocalBoard& c) const {
+    if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
+    if (s_.exists) return refuse(errc::version_conflict, "The board already exists.");
+    pb::LocalBoardCreated created;
+    created.set_local_board_id(c.local_board_id());
+    created.set_tenant_id(ctx_.who.tenant_id);
+    created.set_market_id(c.market_id());
+    created.set_master_strategy_id(c.master_strategy_id());
+    created.set_strategy_version(c.strategy_version());
+    created.set_status(board_statuses::ACTIVE);
+    *created.mutable_created_at() = to_proto(ctx_.now);
+    events out{std::move(created)};
+    for (const auto& task : c.tasks()) out.push_back(task_added(c.local_board_id(), ctx_.new_id(), task, false));
+    return out;
+  }
+
+  decision<event> operator()(const pb::OfferStrategyVersion& c) const {
+    if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
+    if (c.strategy_version() <= s_.strategy_version) return events{};
+    pb::GhostCardsOffered offered;
+    offered.set_local_board_id(s_.id);
+    offered.set_strategy_version(c.strategy_version());
+    for (const auto& task : c.tasks()) {
+      auto known = s_.by_global_task_id.find(task.global_task_id());
+      if (known == s_.by_global_task_id.end()) {
+        add_card(offered, ctx_.new_id(), pb::GhostCard::ADDED, task);
+      } else if (!MessageDifferencer::Equals(s_.tasks.at(known->second).definition, task)) {
+        add_card(offered, known->second, pb::GhostCard::CHANGED, task);
+      }
+    }
+    return events{std::move(offered)};
+  }
+
+  decision<event> operator()(const pb::CreateCustomLocalTask& c) const {
+    if (auto ok = require_board_work(ctx_, s_.tenant_id, s_.market_id); !ok) return unexpected(ok.error());
+    if (s_.tasks.count(c.local_task_id())) return refuse(errc::version_conflict, "The task already exists.");
+    global_task definition;
+    definition.set_title(c.title());
+    definition.set_description(c.description());
+    definition.set_task_type(c.task_type() == task_types::UNSPECIFIED ? task_types::A_MANUAL : c.task_type());
+    definition.set_target_platform(c.target_platform() == platforms::UNSPECIFIED ? platforms::NONE
+                                                                                 : c.target_platform());
+    definition.set_weight(c.weight() == 0 ? 1 : c.weight());
+    definition.set_order_index(static_cast<int>(s_.tasks.size()));
+    auto problems = guardrails::length_between("title", c.title(), 1, 200);
+    if (definition.task_type() == task_types::C_EXECUTIVE && definition.target_platform() == platforms::NONE)
+      problems.push_back({"target_platform", "A C_EXECUTIVE task targets GTM or GA4."});
+    if (definition.weight() < 1) problems.push_back({"weight", "Number must be greater than or equal to 1"});
+    if (!problems.empty()) return invalid(std::move(problems));
+    return events{task_added(s_.id, c.local_task_id(), definition, true)};
+  }
+
+  decision<event> operator()(const pb::ChangeBoardStatus& c) const {
+    if (auto ok = require_board_work(ctx_, s_.tenant_id, s_.market_id); !ok) return unexpected(ok.error());
+    if (auto ok = require_admin(ctx_); !ok) return unexpected(ok.error());
+    if (c.status() == board_statuses::UNSPECIFIED)
+      return invalid("status", "Invalid enum value. Expected 'PENDING' | 'ACTIVE' | 'COMPLETED'");
+    if (c.status() == s_.status) return events{};
+    pb::BoardStatusChanged e;
+    e.set_local_board_id(s_.id);
+    e.set_status(c.status());
+    *e.mutable_changed_at() = to_proto(ctx_.now);
+    return events{std::move(e)};
+  }
+
+private:
+  static pb::BoardTaskAdded task_added(const std::string& board_id, std::string local_task_id,
+                                       const global_task& definition, bool custom) {
+    pb::BoardTaskAdded e;
+    e.set_local_board_id(board_id);
+    e.set_local_task_id(std::move(local_task_id));
+    *e.mutable_definition() = definition;
+    e.set_is_custom_local_task(custom);
+    e.set_is_ghost_card(false);
+    return e;
+  }
+
+  static void add_card(pb::GhostCardsOffered& offered, std::string local_task_id, pb::GhostCard::Kind kind,
+                       const global_task& definition) {
+    auto* card = offered.add_cards();
+    card->set_local_task_id(std::move(local_task_id));
+    card->set_kind(kind);
+    *card->mutable_definition() = definition;
+  }
+
+  const state& s_;
+  const context& ctx_;
+};
+
+struct applier {
+  state& s;
+
+  void operator()(const pb::LocalBoardCreated& e) {
+    s.exists = true;
+    s.id = e.local_board_id();
+    s.tenant_id = e.tenant_id();
+    s.market_id = e.market_id();
+    s.master_strategy_id = e.master_strategy_id();
+    s.strategy_version = e.strategy_version();
+    s.status = e.status();
+  }
+  void operator()(const pb::BoardTaskAdded& e) { remember(e.local_task_id(), e.definition(), e.is_custom_local_task()); }
+  void operator()(const pb::GhostCardsOffered& e) {
+    s.strategy_version = e.strategy_version();
+    for (const auto& card : e.cards()) remember(card.local_task_id(), card.definition(), false);
+  }
+  void operator()(const pb::BoardStatusChanged& e) { s.status = e.status(); }
+
+  void remember(const std::string& local_task_id, const global_task& definition, bool custom) {
+    s.tasks[local_task_id] = board_task{local_task_id, definition, custom};
+    if (!definition.global_task_id().empty()) s.by_global_task_id[definition.global_task_id()] = local_task_id;
+  }
+};
+
+}  // namespace
+
+decision<event> decide(const state& s, const command& c, const context& ctx) {
+  if (!std::holds_alternative<pb::CreateLocalBoard>(c)) {
+    if (!s.exists) return refuse(errc::not_found, "No such board.");
+    if (auto ok = require_tenant(ctx, s.tenant_id); !ok) return unexpected(ok.error());
+  }
+  return std::visit(decider(s, ctx), c);
+}
+
+state evolve(state s, const event& e) {
+  std::visit(applier{s}, e);
+  ++s.stream_version;
+  return s;
+}
+
+}  // namespace stradia::domain::local_board

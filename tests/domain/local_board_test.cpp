@@ -1,0 +1,104 @@
+#include "domain/local_board.hpp"
+
+#include "domain/fixtures.hpp"
+
+namespace stradia::testing {
+namespace {
+
+namespace lb = domain::local_board;
+namespace pb = stradia::board::v1;
+using domain::errc;
+using domain::task_types;
+
+domain::global_task task(std::string id, std::string title, int weight = 1) {
+  domain::global_task t;
+  t.set_global_task_id(std::move(id));
+  t.set_task_type(task_types::A_MANUAL);
+  t.set_title(std::move(title));
+  t.set_weight(weight);
+  t.set_target_platform(domain::platforms::NONE);
+  return t;
+}
+
+lb::state apply(lb::state s, const lb::command& c, const domain::context& ctx) {
+  auto d = lb::decide(s, c, ctx);
+  EXPECT_TRUE(d.has_value()) << (d ? "" : d.error().error.detail);
+  return d ? fold(std::move(s), *d, lb::evolve) : s;
+}
+
+lb::state spain_board() {
+  pb::CreateLocalBoard c;
+  c.set_local_board_id(spain_board_id);
+  c.set_market_id(spain_market_id);
+  c.set_master_strategy_id(strategy_id);
+  c.set_strategy_version(1);
+  *c.add_tasks() = task("gt-1", "Review Privacy Law");
+  *c.add_tasks() = task("gt-2", "Deploy Consent Mode", 5);
+  return apply({}, c, context_for(as_system()));
+}
+
+TEST(LocalBoard, IsCreatedActiveWithATaskPerGlobalTask) {
+  auto s = spain_board();
+  EXPECT_EQ(s.status, domain::board_statuses::ACTIVE);
+  EXPECT_EQ(s.tasks.size(), 2u);
+  EXPECT_EQ(s.by_global_task_id.count("gt-2"), 1u);
+}
+
+TEST(LocalBoard, ANewStrategyVersionOffersChangedAndAddedTasksAsGhostCards) {
+  auto s = spain_board();
+  pb::OfferStrategyVersion offer;
+  offer.set_strategy_version(2);
+  *offer.add_tasks() = task("gt-1", "Review Privacy Law");           // unchanged
+  *offer.add_tasks() = task("gt-2", "Deploy Consent Mode v2", 5);    // changed
+  *offer.add_tasks() = task("gt-3", "Audit Cookie Banner");          // added
+  auto d = lb::decide(s, offer, context_for(as_system()));
+  ASSERT_TRUE(d.has_value());
+  const auto& offered = std::get<pb::GhostCardsOffered>(d->front());
+  ASSERT_EQ(offered.cards_size(), 2);
+  EXPECT_EQ(offered.cards(0).kind(), pb::GhostCard::CHANGED);
+  EXPECT_EQ(offered.cards(0).local_task_id(), s.by_global_task_id.at("gt-2"));
+  EXPECT_EQ(offered.cards(1).kind(), pb::GhostCard::ADDED);
+  s = fold(s, *d, lb::evolve);
+  EXPECT_EQ(s.strategy_version, 2);
+  EXPECT_EQ(s.tasks.size(), 3u);
+}
+
+TEST(LocalBoard, AnOldOrRepeatedVersionOffersNothing) {
+  pb::OfferStrategyVersion offer;
+  offer.set_strategy_version(1);
+  *offer.add_tasks() = task("gt-9", "Something new");
+  auto d = lb::decide(spain_board(), offer, context_for(as_system()));
+  ASSERT_TRUE(d.has_value());
+  EXPECT_TRUE(d->empty());
+}
+
+pb::CreateCustomLocalTask custom(std::string title) {
+  pb::CreateCustomLocalTask c;
+  c.set_local_task_id(local_task_id);
+  c.set_title(std::move(title));
+  return c;
+}
+
+TEST(LocalBoard, LocalUsersAddCustomTasksToTheirOwnMarketsBoards) {
+  auto d = lb::decide(spain_board(), custom("Translate cookie banner"), context_for(as_spain_user()));
+  ASSERT_TRUE(d.has_value());
+  const auto& added = std::get<pb::BoardTaskAdded>(d->front());
+  EXPECT_TRUE(added.is_custom_local_task());
+  EXPECT_EQ(added.definition().task_type(), task_types::A_MANUAL);
+  EXPECT_EQ(added.definition().weight(), 1);
+  EXPECT_EQ(refusal_code(lb::decide(spain_board(), custom("Mine"), context_for(as_france_user()))), errc::not_found);
+  EXPECT_EQ(refusal_code(lb::decide(spain_board(), custom("Mine"), context_for(as_auditor()))), errc::forbidden);
+  EXPECT_EQ(refusal_code(lb::decide(spain_board(), custom(""), context_for(as_spain_user()))),
+            errc::validation_failed);
+}
+
+TEST(LocalBoard, ClientsCannotCreateBoardsOrOfferVersions) {
+  pb::CreateLocalBoard c;
+  EXPECT_EQ(refusal_code(lb::decide({}, c, context_for(as_admin()))), errc::forbidden);
+  pb::OfferStrategyVersion offer;
+  offer.set_strategy_version(2);
+  EXPECT_EQ(refusal_code(lb::decide(spain_board(), offer, context_for(as_admin()))), errc::forbidden);
+}
+
+}  // namespace
+}  // namespace stradia::testing

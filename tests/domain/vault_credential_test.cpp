@@ -1,0 +1,64 @@
+#include "domain/vault_credential.hpp"
+
+#include "domain/fixtures.hpp"
+#include "domain/stream_ids.hpp"
+
+namespace stradia::testing {
+namespace {
+
+namespace vc = domain::vault_credential;
+namespace pb = stradia::vault::v1;
+using domain::errc;
+using domain::platforms;
+
+pb::StoreVaultCredential store(domain::target_platform platform = platforms::GTM) {
+  pb::StoreVaultCredential c;
+  c.set_market_id(spain_market_id);
+  c.set_platform(platform);
+  c.set_encrypted_oauth_token(std::string("\x01\x02ciphertext", 12));
+  c.set_key_id("tenant-key-1");
+  return c;
+}
+
+vc::state stored() {
+  auto d = vc::decide({}, store(), context_for(as_spain_user()));
+  EXPECT_TRUE(d.has_value());
+  return fold(vc::state{}, *d, vc::evolve);
+}
+
+TEST(VaultCredential, MissingCredentialRefusesExecution) {
+  EXPECT_EQ(vc::require_usable(vc::state{}).error().code, errc::credential_missing);
+}
+
+TEST(VaultCredential, RevokedCredentialRefusesExecution) {
+  auto s = stored();
+  EXPECT_TRUE(vc::require_usable(s).has_value());
+  auto d = vc::decide(s, pb::RevokeVaultCredential{}, context_for(as_admin()));
+  ASSERT_TRUE(d.has_value());
+  s = fold(s, *d, vc::evolve);
+  EXPECT_EQ(vc::require_usable(s).error().code, errc::credential_revoked);
+}
+
+TEST(VaultCredential, StoringAgainRotatesTheOneCredentialOfTheMarketAndPlatform) {
+  auto s = stored();
+  auto d = vc::decide(s, store(), context_for(as_spain_user()));
+  ASSERT_TRUE(d.has_value());
+  EXPECT_TRUE(std::holds_alternative<pb::VaultCredentialRotated>(d->front()));
+  EXPECT_EQ(domain::stream_ids::vault(spain_market_id, platforms::GTM), "vault-" + spain_market_id + "-GTM");
+}
+
+TEST(VaultCredential, OnlyGtmAndGa4HaveCredentials) {
+  auto errors = field_errors(vc::decide({}, store(platforms::NONE), context_for(as_admin())));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].path, "platform");
+}
+
+TEST(VaultCredential, UnassignedAndReadOnlyUsersCannotStore) {
+  EXPECT_EQ(refusal_code(vc::decide({}, store(), context_for(as_france_user()))), errc::not_found);
+  EXPECT_EQ(refusal_code(vc::decide({}, store(), context_for(as_auditor()))), errc::forbidden);
+  EXPECT_EQ(refusal_code(vc::decide(stored(), pb::RevokeVaultCredential{}, context_for(as_other_tenant_admin()))),
+            errc::not_found);
+}
+
+}  // namespace
+}  // namespace stradia::testing
