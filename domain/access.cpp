@@ -21,13 +21,11 @@ check require_board_work(const context& ctx, std::string_view tenant_id, std::st
   if (ctx.who.is_system) return {};
   switch (ctx.who.role) {
     case roles::GLOBAL_ADMIN:
-    case roles::SUPERVISOR:
-      return {};
+    case roles::SUPERVISOR: return {};
     case roles::LOCAL_USER:
       if (ctx.who.assigned_to(market_id)) return {};
       return refuse(errc::not_found, "No such entity.");
-    default:
-      return refuse(errc::forbidden, "This role may not change boards.");
+    default: return refuse(errc::forbidden, "This role may not change boards.");
   }
 }
 

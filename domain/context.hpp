@@ -23,8 +23,7 @@ struct caller {
   bool is_system = false;  // the service itself: bootstrap, expiry sweeps, AI callbacks
 
   bool assigned_to(std::string_view market_id) const {
-    return std::find(assigned_market_ids.begin(), assigned_market_ids.end(), market_id) !=
-           assigned_market_ids.end();
+    return std::find(assigned_market_ids.begin(), assigned_market_ids.end(), market_id) != assigned_market_ids.end();
   }
 };
 

@@ -9,18 +9,18 @@ namespace stradia::domain {
 
 template <class E>
 class unexpected {
-public:
+ public:
   explicit unexpected(E error) : error_(std::move(error)) {}
   E& error() & { return error_; }
   E&& error() && { return std::move(error_); }
 
-private:
+ private:
   E error_;
 };
 
 template <class T, class E>
 class [[nodiscard]] expected {
-public:
+ public:
   expected(T value) : storage_(std::in_place_index<0>, std::move(value)) {}
   template <class G>
   expected(unexpected<G> error) : storage_(std::in_place_index<1>, std::move(error).error()) {}
@@ -40,13 +40,13 @@ public:
   const E& error() const& { return std::get<1>(storage_); }
   E&& error() && { return std::get<1>(std::move(storage_)); }
 
-private:
+ private:
   std::variant<T, E> storage_;
 };
 
 template <class E>
 class [[nodiscard]] expected<void, E> {
-public:
+ public:
   expected() = default;
   template <class G>
   expected(unexpected<G> error) : error_(std::move(error).error()) {}
@@ -58,7 +58,7 @@ public:
   const E& error() const& { return *error_; }
   E&& error() && { return std::move(*error_); }
 
-private:
+ private:
   std::optional<E> error_;
 };
 

@@ -88,14 +88,12 @@ problems policy_text(std::string_view text) {
 }
 
 problems measurement_id(std::string_view id) {
-  const bool ok = id.size() == 12 && id.substr(0, 2) == "G-" &&
-                  std::all_of(id.begin() + 2, id.end(), is_upper_alnum);
+  const bool ok = id.size() == 12 && id.substr(0, 2) == "G-" && std::all_of(id.begin() + 2, id.end(), is_upper_alnum);
   return ok ? problems{} : one("measurement_id", "Must be a valid GA4 Measurement ID.");
 }
 
 problems container_id(std::string_view id) {
-  const bool ok = id.size() > 4 && id.substr(0, 4) == "GTM-" &&
-                  std::all_of(id.begin() + 4, id.end(), is_upper_alnum);
+  const bool ok = id.size() > 4 && id.substr(0, 4) == "GTM-" && std::all_of(id.begin() + 4, id.end(), is_upper_alnum);
   return ok ? problems{} : one("container_id", "Must be a valid GTM Container ID.");
 }
 
@@ -108,7 +106,8 @@ problems trigger_type(std::string_view trigger) {
 problems market_name(std::string_view name) { return length_between("name", name, 2, 50); }
 
 problems region_code(std::string_view code) {
-  const bool ok = code.size() == 2 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  const bool ok =
+      code.size() == 2 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
   return ok ? problems{} : one("region_code", "Must be a two-letter ISO 3166-1 region code.");
 }
 
@@ -124,9 +123,9 @@ problems email(std::string_view address) {
   const auto at = address.find('@');
   const bool ok = at != std::string_view::npos && at > 0 && address.find('@', at + 1) == std::string_view::npos &&
                   address.find('.', at + 2) != std::string_view::npos && address.back() != '.' &&
-                  address.size() <= 254 &&
-                  std::none_of(address.begin(), address.end(),
-                               [](char c) { return c == ' ' || static_cast<unsigned char>(c) < 0x20; });
+                  address.size() <= 254 && std::none_of(address.begin(), address.end(), [](char c) {
+                    return c == ' ' || static_cast<unsigned char>(c) < 0x20;
+                  });
   return ok ? problems{} : one("email", "Invalid email");
 }
 

@@ -13,7 +13,7 @@ using events = std::vector<event>;
 using google::protobuf::util::MessageDifferencer;
 
 class decider {
-public:
+ public:
   decider(const state& s, const context& ctx) : s_(s), ctx_(ctx) {}
 
   decision<event> operator()(const pb::CreateLocalBoard& c) const {
@@ -81,7 +81,7 @@ public:
     return events{std::move(e)};
   }
 
-private:
+ private:
   static pb::BoardTaskAdded task_added(const std::string& board_id, std::string local_task_id,
                                        const global_task& definition, bool custom) {
     pb::BoardTaskAdded e;
@@ -117,7 +117,9 @@ struct applier {
     s.strategy_version = e.strategy_version();
     s.status = e.status();
   }
-  void operator()(const pb::BoardTaskAdded& e) { remember(e.local_task_id(), e.definition(), e.is_custom_local_task()); }
+  void operator()(const pb::BoardTaskAdded& e) {
+    remember(e.local_task_id(), e.definition(), e.is_custom_local_task());
+  }
   void operator()(const pb::GhostCardsOffered& e) {
     s.strategy_version = e.strategy_version();
     for (const auto& card : e.cards()) remember(card.local_task_id(), card.definition(), false);

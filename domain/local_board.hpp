@@ -7,18 +7,18 @@
 #include <string>
 #include <variant>
 
+#include "board.pb.h"
 #include "domain/clock.hpp"
 #include "domain/context.hpp"
 #include "domain/decision.hpp"
 #include "domain/enums.hpp"
-#include "board.pb.h"
 
 namespace stradia::domain::local_board {
 
 namespace pb = stradia::board::v1;
 
-using command = std::variant<pb::CreateLocalBoard, pb::OfferStrategyVersion, pb::CreateCustomLocalTask,
-                             pb::ChangeBoardStatus>;
+using command =
+    std::variant<pb::CreateLocalBoard, pb::OfferStrategyVersion, pb::CreateCustomLocalTask, pb::ChangeBoardStatus>;
 using event = std::variant<pb::LocalBoardCreated, pb::BoardTaskAdded, pb::GhostCardsOffered, pb::BoardStatusChanged>;
 
 struct board_task {

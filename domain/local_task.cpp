@@ -10,13 +10,13 @@ namespace {
 using events = std::vector<event>;
 
 unexpected<domain_error> locked_by_someone_else(const state& s) {
-  return refuse(errc::task_locked, "Task is locked by another user until " +
-                                       format_rfc3339(s.current_lock->expires_at()) + ".");
+  return refuse(errc::task_locked,
+                "Task is locked by another user until " + format_rfc3339(s.current_lock->expires_at()) + ".");
 }
 
 // Decides one command against a state whose lock expiry has already been applied.
 class decider {
-public:
+ public:
   decider(const state& s, const context& ctx) : s_(s), ctx_(ctx) {}
 
   decision<event> operator()(const pb::CreateLocalTask& c) const {
@@ -110,7 +110,8 @@ public:
     if (c.execution_payload().size() > max_payload_bytes)
       return invalid("execution_payload", "Execution payload exceeds 256 KiB.");
     if (c.has_expected_version() && c.expected_version() != s_.stream_version) {
-      pb::TaskNoteAdded saved = note_event(std::string(system_user_id), auto_save_note(ctx_.now, c.execution_payload()));
+      pb::TaskNoteAdded saved =
+          note_event(std::string(system_user_id), auto_save_note(ctx_.now, c.execution_payload()));
       return unexpected(refusal<event>(version_conflict(c.expected_version()), events{std::move(saved)}));
     }
     pb::ExecutionPayloadUpdated e;
@@ -158,8 +159,7 @@ public:
   decision<event> operator()(const pb::RequestPreFlightScan&) const {
     if (auto ok = not_a_pending_ghost(); !ok) return unexpected(ok.error());
     if (held_by_other()) return locked_by_someone_else(s_);
-    if (s_.execution_payload.empty())
-      return invalid("execution_payload", "The task has no execution payload to scan.");
+    if (s_.execution_payload.empty()) return invalid("execution_payload", "The task has no execution payload to scan.");
     pb::PreFlightScanRequested e;
     e.set_local_task_id(s_.id);
     e.set_requested_by(ctx_.who.user_id);
@@ -248,15 +248,13 @@ public:
     return events{std::move(e)};
   }
 
-private:
+ private:
   bool held_by_other() const {
     return !ctx_.who.is_system && s_.locked_at(ctx_.now) && s_.current_lock->locked_by != ctx_.who.user_id;
   }
   bool held_by_caller() const { return s_.locked_at(ctx_.now) && s_.current_lock->locked_by == ctx_.who.user_id; }
 
-  bool last_execution_succeeded() const {
-    return !s_.executions.empty() && s_.executions.back().http_status == 200;
-  }
+  bool last_execution_succeeded() const { return !s_.executions.empty() && s_.executions.back().http_status == 200; }
 
   check not_a_pending_ghost() const {
     if (s_.dismissed) return refuse(errc::not_found, "The ghost card was rejected.");
@@ -272,16 +270,15 @@ private:
   }
 
   domain_error version_conflict(std::int64_t expected) const {
-    return domain_error{errc::version_conflict,
-                        "Task is at version " + std::to_string(s_.stream_version) + ", not " +
-                            std::to_string(expected) + ".",
-                        {}};
+    return domain_error{
+        errc::version_conflict,
+        "Task is at version " + std::to_string(s_.stream_version) + ", not " + std::to_string(expected) + ".",
+        {}};
   }
 
   static guardrails::problems enum_problems(std::string_view path, task_status v) {
     if (v != statuses::UNSPECIFIED) return {};
-    return {field_error{std::string(path),
-                        "Invalid enum value. Expected 'TODO' | 'IN_PROGRESS' | 'BLOCKED' | 'DONE'"}};
+    return {field_error{std::string(path), "Invalid enum value. Expected 'TODO' | 'IN_PROGRESS' | 'BLOCKED' | 'DONE'"}};
   }
 
   static guardrails::problems parameter_problems(const pb::ExecutionParameters& p) {

@@ -26,8 +26,7 @@ inline constexpr std::size_t max_payload_bytes = 256 * 1024;
 using command = std::variant<pb::CreateLocalTask, pb::OfferGhostCard, pb::MoveTask, pb::AcquireLock, pb::ReleaseLock,
                              pb::ExpireLock, pb::UpdateExecutionPayload, pb::AddTaskNote, pb::AcceptGhostCard,
                              pb::RejectGhostCard, pb::RequestPreFlightScan, pb::RecordPreFlightScanResult,
-                             pb::GenerateContent, pb::RecordGeneratedContent, pb::ExecuteTask,
-                             pb::RecordTaskExecution>;
+                             pb::GenerateContent, pb::RecordGeneratedContent, pb::ExecuteTask, pb::RecordTaskExecution>;
 
 using event = std::variant<pb::LocalTaskCreated, pb::TaskMoved, pb::TaskLockAcquired, pb::TaskLockReleased,
                            pb::TaskLockExpired, pb::ExecutionPayloadUpdated, pb::TaskNoteAdded, pb::GhostCardOffered,

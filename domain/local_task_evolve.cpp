@@ -49,8 +49,8 @@ struct applier {
     s.pending_offer.reset();
   }
   void operator()(const pb::GhostCardRejected& e) {
-    s.rejections.push_back(rejection{e.rejection_id(), e.user_id(), e.justification(), e.strategy_version(),
-                                     from_proto(e.rejected_at())});
+    s.rejections.push_back(
+        rejection{e.rejection_id(), e.user_id(), e.justification(), e.strategy_version(), from_proto(e.rejected_at())});
     s.dismissed = s.awaiting_first_acceptance;
     s.is_ghost_card = false;
     s.awaiting_first_acceptance = false;

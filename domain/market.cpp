@@ -14,11 +14,12 @@ using events = std::vector<event>;
 template <class Command>
 check expected_version(const state& s, const Command& c) {
   if (!c.has_expected_version() || c.expected_version() == s.stream_version) return {};
-  return refuse(errc::version_conflict, "The market changed since version " + std::to_string(c.expected_version()) + ".");
+  return refuse(errc::version_conflict,
+                "The market changed since version " + std::to_string(c.expected_version()) + ".");
 }
 
 class decider {
-public:
+ public:
   decider(const state& s, const context& ctx) : s_(s), ctx_(ctx) {}
 
   decision<event> operator()(const pb::CreateMarket& c) const {
@@ -65,7 +66,7 @@ public:
     return events{std::move(e)};
   }
 
-private:
+ private:
   const state& s_;
   const context& ctx_;
 };

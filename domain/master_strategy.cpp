@@ -12,7 +12,7 @@ namespace {
 using events = std::vector<event>;
 
 class decider {
-public:
+ public:
   decider(const state& s, const context& ctx) : s_(s), ctx_(ctx) {}
 
   decision<event> operator()(const pb::CreateMasterStrategy& c) const {
@@ -85,7 +85,7 @@ public:
     return events{deployment(c.market_id(), s_.version)};
   }
 
-private:
+ private:
   template <class Command>
   check expected_version(const Command& c) const {
     if (!c.has_expected_version() || c.expected_version() == s_.stream_version) return {};

@@ -20,11 +20,11 @@ namespace pb = stradia::strategy::v1;
 
 inline constexpr std::size_t max_tasks = 500;
 
-using command = std::variant<pb::CreateMasterStrategy, pb::AddGlobalTask, pb::UpdateGlobalTask,
-                             pb::RemoveGlobalTask, pb::PublishMasterStrategy, pb::DeployStrategyToMarket>;
+using command = std::variant<pb::CreateMasterStrategy, pb::AddGlobalTask, pb::UpdateGlobalTask, pb::RemoveGlobalTask,
+                             pb::PublishMasterStrategy, pb::DeployStrategyToMarket>;
 
-using event = std::variant<pb::MasterStrategyCreated, pb::GlobalTaskAdded, pb::GlobalTaskUpdated,
-                           pb::GlobalTaskRemoved, pb::MasterStrategyPublished, pb::StrategyDeployedToMarket>;
+using event = std::variant<pb::MasterStrategyCreated, pb::GlobalTaskAdded, pb::GlobalTaskUpdated, pb::GlobalTaskRemoved,
+                           pb::MasterStrategyPublished, pb::StrategyDeployedToMarket>;
 
 struct state {
   bool exists = false;

@@ -26,7 +26,7 @@ guardrails::problems non_negative(std::string_view path, std::int64_t value) {
 }
 
 class decider {
-public:
+ public:
   decider(const state& s, const context& ctx) : s_(s), ctx_(ctx) {}
 
   decision<event> operator()(const pb::CreateTenant& c) const {
@@ -44,8 +44,7 @@ public:
     e.set_active_markets_limit(c.active_markets_limit());
     e.set_user_seat_limit(c.user_seat_limit());
     e.set_ai_token_quota(c.ai_token_quota());
-    *e.mutable_token_reset_date() =
-        c.has_token_reset_date() ? c.token_reset_date() : to_proto(add_months(ctx_.now, 1));
+    *e.mutable_token_reset_date() = c.has_token_reset_date() ? c.token_reset_date() : to_proto(add_months(ctx_.now, 1));
     e.set_is_active(true);
     *e.mutable_created_at() = to_proto(ctx_.now);
     return events{std::move(e)};
@@ -53,9 +52,11 @@ public:
 
   decision<event> operator()(const pb::UpdateTenantPlan& c) const {
     if (c.has_expected_version() && c.expected_version() != s_.stream_version)
-      return refuse(errc::version_conflict, "The tenant changed since version " + std::to_string(c.expected_version()) + ".");
+      return refuse(errc::version_conflict,
+                    "The tenant changed since version " + std::to_string(c.expected_version()) + ".");
     guardrails::problems problems;
-    if (c.has_active_markets_limit()) guardrails::collect(problems, non_negative("active_markets_limit", c.active_markets_limit()));
+    if (c.has_active_markets_limit())
+      guardrails::collect(problems, non_negative("active_markets_limit", c.active_markets_limit()));
     if (c.has_user_seat_limit()) guardrails::collect(problems, non_negative("user_seat_limit", c.user_seat_limit()));
     if (c.has_ai_token_quota()) guardrails::collect(problems, non_negative("ai_token_quota", c.ai_token_quota()));
     if (!problems.empty()) return invalid(std::move(problems));
@@ -152,13 +153,14 @@ public:
     return events{std::move(e)};
   }
 
-private:
+ private:
   // The Last Admin rule: the only active GLOBAL_ADMIN may not stop being one.
   check keeps_an_admin(const std::string& user_id) const {
     auto seat = s_.seats.find(user_id);
     const bool is_admin = seat != s_.seats.end() && seat->second == roles::GLOBAL_ADMIN;
     if (is_admin && s_.active_admins() <= 1)
-      return refuse(errc::last_admin, "The tenant's only active GLOBAL_ADMIN cannot be demoted, deactivated or deleted.");
+      return refuse(errc::last_admin,
+                    "The tenant's only active GLOBAL_ADMIN cannot be demoted, deactivated or deleted.");
     return {};
   }
 

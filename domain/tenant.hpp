@@ -21,12 +21,11 @@ namespace stradia::domain::tenant {
 
 namespace pb = stradia::tenant::v1;
 
-using command = std::variant<pb::CreateTenant, pb::UpdateTenantPlan, pb::CreateGovernancePolicy,
-                             pb::DeactivateGovernancePolicy, stradia::user::v1::InviteUser,
-                             stradia::user::v1::ChangeUserRole, stradia::user::v1::DeactivateUser,
-                             stradia::user::v1::DeleteUser, stradia::market::v1::CreateMarket,
-                             stradia::market::v1::ActivateMarket, stradia::market::v1::DeactivateMarket,
-                             stradia::market::v1::DeleteMarket>;
+using command =
+    std::variant<pb::CreateTenant, pb::UpdateTenantPlan, pb::CreateGovernancePolicy, pb::DeactivateGovernancePolicy,
+                 stradia::user::v1::InviteUser, stradia::user::v1::ChangeUserRole, stradia::user::v1::DeactivateUser,
+                 stradia::user::v1::DeleteUser, stradia::market::v1::CreateMarket, stradia::market::v1::ActivateMarket,
+                 stradia::market::v1::DeactivateMarket, stradia::market::v1::DeleteMarket>;
 
 using event = std::variant<pb::TenantCreated, pb::TenantPlanUpdated, pb::TenantSeatTaken, pb::TenantSeatRoleChanged,
                            pb::TenantSeatReleased, pb::TenantMarketRegistered, pb::TenantMarketSlotTaken,

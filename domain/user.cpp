@@ -14,7 +14,8 @@ using events = std::vector<event>;
 
 guardrails::problems role_problems(user_role role) {
   if (role != roles::UNSPECIFIED) return {};
-  return {field_error{"role", "Invalid enum value. Expected 'GLOBAL_ADMIN' | 'SUPERVISOR' | 'LOCAL_USER' | 'READ_ONLY'"}};
+  return {
+      field_error{"role", "Invalid enum value. Expected 'GLOBAL_ADMIN' | 'SUPERVISOR' | 'LOCAL_USER' | 'READ_ONLY'"}};
 }
 
 std::string lowercase(std::string s) {
@@ -23,7 +24,7 @@ std::string lowercase(std::string s) {
 }
 
 class decider {
-public:
+ public:
   decider(const state& s, const context& ctx) : s_(s), ctx_(ctx) {}
 
   decision<event> operator()(const pb::InviteUser& c) const {
@@ -103,7 +104,7 @@ public:
     return events{std::move(e)};
   }
 
-private:
+ private:
   template <class Command>
   check administered(const Command& c) const {
     if (auto ok = require_admin(ctx_); !ok) return ok;

@@ -9,7 +9,7 @@ namespace {
 using events = std::vector<event>;
 
 class decider {
-public:
+ public:
   decider(const state& s, const context& ctx) : s_(s), ctx_(ctx) {}
 
   decision<event> operator()(const pb::StoreVaultCredential& c) const {
@@ -55,7 +55,7 @@ public:
     return events{std::move(e)};
   }
 
-private:
+ private:
   const state& s_;
   const context& ctx_;
 };

@@ -8,14 +8,14 @@
 namespace stradia::domain {
 
 class zone_catalog {
-public:
+ public:
   zone_catalog() = default;
   explicit zone_catalog(std::set<std::string, std::less<>> names) : names_(std::move(names)) {}
 
   bool contains(std::string_view zone) const { return names_.find(zone) != names_.end(); }
   std::size_t size() const { return names_.size(); }
 
-private:
+ private:
   std::set<std::string, std::less<>> names_;
 };
 

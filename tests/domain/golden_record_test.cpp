@@ -24,7 +24,7 @@ timestamp at(int hour, int minute) {
 }
 
 class golden_record_builder {
-public:
+ public:
   void run(const lt::command& c, domain::caller who, timestamp now) {
     auto ctx = context_for(std::move(who), now);
     ctx.new_id = [this] { return "note-" + std::to_string(++ids_); };
@@ -38,7 +38,7 @@ public:
   const std::vector<lt::event>& log() const { return log_; }
   std::int64_t version() const { return state_.stream_version; }
 
-private:
+ private:
   lt::state state_;
   std::vector<lt::event> log_;
   int ids_ = 0;

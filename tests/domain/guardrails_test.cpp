@@ -41,7 +41,9 @@ TEST(Guardrails, PolicyTextUsesTheModelsCharacterSet) {
 }
 
 TEST(Guardrails, LengthsCountCharactersNotBytes) {
-  EXPECT_EQ(g::character_count("Espa\xC3\xB1" "a"), 6u);
+  EXPECT_EQ(g::character_count("Espa\xC3\xB1"
+                               "a"),
+            6u);
   EXPECT_EQ(g::character_count("\xF0\x9F\x98\x80"), 1u);
   EXPECT_EQ(g::character_count("\xFF\xFE"), 2u);  // invalid bytes still count, one each
 }

@@ -48,9 +48,9 @@ TEST(LocalBoard, ANewStrategyVersionOffersChangedAndAddedTasksAsGhostCards) {
   auto s = spain_board();
   pb::OfferStrategyVersion offer;
   offer.set_strategy_version(2);
-  *offer.add_tasks() = task("gt-1", "Review Privacy Law");           // unchanged
-  *offer.add_tasks() = task("gt-2", "Deploy Consent Mode v2", 5);    // changed
-  *offer.add_tasks() = task("gt-3", "Audit Cookie Banner");          // added
+  *offer.add_tasks() = task("gt-1", "Review Privacy Law");         // unchanged
+  *offer.add_tasks() = task("gt-2", "Deploy Consent Mode v2", 5);  // changed
+  *offer.add_tasks() = task("gt-3", "Audit Cookie Banner");        // added
   auto d = lb::decide(s, offer, context_for(as_system()));
   ASSERT_TRUE(d.has_value());
   const auto& offered = std::get<pb::GhostCardsOffered>(d->front());
@@ -88,8 +88,7 @@ TEST(LocalBoard, LocalUsersAddCustomTasksToTheirOwnMarketsBoards) {
   EXPECT_EQ(added.definition().weight(), 1);
   EXPECT_EQ(refusal_code(lb::decide(spain_board(), custom("Mine"), context_for(as_france_user()))), errc::not_found);
   EXPECT_EQ(refusal_code(lb::decide(spain_board(), custom("Mine"), context_for(as_auditor()))), errc::forbidden);
-  EXPECT_EQ(refusal_code(lb::decide(spain_board(), custom(""), context_for(as_spain_user()))),
-            errc::validation_failed);
+  EXPECT_EQ(refusal_code(lb::decide(spain_board(), custom(""), context_for(as_spain_user()))), errc::validation_failed);
 }
 
 TEST(LocalBoard, ClientsCannotCreateBoardsOrOfferVersions) {

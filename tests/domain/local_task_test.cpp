@@ -105,8 +105,9 @@ TEST(LocalTask, TypeCCannotMoveToDoneWithoutPassedPreFlight) {
   auto s = scanned(created_task(), scan_statuses::FAILED);
   EXPECT_EQ(refusal_code(lt::decide(s, move(statuses::TODO, statuses::DONE), context_for(as_spain_user()))),
             errc::preflight_required);
-  EXPECT_EQ(refusal_code(lt::decide(created_task(), move(statuses::TODO, statuses::DONE), context_for(as_spain_user()))),
-            errc::preflight_required);
+  EXPECT_EQ(
+      refusal_code(lt::decide(created_task(), move(statuses::TODO, statuses::DONE), context_for(as_spain_user()))),
+      errc::preflight_required);
 }
 
 TEST(LocalTask, TypeCCannotMoveToDoneWithoutSuccessfulExecution) {
@@ -163,8 +164,7 @@ TEST(LocalTask, EmptyNoteIsRefused) {
 }
 
 TEST(LocalTask, PayloadEditWithoutHoldingTheLockIsLockRequired) {
-  EXPECT_EQ(refusal_code(lt::decide(created_task(), payload("{}"), context_for(as_spain_user()))),
-            errc::lock_required);
+  EXPECT_EQ(refusal_code(lt::decide(created_task(), payload("{}"), context_for(as_spain_user()))), errc::lock_required);
 }
 
 TEST(LocalTask, ExecutionWithoutHoldingTheLockIsLockRequired) {
@@ -321,8 +321,7 @@ TEST(LocalTask, AcceptGhostCardAppliesTheNewDefinition) {
   auto s = apply(offered(created_task()), pb::AcceptGhostCard{}, context_for(as_spain_user()));
   EXPECT_FALSE(s.is_ghost_card);
   EXPECT_EQ(s.definition.title(), "Deploy Consent Mode v2");
-  EXPECT_EQ(refusal_code(lt::decide(s, pb::AcceptGhostCard{}, context_for(as_spain_user()))),
-            errc::validation_failed);
+  EXPECT_EQ(refusal_code(lt::decide(s, pb::AcceptGhostCard{}, context_for(as_spain_user()))), errc::validation_failed);
 }
 
 TEST(LocalTask, AGhostCardForANewTaskIsAcceptedBeforeAnyWork) {
@@ -334,7 +333,8 @@ TEST(LocalTask, AGhostCardForANewTaskIsAcceptedBeforeAnyWork) {
 }
 
 TEST(LocalTask, ARejectedNewTaskGhostCardIsGone) {
-  auto s = apply(created_task(task_types::A_MANUAL, true), reject("Not relevant for Spain."), context_for(as_spain_user()));
+  auto s =
+      apply(created_task(task_types::A_MANUAL, true), reject("Not relevant for Spain."), context_for(as_spain_user()));
   EXPECT_EQ(refusal_code(lt::decide(s, acquire(), context_for(as_spain_user()))), errc::not_found);
 }
 
@@ -343,8 +343,7 @@ TEST(LocalTask, LocalUserOfAnotherMarketGetsNotFound) {
 }
 
 TEST(LocalTask, AnotherTenantGetsNotFound) {
-  EXPECT_EQ(refusal_code(lt::decide(created_task(), acquire(), context_for(as_other_tenant_admin()))),
-            errc::not_found);
+  EXPECT_EQ(refusal_code(lt::decide(created_task(), acquire(), context_for(as_other_tenant_admin()))), errc::not_found);
 }
 
 TEST(LocalTask, ReadOnlyChangesNothing) {

@@ -53,7 +53,8 @@ TEST(Market, SystemZoneCatalogReadsTheTzDatabase) {
 }
 
 TEST(Market, NameIsTwoToFiftyCharacters) {
-  EXPECT_EQ(problems_of(spain("S")).at(0), (domain::field_error{"name", "String must contain at least 2 character(s)"}));
+  EXPECT_EQ(problems_of(spain("S")).at(0),
+            (domain::field_error{"name", "String must contain at least 2 character(s)"}));
   EXPECT_EQ(problems_of(spain(std::string(51, 'x'))).at(0),
             (domain::field_error{"name", "String must contain at most 50 character(s)"}));
   EXPECT_TRUE(mk::decide({}, spain("ES"), admin_context()).has_value());

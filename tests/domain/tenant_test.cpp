@@ -206,7 +206,8 @@ TEST(Tenant, GovernancePolicyTextFollowsTheGuardrails) {
   auto s = acme();
   auto messages = [&](std::string text) {
     std::vector<std::string> out;
-    for (const auto& e : field_errors(tn::decide(s, policy(std::move(text)), context_for(as_admin())))) out.push_back(e.message);
+    for (const auto& e : field_errors(tn::decide(s, policy(std::move(text)), context_for(as_admin()))))
+      out.push_back(e.message);
     return out;
   };
   EXPECT_EQ(messages("Too short"), std::vector<std::string>{"Rule is too short."});
