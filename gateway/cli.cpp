@@ -1,0 +1,73 @@
+#include "gateway/cli.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "eventstore/migrator.hpp"
+
+namespace stradia::gateway {
+
+arguments::arguments(int argc, char** argv) {
+  if (argc > 1) command_ = argv[1];
+  for (int i = 2; i < argc; ++i) rest_.emplace_back(argv[i]);
+}
+
+bool arguments::wants_help() const {
+  for (const auto& a : rest_)
+    if (a == "--help" || a == "-h") return true;
+  return false;
+}
+
+std::optional<std::string> arguments::option(const std::string& name, const char* env_var) const {
+  const std::string flag = "--" + name;
+  for (std::size_t i = 0; i < rest_.size(); ++i) {
+    if (rest_[i] == flag && i + 1 < rest_.size()) return rest_[i + 1];
+    if (rest_[i].rfind(flag + "=", 0) == 0) return rest_[i].substr(flag.size() + 1);
+  }
+  if (const char* value = env_var ? std::getenv(env_var) : nullptr; value && *value) return std::string(value);
+  return std::nullopt;
+}
+
+std::vector<std::string> arguments::unknown(const std::vector<std::string>& known) const {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < rest_.size(); ++i) {
+    const auto& a = rest_[i];
+    if (a.rfind("--", 0) != 0) continue;
+    const auto name = a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
+    bool ok = name == "help";
+    for (const auto& k : known) ok = ok || k == name;
+    if (!ok) out.push_back(a);
+    if (a.find('=') == std::string::npos && name != "help") ++i;  // skip its value
+  }
+  return out;
+}
+
+int run_migrate(const arguments& args) {
+  static constexpr const char* help =
+      "usage: stradia migrate [--database-url URL]\n"
+      "\n"
+      "Applies the migrations not yet recorded in schema_migrations, in order, each once.\n"
+      "  --database-url URL  the owner role's connection (env STRADIA_OWNER_DATABASE_URL)\n";
+  if (args.wants_help()) {
+    std::fputs(help, stdout);
+    return 0;
+  }
+  if (auto bad = args.unknown({"database-url"}); !bad.empty()) {
+    std::fprintf(stderr, "stradia migrate: unknown option %s\n\n%s", bad.front().c_str(), help);
+    return 2;
+  }
+  const auto url = args.option("database-url", "STRADIA_OWNER_DATABASE_URL");
+  if (!url) {
+    std::fprintf(stderr, "stradia migrate: no database: pass --database-url or set STRADIA_OWNER_DATABASE_URL\n");
+    return 2;
+  }
+  auto report = eventstore::migrate(*url);
+  if (!report) {
+    std::fprintf(stderr, "stradia migrate: %s\n", report.error().message.c_str());
+    return 1;
+  }
+  std::printf("stradia migrate: %zu applied, schema at version %d\n", report->applied.size(), report->current_version);
+  return 0;
+}
+
+}  // namespace stradia::gateway

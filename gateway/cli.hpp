@@ -1,0 +1,35 @@
+#pragma once
+// Command-line parsing and the subcommands of the stradia binary. Every option can come
+// from a flag (--database-url URL) or from the environment (STRADIA_DATABASE_URL).
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stradia::gateway {
+
+inline constexpr const char* usage =
+    "usage: stradia <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  migrate   apply the SQL migrations that are not applied yet (as the owner role)\n"
+    "\n"
+    "Run 'stradia <command> --help' for a command's options.\n";
+
+class arguments {
+ public:
+  arguments(int argc, char** argv);
+  const std::string& command() const { return command_; }
+  bool wants_help() const;
+  // --name VALUE or --name=VALUE, else the environment variable, else nullopt.
+  std::optional<std::string> option(const std::string& name, const char* env_var) const;
+  // Options given that are not in `known`.
+  std::vector<std::string> unknown(const std::vector<std::string>& known) const;
+
+ private:
+  std::string command_;
+  std::vector<std::string> rest_;
+};
+
+int run_migrate(const arguments& args);
+
+}  // namespace stradia::gateway

@@ -1,0 +1,18 @@
+// The stradia binary: one executable, one subcommand per job.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "gateway/cli.hpp"
+
+int main(int argc, char** argv) {
+  const stradia::gateway::arguments args(argc, argv);
+  const std::string command = args.command();
+  if (command == "migrate") return stradia::gateway::run_migrate(args);
+  if (command.empty() || command == "--help" || command == "-h" || command == "help") {
+    std::fputs(stradia::gateway::usage, stdout);
+    return command.empty() ? 2 : 0;
+  }
+  std::fprintf(stderr, "stradia: unknown command '%s'\n\n%s", command.c_str(), stradia::gateway::usage);
+  return 2;
+}

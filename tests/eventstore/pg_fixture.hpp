@@ -1,0 +1,77 @@
+#pragma once
+// A fresh database per test, copied from a migrated template on the private Postgres
+// that scripts/test starts (STRADIA_TEST_PG_PORT). Without it the test fails, loudly.
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+#include <random>
+#include <string>
+
+#include "eventstore/append.hpp"
+#include "eventstore/migrator.hpp"
+
+namespace stradia::testing {
+
+class pg_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* port = std::getenv("STRADIA_TEST_PG_PORT");
+    ASSERT_TRUE(port && *port) << "STRADIA_TEST_PG_PORT is not set: run the pg tests through scripts/test";
+    port_ = port;
+    std::mt19937_64 rng(std::random_device{}());
+    database_ = "stradia_test_" + std::to_string(rng() % 1000000000000ULL);
+    pqxx::connection admin(conninfo("stradia_owner", "stradia"));
+    pqxx::nontransaction(admin).exec("SELECT pg_advisory_lock(4242)");
+    // Bring the template up to date, then copy it; the lock keeps other test
+    // processes from connecting to the template meanwhile.
+    if (pqxx::nontransaction(admin).exec("SELECT 1 FROM pg_database WHERE datname = 'stradia_template'").empty())
+      pqxx::nontransaction(admin).exec("CREATE DATABASE stradia_template");
+    auto migrated = eventstore::migrate(conninfo("stradia_owner", "stradia_template"));
+    ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
+    pqxx::nontransaction(admin).exec("CREATE DATABASE " + database_ + " TEMPLATE stradia_template");
+    pqxx::nontransaction(admin).exec("SELECT pg_advisory_unlock(4242)");
+  }
+
+  void TearDown() override {
+    if (database_.empty() || port_.empty()) return;
+    pqxx::connection admin(conninfo("stradia_owner", "stradia"));
+    pqxx::nontransaction(admin).exec("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+  }
+
+  std::string conninfo(const std::string& role, const std::string& database) const {
+    return "host=127.0.0.1 port=" + port_ + " dbname=" + database + " user=" + role;
+  }
+  std::string app() const { return conninfo("stradia_app", database_); }
+  std::string worker() const { return conninfo("stradia_worker", database_); }
+  std::string owner() const { return conninfo("stradia_owner", database_); }
+
+  std::string port_;
+  std::string database_;
+};
+
+inline std::string new_uuid() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out(36, '-');
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (i != 8 && i != 13 && i != 18 && i != 23) out[i] = hex[rng() % 16];
+  out[14] = '4';
+  return out;
+}
+
+inline eventstore::event_to_append an_event(std::string type = "TaskMoved", std::string payload = "payload") {
+  eventstore::event_to_append e;
+  e.event_id = new_uuid();
+  e.event_type = std::move(type);
+  e.payload = std::move(payload);
+  e.user_id = "system";
+  return e;
+}
+
+inline eventstore::append_request one_event(
+    const std::string& tenant, const std::string& stream,
+    eventstore::expected_version expected = eventstore::expected_version::any()) {
+  return eventstore::append_request{tenant, {eventstore::stream_append{stream, expected, {an_event()}}}};
+}
+
+}  // namespace stradia::testing
