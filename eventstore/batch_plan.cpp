@@ -76,8 +76,13 @@ batch_plan plan_batch(const std::vector<append_request>& requests, std::map<std:
                       const std::map<std::string, recorded_digest>& recorded) {
   batch_plan plan;
   plan.decided.resize(requests.size());
-  // Event ids planned in this batch: id -> (request, digest of its content).
-  std::map<std::string, std::pair<std::size_t, recorded_digest>> planned;
+  // Event ids planned earlier in this batch, with the request and stream that carry them.
+  struct planned_event {
+    std::size_t request;
+    const std::string* stream_id;
+    const event_to_append* event;
+  };
+  std::map<std::string, planned_event> planned;
 
   for (std::size_t r = 0; r < requests.size(); ++r) {
     const auto& request = requests[r];
@@ -86,18 +91,21 @@ batch_plan plan_batch(const std::vector<append_request>& requests, std::map<std:
     for (const auto& stream : request.streams) {
       for (const auto& event : stream.events) {
         ++total;
-        const recorded_digest* digest = nullptr;
+        bool same = false;
         if (auto it = recorded.find(event.event_id); it != recorded.end()) {
-          digest = &it->second;
+          const auto& d = it->second;
+          same = d.stream_id == stream.stream_id && d.tenant_id == request.tenant_id &&
+                 d.event_type == event.event_type && d.payload_md5 == md5_hex(event.payload);
         } else if (auto p = planned.find(event.event_id); p != planned.end()) {
-          digest = &p->second.second;
-          earlier_request = p->second.first;
+          const auto& earlier = p->second;
+          same = *earlier.stream_id == stream.stream_id && requests[earlier.request].tenant_id == request.tenant_id &&
+                 earlier.event->event_type == event.event_type && earlier.event->payload == event.payload;
+          earlier_request = earlier.request;
+        } else {
+          continue;
         }
-        if (!digest) continue;
         ++known;
-        if (digest->stream_id == stream.stream_id && digest->tenant_id == request.tenant_id &&
-            digest->event_type == event.event_type && digest->payload_md5 == md5_hex(event.payload))
-          ++matching;
+        if (same) ++matching;
       }
     }
     const auto status = known == 0                              ? id_status::all_new
@@ -153,8 +161,7 @@ batch_plan plan_batch(const std::vector<append_request>& requests, std::map<std:
       for (const auto& event : stream.events) {
         ++head.version;
         plan.rows.push_back(planned_row{r, &event, &request.tenant_id, &stream.stream_id, head.version});
-        planned[event.event_id] = {r, recorded_digest{stream.stream_id, request.tenant_id, head.version,
-                                                      event.event_type, md5_hex(event.payload), 0}};
+        planned[event.event_id] = planned_event{r, &stream.stream_id, &event};
       }
     }
   }

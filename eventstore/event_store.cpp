@@ -6,6 +6,7 @@
 #include "eventstore/connection_pool.hpp"
 #include "eventstore/envelope_rows.hpp"
 #include "eventstore/group_committer.hpp"
+#include "eventstore/log_reader.hpp"
 #include "eventstore/pg_errors.hpp"
 
 namespace stradia::eventstore {
@@ -84,10 +85,16 @@ result<std::vector<envelope>> event_store::read_tenant_log(const std::string& te
 }
 
 result<std::vector<envelope>> event_store::read_all(std::int64_t after_position, std::size_t max_count) {
-  if (!worker_pool_) return fail(store_errc::invalid_request, "no worker connection configured");
-  return in_read_transaction(*worker_pool_, "", [&](pqxx::read_transaction& tx) {
-    return envelopes_from(tx.exec_params(read_all_sql, after_position, max_count));
-  });
+  if (options_.worker_conninfo.empty()) return fail(store_errc::invalid_request, "no worker connection configured");
+  std::lock_guard lock(reader_mutex_);
+  if (!reader_) {
+    auto connected = log_reader::connect(options_.worker_conninfo);
+    if (!connected) return domain::unexpected(connected.error());
+    reader_ = std::move(*connected);
+  }
+  auto events = reader_->read_after(after_position, max_count);
+  if (!events && events.error().code == store_errc::retryable) reader_.reset();  // reconnect next time
+  return events;
 }
 
 result<std::int64_t> event_store::head_position() {

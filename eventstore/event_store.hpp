@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,7 @@ struct log_query {
 
 class group_committer;
 class connection_pool;
+class log_reader;
 
 class event_store {
  public:
@@ -72,6 +74,8 @@ class event_store {
   std::unique_ptr<group_committer> committer_;
   std::unique_ptr<connection_pool> app_pool_;
   std::unique_ptr<connection_pool> worker_pool_;
+  std::mutex reader_mutex_;
+  std::unique_ptr<log_reader> reader_;  // read_all's binary reader, under reader_mutex_
 };
 
 }  // namespace stradia::eventstore

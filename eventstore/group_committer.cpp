@@ -1,9 +1,6 @@
 #include "eventstore/group_committer.hpp"
 
-#include <pqxx/pqxx>
-
 #include "eventstore/batch_plan.hpp"
-#include "eventstore/batch_writer.hpp"
 #include "eventstore/pg_errors.hpp"
 
 namespace stradia::eventstore {
@@ -18,8 +15,11 @@ std::size_t event_count(const append_request& r) {
 
 }  // namespace
 
-group_committer::group_committer(std::string conninfo, group_commit_options options)
-    : conninfo_(std::move(conninfo)), options_(options), writer_([this] { run(); }) {}
+group_committer::group_committer(std::string conninfo, group_commit_options options) : options_(options) {
+  for (int i = 0; i < std::max(options_.writers, 1); ++i)
+    batch_writers_.push_back(std::make_unique<batch_writer>(conninfo));
+  for (auto& writer : batch_writers_) writers_.emplace_back([this, w = writer.get()] { run(*w); });
+}
 
 group_committer::~group_committer() {
   {
@@ -27,7 +27,7 @@ group_committer::~group_committer() {
     stopping_ = true;
   }
   wake_.notify_all();
-  writer_.join();
+  for (auto& writer : writers_) writer.join();
 }
 
 std::future<result<append_result>> group_committer::submit(append_request request) {
@@ -69,37 +69,38 @@ std::deque<group_committer::pending> group_committer::take_batch() {
   return batch;
 }
 
-void group_committer::run() {
+void group_committer::run(batch_writer& writer) {
   for (;;) {
     auto batch = take_batch();
     if (batch.empty()) return;  // stopping, nothing left
     std::vector<append_request> requests;
     requests.reserve(batch.size());
     for (auto& p : batch) requests.push_back(std::move(p.request));
-    auto outcomes = write_with_retries(requests);
+    auto outcomes = write_with_retries(writer, requests);
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].promise.set_value(std::move(outcomes[i]));
   }
 }
 
-std::vector<result<append_result>> group_committer::write_with_retries(const std::vector<append_request>& requests) {
+std::vector<result<append_result>> group_committer::write_with_retries(batch_writer& writer,
+                                                                       const std::vector<append_request>& requests) {
   store_error last{store_errc::retryable, "no attempt made"};
   for (int attempt = 0; attempt < options_.connect_attempts; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50 << std::min(attempt, 5)));
     try {
-      if (!connection_ || !connection_->is_open()) connection_ = std::make_unique<pqxx::connection>(conninfo_);
-      auto outcomes = write_batch(*connection_, requests);
+      auto outcomes = writer.write(requests);
       std::lock_guard lock(mutex_);
       ++transactions_;
       return outcomes;
     } catch (...) {
       last = translate_current_exception();
+      writer.forget();
     }
     if (last.code != store_errc::retryable) break;
   }
   if (last.code != store_errc::retryable && requests.size() > 1) {
     // Something in the batch broke the transaction: isolate it by writing each alone.
     std::vector<result<append_result>> outcomes;
-    for (const auto& request : requests) outcomes.push_back(std::move(write_with_retries({request}).front()));
+    for (const auto& request : requests) outcomes.push_back(std::move(write_with_retries(writer, {request}).front()));
     return outcomes;
   }
   return std::vector<result<append_result>>(requests.size(), domain::unexpected<store_error>(last));

@@ -1,10 +1,11 @@
 #pragma once
-// Group commit: appends from many threads queue here; one writer thread takes everything
+// Group commit: appends from many threads queue here; a writer thread takes everything
 // queued (up to a limit) and records it in one transaction, so the store is bound by
-// Postgres, not by round trips. A conflicting append fails alone; a lost connection is
-// retried (safe: event ids make the retry idempotent). Thread-safe; the destructor
-// fails what is still queued and joins the writer.
-#include <pqxx/connection>
+// Postgres, not by round trips. Two writers by default: while one waits for its commit
+// to reach disk, the other sends the next batch (the append lock still orders their
+// inserts). A conflicting append fails alone; a lost connection is retried (safe: event
+// ids make the retry idempotent). Thread-safe; the destructor finishes what is queued
+// and joins the writers.
 
 #include <condition_variable>
 #include <deque>
@@ -15,6 +16,7 @@
 #include <thread>
 
 #include "eventstore/append.hpp"
+#include "eventstore/batch_writer.hpp"
 #include "eventstore/store_error.hpp"
 
 namespace stradia::eventstore {
@@ -22,6 +24,7 @@ namespace stradia::eventstore {
 struct group_commit_options {
   std::size_t max_batch_events = 2000;
   int connect_attempts = 5;
+  int writers = 1;
 };
 
 class group_committer {
@@ -42,19 +45,19 @@ class group_committer {
     std::promise<result<append_result>> promise;
   };
 
-  void run();
+  void run(batch_writer& writer);
   std::deque<pending> take_batch();
-  std::vector<result<append_result>> write_with_retries(const std::vector<append_request>& requests);
+  std::vector<result<append_result>> write_with_retries(batch_writer& writer,
+                                                        const std::vector<append_request>& requests);
 
-  const std::string conninfo_;
   const group_commit_options options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<pending> queue_;
   bool stopping_ = false;
   std::uint64_t transactions_ = 0;
-  std::unique_ptr<pqxx::connection> connection_;  // used by the writer thread only
-  std::thread writer_;
+  std::vector<std::unique_ptr<batch_writer>> batch_writers_;  // one per writer thread
+  std::vector<std::thread> writers_;
 };
 
 }  // namespace stradia::eventstore

@@ -1,16 +1,10 @@
 #include "eventstore/subscription.hpp"
 
-#include <pqxx/pqxx>
-
-#include "eventstore/envelope_rows.hpp"
-#include "eventstore/pg_errors.hpp"
+#include "eventstore/log_reader.hpp"
 
 namespace stradia::eventstore {
 
 namespace {
-
-const std::string read_after_sql = std::string("SELECT ") + envelope_columns +
-                                   " FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2";
 
 constexpr const char* load_checkpoint_sql =
     "SELECT global_position FROM subscription_checkpoints WHERE subscription_id = $1";
@@ -19,27 +13,18 @@ constexpr const char* save_checkpoint_sql =
     "INSERT INTO subscription_checkpoints (subscription_id, global_position) VALUES ($1, $2) "
     "ON CONFLICT (subscription_id) DO UPDATE SET global_position = EXCLUDED.global_position, updated_at = now()";
 
-class wake_on_notify final : public pqxx::notification_receiver {
- public:
-  explicit wake_on_notify(pqxx::connection_base& c) : pqxx::notification_receiver(c, "stradia_events") {}
-  void operator()(const std::string&, int) override {}
-};
-
-std::int64_t stored_checkpoint(pqxx::connection& c, const std::string& id) {
-  pqxx::read_transaction tx(c);
-  auto rows = tx.exec_params(load_checkpoint_sql, id);
-  return rows.empty() ? -1 : rows[0][0].as<std::int64_t>();
+result<std::int64_t> stored_checkpoint(log_reader& reader, const std::string& id) {
+  auto value = reader.query_value(load_checkpoint_sql, {id});
+  if (!value) return domain::unexpected(value.error());
+  return value->has_value() ? std::stoll(**value) : -1;
 }
 
 }  // namespace
 
 result<std::int64_t> load_checkpoint(const std::string& worker_conninfo, const std::string& subscription_id) {
-  try {
-    pqxx::connection c(worker_conninfo);
-    return stored_checkpoint(c, subscription_id);
-  } catch (...) {
-    return domain::unexpected<store_error>(translate_current_exception());
-  }
+  auto reader = log_reader::connect(worker_conninfo);
+  if (!reader) return domain::unexpected(reader.error());
+  return stored_checkpoint(**reader, subscription_id);
 }
 
 subscription::subscription(subscription_options options, handler on_events)
@@ -60,12 +45,9 @@ std::string subscription::last_error() const {
 void subscription::run() {
   auto backoff = std::chrono::milliseconds(50);
   while (!stopping_) {
-    try {
-      follow();
-    } catch (...) {
-      const auto error = translate_current_exception();
+    if (auto followed = follow(); !followed) {
       std::lock_guard lock(error_mutex_);
-      last_error_ = error.message;
+      last_error_ = followed.error().message;
     }
     for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_;
          waited += std::chrono::milliseconds(10))
@@ -75,38 +57,41 @@ void subscription::run() {
 }
 
 // One connection's life: LISTEN first, so a commit after any read wakes the loop.
-void subscription::follow() {
-  pqxx::connection c(options_.worker_conninfo);
-  wake_on_notify listener(c);
-  if (position_ == 0) {
+result<void> subscription::follow() {
+  auto connected = log_reader::connect(options_.worker_conninfo);
+  if (!connected) return domain::unexpected(connected.error());
+  auto& reader = **connected;
+  if (auto ok = reader.listen("stradia_events"); !ok) return ok;
+  if (!started_) {
     std::int64_t start = options_.start_after;
-    if (start < 0)
-      start = options_.store_checkpoint ? std::max<std::int64_t>(stored_checkpoint(c, options_.subscription_id), 0) : 0;
-    position_ = start;
-  }
-  const auto poll_us = std::chrono::duration_cast<std::chrono::microseconds>(options_.poll_interval).count();
-  while (!stopping_) {
-    std::vector<stradia::envelope::v1::EventEnvelope> batch;
-    {
-      pqxx::read_transaction tx(c);
-      batch = envelopes_from(tx.exec_params(read_after_sql, position_.load(), options_.batch_size));
+    if (start < 0 && options_.store_checkpoint) {
+      auto stored = stored_checkpoint(reader, options_.subscription_id);
+      if (!stored) return domain::unexpected(stored.error());
+      start = *stored;
     }
-    if (batch.empty()) {
-      c.await_notification(poll_us / 1000000, poll_us % 1000000);
+    position_ = std::max<std::int64_t>(start, 0);
+    started_ = true;
+  }
+  while (!stopping_) {
+    auto batch = reader.read_after(position_.load(), options_.batch_size);
+    if (!batch) return domain::unexpected(batch.error());
+    if (batch->empty()) {
+      if (auto woke = reader.wait_for_notification(options_.poll_interval); !woke)
+        return domain::unexpected(woke.error());
       continue;
     }
-    if (!on_events_(batch)) {
+    if (!on_events_(*batch)) {
       std::this_thread::sleep_for(options_.poll_interval);
       continue;
     }
-    const auto last = batch.back().global_position();
+    const auto last = batch->back().global_position();
     if (options_.store_checkpoint) {
-      pqxx::work tx(c);
-      tx.exec_params(save_checkpoint_sql, options_.subscription_id, last);
-      tx.commit();
+      auto saved = reader.query_value(save_checkpoint_sql, {options_.subscription_id, std::to_string(last)});
+      if (!saved) return domain::unexpected(saved.error());
     }
     position_ = last;
   }
+  return {};
 }
 
 }  // namespace stradia::eventstore

@@ -43,12 +43,13 @@ class subscription {
 
  private:
   void run();
-  void follow();
+  result<void> follow();
 
   subscription_options options_;
   handler on_events_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::int64_t> position_{0};
+  bool started_ = false;  // the start position is known (subscription thread only)
   mutable std::mutex error_mutex_;
   std::string last_error_;
   std::thread thread_;

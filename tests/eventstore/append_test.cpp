@@ -136,6 +136,28 @@ TEST_F(EventStoreAppend, BatchesAcrossTenantsKeepEachTenantsRows) {
   EXPECT_EQ(counts[0][0].as<int>(), 25);
 }
 
+TEST_F(EventStoreAppend, AnotherWriterMovingAStreamOnIsNoticedAndNothingIsOverwritten) {
+  // Two stores stand for two processes; each remembers the heads it wrote.
+  eventstore::event_store other({app(), worker()});
+  ASSERT_TRUE(store_->append(one_event(tenant_, "task-1", expected_version::no_stream())).has_value());
+  ASSERT_TRUE(other.append(one_event(tenant_, "task-1", expected_version::exact(1))).has_value());
+  auto next = store_->append(one_event(tenant_, "task-1"));  // remembers version 1, the stream is at 2
+  ASSERT_TRUE(next.has_value()) << next.error().message;
+  EXPECT_EQ(next->streams.at(0).first_version, 3);
+  auto stale = store_->append(one_event(tenant_, "task-1", expected_version::exact(2)));
+  ASSERT_FALSE(stale.has_value());
+  EXPECT_EQ(stale.error().code, store_errc::version_conflict);
+  EXPECT_EQ(rows(), 3);
+}
+
+TEST_F(EventStoreAppend, ANewStreamIdTakenByAnotherTenantIsAConflictNotALeak) {
+  ASSERT_TRUE(store_->append(one_event(new_uuid(), "market-1", expected_version::no_stream())).has_value());
+  auto mine = store_->append(one_event(tenant_, "market-1", expected_version::no_stream()));
+  ASSERT_FALSE(mine.has_value());
+  EXPECT_EQ(mine.error().code, store_errc::version_conflict);
+  EXPECT_EQ(rows(), 1);
+}
+
 TEST_F(EventStoreAppend, MalformedRequestsAreRefusedBeforeTheDatabase) {
   EXPECT_EQ(store_->append(one_event("not-a-uuid", "s")).error().code, store_errc::invalid_request);
   auto bad_id = one_event(tenant_, "s");

@@ -90,6 +90,18 @@ TEST_F(EventStoreRead, TheWholeLogReadsInBatchesInPositionOrder) {
   EXPECT_EQ(*store_->head_position(), positions.back());
 }
 
+TEST_F(EventStoreRead, AReadThatDoesNotContinueThePreviousOneIsStillExact) {
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(store_->append(one_event(tenant_, "s-" + std::to_string(i))).has_value());
+  auto first = store_->read_all(0, 10);  // full: the next batch is already asked for
+  ASSERT_EQ(first->size(), 10u);
+  auto again = store_->read_all(0, 5);  // not that one
+  ASSERT_EQ(again->size(), 5u);
+  EXPECT_EQ(again->front().global_position(), first->front().global_position());
+  auto next = store_->read_all(again->back().global_position(), 100);
+  ASSERT_EQ(next->size(), 25u);
+  EXPECT_EQ(next->front().global_position(), (*first)[5].global_position());
+}
+
 TEST_F(EventStoreRead, ATenantsLogShowsOnlyItsOwnEventsWithFilters) {
   const auto other = new_uuid();
   ASSERT_TRUE(store_->append(one_event(tenant_, "task-1")).has_value());
