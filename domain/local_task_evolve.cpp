@@ -95,10 +95,6 @@ struct applier {
 
 }  // namespace
 
-state evolve(state s, const event& e) {
-  std::visit(applier{s}, e);
-  ++s.stream_version;
-  return s;
-}
+state evolve(state s, const event& e) { return apply_event<applier>(std::move(s), e); }
 
 }  // namespace stradia::domain::local_task

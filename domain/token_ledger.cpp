@@ -78,10 +78,6 @@ decision<event> decide(const state& s, const command& c, const context& ctx) {
   return out;
 }
 
-state evolve(state s, const event& e) {
-  std::visit(applier{s}, e);
-  ++s.stream_version;
-  return s;
-}
+state evolve(state s, const event& e) { return apply_event<applier>(std::move(s), e); }
 
 }  // namespace stradia::domain::token_ledger

@@ -9,24 +9,14 @@ namespace {
 using eventstore::expected_version;
 using eventstore::store_errc;
 
-class EventStoreAppend : public pg_test {
+class EventStoreAppend : public store_test {
  protected:
-  void SetUp() override {
-    pg_test::SetUp();
-    if (!HasFatalFailure())
-      store_ = std::make_unique<eventstore::event_store>(eventstore::store_options{app(), worker()});
-  }
-  void TearDown() override {
-    store_.reset();
-    pg_test::TearDown();
-  }
   std::int64_t rows() {
     pqxx::connection c(owner());
     return pqxx::nontransaction(c).exec("SELECT count(*) FROM events")[0][0].as<std::int64_t>();
   }
 
   const std::string tenant_ = new_uuid();
-  std::unique_ptr<eventstore::event_store> store_;
 };
 
 TEST_F(EventStoreAppend, NoStreamCreatesTheStreamAndRefusesAnExistingOne) {

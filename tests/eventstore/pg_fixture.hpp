@@ -8,6 +8,7 @@
 #include <string>
 
 #include "eventstore/append.hpp"
+#include "eventstore/event_store.hpp"
 #include "eventstore/migrator.hpp"
 
 namespace stradia::testing {
@@ -47,6 +48,21 @@ class pg_test : public ::testing::Test {
 
   std::string port_;
   std::string database_;
+};
+
+// A pg_test with an event store on the fresh database.
+class store_test : public pg_test {
+ protected:
+  void SetUp() override {
+    pg_test::SetUp();
+    if (!HasFatalFailure())
+      store_ = std::make_unique<eventstore::event_store>(eventstore::store_options{app(), worker()});
+  }
+  void TearDown() override {
+    store_.reset();
+    pg_test::TearDown();
+  }
+  std::unique_ptr<eventstore::event_store> store_;
 };
 
 inline std::string new_uuid() {

@@ -6,19 +6,9 @@ namespace {
 
 using eventstore::expected_version;
 
-class EventStoreRead : public pg_test {
+class EventStoreRead : public store_test {
  protected:
-  void SetUp() override {
-    pg_test::SetUp();
-    if (!HasFatalFailure())
-      store_ = std::make_unique<eventstore::event_store>(eventstore::store_options{app(), worker()});
-  }
-  void TearDown() override {
-    store_.reset();
-    pg_test::TearDown();
-  }
   const std::string tenant_ = new_uuid();
-  std::unique_ptr<eventstore::event_store> store_;
 };
 
 TEST_F(EventStoreRead, AStreamReadsForwardFromAVersionAndUpToAVersion) {

@@ -42,18 +42,8 @@ class collector {
   std::vector<envelope> events_;
 };
 
-class Subscription : public pg_test {
+class Subscription : public store_test {
  protected:
-  void SetUp() override {
-    pg_test::SetUp();
-    if (!HasFatalFailure())
-      store_ = std::make_unique<eventstore::event_store>(eventstore::store_options{app(), worker()});
-  }
-  void TearDown() override {
-    store_.reset();
-    pg_test::TearDown();
-  }
-
   eventstore::subscription_options options(std::string id = "test") {
     eventstore::subscription_options o;
     o.worker_conninfo = worker();
@@ -90,7 +80,6 @@ class Subscription : public pg_test {
   }
 
   const std::string tenant_ = new_uuid();
-  std::unique_ptr<eventstore::event_store> store_;
 };
 
 TEST_F(Subscription, AHeldTransactionHoldsBackLaterAppendsAndTheSubscriberDeliversItFirst) {
