@@ -1,0 +1,175 @@
+#include "commands/command_service.hpp"
+
+#include <thread>
+
+#include "commands/aggregates.hpp"
+#include "commands/handler_steps.hpp"
+#include "domain/stream_ids.hpp"
+
+namespace stradia::commands {
+
+namespace ids = domain::stream_ids;
+
+command_failure store_failure(const eventstore::store_error& error) {
+  switch (error.code) {
+    case eventstore::store_errc::version_conflict:
+      return {{domain::errc::version_conflict, "Another change came first.", {}}, false, true};
+    case eventstore::store_errc::event_id_conflict:
+      return {{domain::errc::version_conflict, "The change was already recorded differently.", {}}, false, false};
+    case eventstore::store_errc::invalid_request:
+      return {{domain::errc::validation_failed, error.message, {}}, false, false};
+    case eventstore::store_errc::retryable: break;
+  }
+  return {{domain::errc::validation_failed, "The event store is unavailable; try again.", {}}, true, false};
+}
+
+command_result finish(eventstore::event_store& store, unit_of_work& work, const std::string& stream,
+                      std::int64_t version_before, std::vector<std::pair<std::string, std::string>> created) {
+  command_outcome out{work.metadata().correlation_id, stream, version_before, 0, {}, std::move(created)};
+  if (work.empty()) return out;
+  auto committed = work.commit(store);
+  if (!committed) return domain::unexpected(committed.error());
+  for (const auto& s : committed->streams)
+    if (s.stream_id == stream) out.version = s.last_version;
+  out.global_position = committed->last_position;
+  out.events = std::move(work.events_json());
+  return out;
+}
+
+command_service::command_service(eventstore::event_store& store, command_service_options options)
+    : store_(store), options_(std::move(options)) {}
+
+domain::context command_service::context_for(const domain::caller& who) const {
+  return domain::context{who, options_.clock(), [] { return new_uuid(); }, options_.zones};
+}
+
+event_metadata command_service::metadata_for(const domain::caller& who, std::string_view command) const {
+  return event_metadata{new_uuid(), "", who.user_id, std::string(command)};
+}
+
+command_result command_service::with_retries(const std::function<command_result()>& attempt) const {
+  for (int i = 1;; ++i) {
+    auto result = attempt();
+    if (result || !result.error().raced || i >= options_.attempts) return result;
+    std::this_thread::sleep_for(std::chrono::microseconds(200 * i));
+  }
+}
+
+template <class Aggregate>
+command_result command_service::run_single(const domain::caller& who, std::string stream_id,
+                                           typename Aggregate::command c, std::string_view command_name) {
+  return with_retries([&]() -> command_result {
+    auto stream = load<Aggregate>(store_, who.tenant_id, stream_id);
+    if (!stream) return domain::unexpected(stream.error());
+    const auto metadata = metadata_for(who, command_name);
+    auto decided = Aggregate::decide(stream->state, c, context_for(who));
+    if (!decided) return refuse_recording(store_, *stream, std::move(decided).error(), metadata, who.tenant_id);
+    unit_of_work work(who.tenant_id, metadata);
+    work.record(*stream, *decided);
+    return finish(store_, work, stream->stream_id, stream->version);
+  });
+}
+
+// ---- tenancy and governance ----
+
+command_result command_service::create_tenant(const domain::caller& who, tenant::v1::CreateTenant c) {
+  if (c.tenant_id().empty()) c.set_tenant_id(new_uuid());
+  // The tenant being created is the one this system caller acts in.
+  domain::caller in_tenant = who;
+  in_tenant.tenant_id = c.tenant_id();
+  auto result = run_single<tenant_aggregate>(in_tenant, ids::tenant(c.tenant_id()), c, "CreateTenant");
+  if (result) result->created.emplace_back("tenant_id", c.tenant_id());
+  return result;
+}
+
+command_result command_service::update_tenant_plan(const domain::caller& who, tenant::v1::UpdateTenantPlan c) {
+  return run_single<tenant_aggregate>(who, ids::tenant(who.tenant_id), c, "UpdateTenantPlan");
+}
+
+command_result command_service::create_governance_policy(const domain::caller& who,
+                                                         tenant::v1::CreateGovernancePolicy c) {
+  if (c.policy_id().empty()) c.set_policy_id(new_uuid());
+  auto result = run_single<tenant_aggregate>(who, ids::tenant(who.tenant_id), c, "CreateGovernancePolicy");
+  if (result) result->created.emplace_back("policy_id", c.policy_id());
+  return result;
+}
+
+command_result command_service::deactivate_governance_policy(const domain::caller& who,
+                                                             tenant::v1::DeactivateGovernancePolicy c) {
+  return run_single<tenant_aggregate>(who, ids::tenant(who.tenant_id), c, "DeactivateGovernancePolicy");
+}
+
+// ---- board ----
+
+command_result command_service::move_task(const domain::caller& who, task::v1::MoveTask c) {
+  return run_single<task_aggregate>(who, ids::task(c.local_task_id()), c, "MoveTask");
+}
+
+command_result command_service::acquire_lock(const domain::caller& who, task::v1::AcquireLock c) {
+  return run_single<task_aggregate>(who, ids::task(c.local_task_id()), c, "AcquireLock");
+}
+
+command_result command_service::release_lock(const domain::caller& who, task::v1::ReleaseLock c) {
+  return run_single<task_aggregate>(who, ids::task(c.local_task_id()), c, "ReleaseLock");
+}
+
+command_result command_service::update_execution_payload(const domain::caller& who,
+                                                         task::v1::UpdateExecutionPayload c) {
+  return run_single<task_aggregate>(who, ids::task(c.local_task_id()), c, "UpdateExecutionPayload");
+}
+
+command_result command_service::add_task_note(const domain::caller& who, task::v1::AddTaskNote c) {
+  return run_single<task_aggregate>(who, ids::task(c.local_task_id()), c, "AddTaskNote");
+}
+
+command_result command_service::accept_ghost_card(const domain::caller& who, task::v1::AcceptGhostCard c) {
+  return run_single<task_aggregate>(who, ids::task(c.local_task_id()), c, "AcceptGhostCard");
+}
+
+command_result command_service::reject_ghost_card(const domain::caller& who, task::v1::RejectGhostCard c) {
+  return run_single<task_aggregate>(who, ids::task(c.local_task_id()), c, "RejectGhostCard");
+}
+
+command_result command_service::expire_lock(const std::string& tenant_id, task::v1::ExpireLock c) {
+  return run_single<task_aggregate>(domain::system_caller(tenant_id), ids::task(c.local_task_id()), c, "ExpireLock");
+}
+
+command_result command_service::create_custom_local_task(const domain::caller& who,
+                                                         board::v1::CreateCustomLocalTask c) {
+  if (c.local_task_id().empty()) c.set_local_task_id(new_uuid());
+  return with_retries([&]() -> command_result {
+    auto board = load<board_aggregate>(store_, who.tenant_id, ids::board(c.local_board_id()));
+    if (!board) return domain::unexpected(board.error());
+    auto task = load<task_aggregate>(store_, who.tenant_id, ids::task(c.local_task_id()));
+    if (!task) return domain::unexpected(task.error());
+    const auto ctx = context_for(who);
+    auto on_board = board_aggregate::decide(board->state, c, ctx);
+    if (!on_board) return domain::unexpected(domain_failure(std::move(on_board).error().error));
+    const auto& added = std::get<domain::local_board::pb::BoardTaskAdded>(on_board->front());
+    task::v1::CreateLocalTask create;
+    create.set_local_task_id(added.local_task_id());
+    create.set_local_board_id(board->state.id);
+    create.set_market_id(board->state.market_id);
+    *create.mutable_definition() = added.definition();
+    create.set_is_custom_local_task(true);
+    auto created = task_aggregate::decide(
+        task->state, create, domain::context{domain::system_caller(who.tenant_id), ctx.now, ctx.new_id, ctx.zones});
+    if (!created) return domain::unexpected(domain_failure(std::move(created).error().error));
+    unit_of_work work(who.tenant_id, metadata_for(who, "CreateCustomLocalTask"));
+    work.record(*board, *on_board);
+    work.record(*task, *created);
+    return finish(store_, work, task->stream_id, task->version, {{"local_task_id", c.local_task_id()}});
+  });
+}
+
+}  // namespace stradia::commands
+
+namespace stradia::commands {
+
+// The other handler files use these instantiations.
+template command_result command_service::run_single<strategy_aggregate>(const domain::caller&, std::string,
+                                                                        strategy_aggregate::command, std::string_view);
+template command_result command_service::run_single<user_aggregate>(const domain::caller&, std::string,
+                                                                    user_aggregate::command, std::string_view);
+
+}  // namespace stradia::commands

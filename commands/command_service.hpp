@@ -1,0 +1,93 @@
+#pragma once
+// The command handlers of API.md §3: each authorizes through its aggregates' deciders,
+// loads the streams it needs, decides, and appends every stream it changes in one
+// atomic append with the versions it read. When another command wins a race for one of
+// those streams, the handler loads and decides again (bounded), so the loser gets the
+// domain's answer (TASK_LOCKED, SEAT_LIMIT_REACHED, ...) rather than a bare conflict.
+// Thread-safe: handlers share nothing but the store.
+#include <functional>
+#include <string>
+
+#include "board.pb.h"
+#include "commands/command_result.hpp"
+#include "commands/event_codec.hpp"
+#include "domain/context.hpp"
+#include "domain/master_strategy.hpp"
+#include "domain/zone_catalog.hpp"
+#include "eventstore/event_store.hpp"
+#include "market.pb.h"
+#include "strategy.pb.h"
+#include "task.pb.h"
+#include "tenant.pb.h"
+#include "user.pb.h"
+
+namespace stradia::commands {
+
+struct command_service_options {
+  std::function<domain::timestamp()> clock;
+  const domain::zone_catalog* zones = nullptr;
+  int attempts = 8;  // decide-and-append attempts when racing other commands
+};
+
+class command_service {
+ public:
+  command_service(eventstore::event_store& store, command_service_options options);
+
+  // tenancy and governance
+  command_result create_tenant(const domain::caller& who, tenant::v1::CreateTenant c);
+  command_result update_tenant_plan(const domain::caller& who, tenant::v1::UpdateTenantPlan c);
+  command_result create_governance_policy(const domain::caller& who, tenant::v1::CreateGovernancePolicy c);
+  command_result deactivate_governance_policy(const domain::caller& who, tenant::v1::DeactivateGovernancePolicy c);
+  // users
+  command_result invite_user(const domain::caller& who, user::v1::InviteUser c);
+  command_result change_user_role(const domain::caller& who, user::v1::ChangeUserRole c);
+  command_result deactivate_user(const domain::caller& who, user::v1::DeactivateUser c);
+  command_result delete_user(const domain::caller& who, user::v1::DeleteUser c);
+  command_result assign_user_to_market(const domain::caller& who, user::v1::AssignUserToMarket c);
+  command_result unassign_user_from_market(const domain::caller& who, user::v1::UnassignUserFromMarket c);
+  command_result record_user_login(const domain::caller& who, user::v1::RecordUserLogin c);
+  // markets
+  command_result create_market(const domain::caller& who, market::v1::CreateMarket c);
+  command_result activate_market(const domain::caller& who, market::v1::ActivateMarket c);
+  command_result deactivate_market(const domain::caller& who, market::v1::DeactivateMarket c);
+  command_result delete_market(const domain::caller& who, market::v1::DeleteMarket c);
+  // strategy
+  command_result create_master_strategy(const domain::caller& who, strategy::v1::CreateMasterStrategy c);
+  command_result add_global_task(const domain::caller& who, strategy::v1::AddGlobalTask c);
+  command_result update_global_task(const domain::caller& who, strategy::v1::UpdateGlobalTask c);
+  command_result remove_global_task(const domain::caller& who, strategy::v1::RemoveGlobalTask c);
+  command_result publish_master_strategy(const domain::caller& who, strategy::v1::PublishMasterStrategy c);
+  command_result deploy_strategy_to_market(const domain::caller& who, strategy::v1::DeployStrategyToMarket c);
+  // board
+  command_result create_custom_local_task(const domain::caller& who, board::v1::CreateCustomLocalTask c);
+  command_result move_task(const domain::caller& who, task::v1::MoveTask c);
+  command_result acquire_lock(const domain::caller& who, task::v1::AcquireLock c);
+  command_result release_lock(const domain::caller& who, task::v1::ReleaseLock c);
+  command_result update_execution_payload(const domain::caller& who, task::v1::UpdateExecutionPayload c);
+  command_result add_task_note(const domain::caller& who, task::v1::AddTaskNote c);
+  command_result accept_ghost_card(const domain::caller& who, task::v1::AcceptGhostCard c);
+  command_result reject_ghost_card(const domain::caller& who, task::v1::RejectGhostCard c);
+  // system: the lock expiry sweep
+  command_result expire_lock(const std::string& tenant_id, task::v1::ExpireLock c);
+
+ private:
+  domain::context context_for(const domain::caller& who) const;
+  event_metadata metadata_for(const domain::caller& who, std::string_view command) const;
+  command_result with_retries(const std::function<command_result()>& attempt) const;
+  template <class Aggregate>
+  command_result run_single(const domain::caller& who, std::string stream_id, typename Aggregate::command c,
+                            std::string_view command_name);
+  template <class Command>
+  command_result run_tenant_and_user(const domain::caller& who, const Command& c, std::string_view command_name);
+  template <class Command>
+  command_result run_tenant_and_market(const domain::caller& who, const Command& c, std::string_view command_name);
+  command_result deploy(const domain::caller& who, const std::string& strategy_id,
+                        const std::function<domain::decision<domain::master_strategy::event>(
+                            const domain::master_strategy::state&, const domain::context&)>& decide_strategy,
+                        std::string_view command_name);
+
+  eventstore::event_store& store_;
+  command_service_options options_;
+};
+
+}  // namespace stradia::commands
