@@ -130,6 +130,41 @@ command_result command_service::reject_ghost_card(const domain::caller& who, tas
   return run_single<task_aggregate>(who, ids::task(c.local_task_id()), c, "RejectGhostCard");
 }
 
+// AI work: the task must accept the request, then the tenant's ledger must allow it
+// (TOKEN_QUOTA_EXCEEDED past the 5% overdraft of the current period).
+command_result command_service::request_pre_flight_scan(const domain::caller& who, task::v1::RequestPreFlightScan c) {
+  return with_retries([&]() -> command_result {
+    auto task = load<task_aggregate>(store_, who.tenant_id, ids::task(c.local_task_id()));
+    if (!task) return domain::unexpected(task.error());
+    const auto ctx = context_for(who);
+    auto decided = task_aggregate::decide(task->state, c, ctx);
+    if (!decided) return domain::unexpected(domain_failure(std::move(decided).error().error));
+    auto tenant = load<tenant_aggregate>(store_, who.tenant_id, ids::tenant(who.tenant_id));
+    if (!tenant) return domain::unexpected(tenant.error());
+    const auto period = domain::token_ledger::period_at(tenant->state.token_reset_date, ctx.now);
+    auto ledger = load<ledger_aggregate>(store_, who.tenant_id, ids::ledger(who.tenant_id, period.start));
+    if (!ledger) return domain::unexpected(ledger.error());
+    if (auto allowed = domain::token_ledger::require_ai_allowance(ledger->state, tenant->state.ai_token_quota, ctx.now);
+        !allowed)
+      return domain::unexpected(domain_failure(allowed.error()));
+    unit_of_work work(who.tenant_id, metadata_for(who, "RequestPreFlightScan"));
+    work.record(*task, *decided);
+    return finish(store_, work, task->stream_id, task->version);
+  });
+}
+
+command_result command_service::record_pre_flight_scan_result(const std::string& tenant_id,
+                                                              task::v1::RecordPreFlightScanResult c) {
+  return run_single<task_aggregate>(domain::system_caller(tenant_id), ids::task(c.local_task_id()), c,
+                                    "RecordPreFlightScanResult");
+}
+
+command_result command_service::record_token_usage(const std::string& tenant_id, ledger::v1::RecordTokenUsage c) {
+  c.set_tenant_id(tenant_id);
+  const auto stream = ids::ledger(tenant_id, domain::from_proto(c.period_start()));
+  return run_single<ledger_aggregate>(domain::system_caller(tenant_id), stream, c, "RecordTokenUsage");
+}
+
 command_result command_service::expire_lock(const std::string& tenant_id, task::v1::ExpireLock c) {
   return run_single<task_aggregate>(domain::system_caller(tenant_id), ids::task(c.local_task_id()), c, "ExpireLock");
 }

@@ -15,6 +15,7 @@
 #include "domain/master_strategy.hpp"
 #include "domain/zone_catalog.hpp"
 #include "eventstore/event_store.hpp"
+#include "ledger.pb.h"
 #include "market.pb.h"
 #include "strategy.pb.h"
 #include "task.pb.h"
@@ -67,8 +68,11 @@ class command_service {
   command_result add_task_note(const domain::caller& who, task::v1::AddTaskNote c);
   command_result accept_ghost_card(const domain::caller& who, task::v1::AcceptGhostCard c);
   command_result reject_ghost_card(const domain::caller& who, task::v1::RejectGhostCard c);
-  // system: the lock expiry sweep
+  command_result request_pre_flight_scan(const domain::caller& who, task::v1::RequestPreFlightScan c);
+  // system: the lock expiry sweep, AI results, token usage
   command_result expire_lock(const std::string& tenant_id, task::v1::ExpireLock c);
+  command_result record_pre_flight_scan_result(const std::string& tenant_id, task::v1::RecordPreFlightScanResult c);
+  command_result record_token_usage(const std::string& tenant_id, ledger::v1::RecordTokenUsage c);
 
  private:
   domain::context context_for(const domain::caller& who) const;

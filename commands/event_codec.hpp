@@ -1,28 +1,14 @@
 #pragma once
-// Between an aggregate's event variant and the store's bytes: the envelope's event_type
-// names the message (its short Protobuf name), the payload is its serialization.
-#include <optional>
+// From an aggregate's event to what the store appends: the envelope's event_type names
+// the message (its short Protobuf name), the payload is its serialization. Decoding is
+// domain/event_codec.hpp.
 #include <string>
 #include <variant>
 
-#include "envelope.pb.h"
+#include "domain/event_codec.hpp"
 #include "eventstore/append.hpp"
 
 namespace stradia::commands {
-
-// The event of `Variant` an envelope holds; nullopt for a type the aggregate does not
-// know or bytes that do not parse (a stream written by a newer version, or corrupt).
-template <class Variant>
-std::optional<Variant> decode_event(const stradia::envelope::v1::EventEnvelope& envelope) {
-  std::optional<Variant> out;
-  auto try_one = [&]<class Message>(std::in_place_type_t<Message>) {
-    if (out || Message::descriptor()->name() != envelope.event_type()) return;
-    Message m;
-    if (m.ParseFromString(envelope.payload())) out.emplace(std::in_place_type<Message>, std::move(m));
-  };
-  [&]<class... Ms>(std::variant<Ms...>*) { (try_one(std::in_place_type<Ms>), ...); }(static_cast<Variant*>(nullptr));
-  return out;
-}
 
 struct event_metadata {
   std::string correlation_id;

@@ -33,7 +33,7 @@ domain::expected<loaded<Aggregate>, command_failure> load(eventstore::event_stor
     auto batch = store.read_stream(tenant_id, out.stream_id, range);
     if (!batch) return domain::unexpected(store_failure(batch.error()));
     for (const auto& envelope : *batch) {
-      if (auto event = decode_event<typename Aggregate::event>(envelope))
+      if (auto event = domain::decode_event<typename Aggregate::event>(envelope))
         out.state = Aggregate::evolve(std::move(out.state), *event);
       out.version = envelope.stream_version();
     }

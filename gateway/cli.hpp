@@ -11,7 +11,9 @@ inline constexpr const char* usage =
     "usage: stradia <command> [options]\n"
     "\n"
     "commands:\n"
+    "  serve     run the HTTP API (migrates first when an owner connection is given)\n"
     "  migrate   apply the SQL migrations that are not applied yet (as the owner role)\n"
+    "  seed      build the playground (two tenants, users, markets, boards) through commands\n"
     "\n"
     "Run 'stradia <command> --help' for a command's options.\n";
 
@@ -31,5 +33,7 @@ class arguments {
 };
 
 int run_migrate(const arguments& args);
+int run_serve(const arguments& args);
+int run_seed(const arguments& args);
 
 }  // namespace stradia::gateway

@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   const stradia::gateway::arguments args(argc, argv);
   const std::string command = args.command();
   if (command == "migrate") return stradia::gateway::run_migrate(args);
+  if (command == "serve") return stradia::gateway::run_serve(args);
+  if (command == "seed") return stradia::gateway::run_seed(args);
   if (command.empty() || command == "--help" || command == "-h" || command == "help") {
     std::fputs(stradia::gateway::usage, stdout);
     return command.empty() ? 2 : 0;

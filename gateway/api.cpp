@@ -1,0 +1,205 @@
+#include "gateway/api.hpp"
+
+#include <openssl/sha.h>
+#include <simdjson.h>
+
+#include <algorithm>
+
+#include "commands/uuid.hpp"
+#include "domain/clock.hpp"
+#include "gateway/command_parser.hpp"
+#include "gateway/command_routes.hpp"
+#include "gateway/json_writer.hpp"
+#include "gateway/password.hpp"
+#include "gateway/problem.hpp"
+
+namespace stradia::gateway {
+
+namespace {
+
+constexpr std::string_view commands_prefix = "/api/v1/commands/";
+constexpr std::size_t max_remembered_keys = 10000;
+constexpr std::size_t min_password_length = 8;
+
+std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : digest) {
+    out += hex[b >> 4];
+    out += hex[b & 0xF];
+  }
+  return out;
+}
+
+std::string bearer_token(const http_request& r) {
+  constexpr std::string_view scheme = "Bearer ";
+  if (r.authorization.size() > scheme.size() && std::equal(scheme.begin(), scheme.end(), r.authorization.begin()))
+    return r.authorization.substr(scheme.size());
+  constexpr std::string_view cookie = "stradia_session=";
+  for (std::size_t at = 0; at < r.cookie.size();) {
+    const auto end = std::min(r.cookie.find(';', at), r.cookie.size());
+    auto part = std::string_view(r.cookie).substr(at, end - at);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.substr(0, cookie.size()) == cookie) return std::string(part.substr(cookie.size()));
+    at = end + 1;
+  }
+  return {};
+}
+
+http_response json_ok(std::string body) { return http_response{200, "application/json", std::move(body), {}}; }
+
+std::string outcome_json(const commands::command_outcome& o) {
+  json_writer json;
+  json.begin_object();
+  json.field("command_id", o.command_id);
+  json.field("stream_id", o.stream_id);
+  json.field("version", o.version);
+  json.field("global_position", o.global_position);
+  json.key("events").begin_array();
+  for (const auto& e : o.events) json.raw(e);
+  json.end_array();
+  json.key("result").begin_object();
+  for (const auto& [name, id] : o.created) json.field(name, id);
+  json.end_object();
+  json.end_object();
+  return json.take();
+}
+
+}  // namespace
+
+api::api(commands::command_service& commands, eventstore::event_store& store, const projections::user_directory& users,
+         api_options options)
+    : commands_(commands), store_(store), users_(users), options_(std::move(options)), jwt_(options_.jwt_secret) {}
+
+http_response api::handle(const http_request& request) {
+  const auto path = path_of(request.target);
+  if (path == "/healthz")
+    return request.method == "GET" ? json_ok(R"({"status":"ok"})") : problem("METHOD_NOT_ALLOWED", "Use GET.");
+  if (path == "/readyz") return request.method == "GET" ? ready() : problem("METHOD_NOT_ALLOWED", "Use GET.");
+  if (path == "/api/v1/auth/login")
+    return request.method == "POST" ? login(request) : problem("METHOD_NOT_ALLOWED", "Use POST.");
+  if (path.rfind(commands_prefix, 0) == 0)
+    return request.method == "POST" ? command(request, std::string_view(path).substr(commands_prefix.size()))
+                                    : problem("METHOD_NOT_ALLOWED", "Use POST.");
+  return problem("NOT_FOUND", "No such resource: " + path);
+}
+
+http_response api::ready() {
+  auto head = store_.read_all(0, 1);
+  if (!head) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  return json_ok(R"({"status":"ready"})");
+}
+
+std::optional<domain::caller> api::authenticate(const http_request& request) const {
+  const auto token = bearer_token(request);
+  if (token.empty()) return std::nullopt;
+  const auto claims = jwt_.verify(token, options_.unix_seconds());
+  if (!claims) return std::nullopt;
+  const auto user = users_.by_id(claims->sub);
+  if (!user || !user->is_active || user->tenant_id != claims->tid) return std::nullopt;
+  return domain::caller{user->id, user->tenant_id, user->role,
+                        std::vector<std::string>(user->market_ids.begin(), user->market_ids.end()), false};
+}
+
+http_response api::login(const http_request& request) {
+  simdjson::ondemand::parser parser;
+  const simdjson::padded_string body(request.body);
+  auto doc = parser.iterate(body);
+  std::string_view email_view, password_view;
+  simdjson::ondemand::object object;
+  if (doc.get_object().get(object)) return problem("MALFORMED_JSON", "The body must be a JSON object.");
+  if (object["email"].get_string().get(email_view) || object["password"].get_string().get(password_view))
+    return problem("VALIDATION_FAILED", "Login needs an email and a password.",
+                   {{"email", "Required"}, {"password", "Required"}});
+  std::string email(email_view);
+  std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return std::tolower(c); });
+  const auto user = users_.by_email(email);
+  // The same work and the same answer whether the email or the password is wrong.
+  static const std::string decoy = hash_password("stradia decoy password").value_or("");
+  const bool password_ok = verify_password(user ? user->password_hash : decoy, password_view);
+  if (!user || !password_ok || !user->is_active) return problem("UNAUTHENTICATED", "Wrong email or password.");
+
+  const auto now = options_.unix_seconds();
+  token_claims claims{user->id, user->tenant_id, std::string(domain::name_of(user->role)), now,
+                      now + options_.token_lifetime.count()};
+  const auto token = jwt_.sign(claims);
+  user::v1::RecordUserLogin recorded;
+  recorded.set_user_id(user->id);
+  (void)commands_.record_user_login(domain::system_caller(user->tenant_id), recorded);
+
+  json_writer json;
+  json.begin_object();
+  json.field("token", token);
+  json.field("expires_at", domain::format_rfc3339(domain::timestamp{std::chrono::seconds{claims.exp}}));
+  json.key("user").begin_object();
+  json.field("id", user->id).field("tenant_id", user->tenant_id).field("role", claims.role).field("email", user->email);
+  json.end_object();
+  json.end_object();
+  auto response = json_ok(json.take());
+  response.headers.emplace_back("Set-Cookie", "stradia_session=" + token + "; HttpOnly; SameSite=Strict; Path=/");
+  return response;
+}
+
+http_response api::command(const http_request& request, std::string_view name) {
+  const auto who = authenticate(request);
+  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
+  const auto* route = find_command_route(name);
+  if (!route) return problem("UNKNOWN_COMMAND", "No command named '" + std::string(name) + "'.");
+
+  std::string idempotency_key;
+  std::string digest;
+  if (!request.idempotency_key.empty()) {
+    idempotency_key = who->user_id + "/" + request.idempotency_key;
+    digest = sha256_hex(std::string(name) + "\n" + request.body);
+    if (auto earlier = replay(idempotency_key, digest)) return *earlier;
+  }
+
+  auto parsed = parse_command(request.body, *route->prototype, route->hidden);
+  if (!parsed) return problem(parsed.error().code, parsed.error().detail, parsed.error().errors);
+  auto& message = **parsed;
+  if (auto* invite = dynamic_cast<user::v1::InviteUser*>(&message)) {
+    if (invite->password().size() < min_password_length)
+      return problem("VALIDATION_FAILED", "The command has invalid fields.",
+                     {{"password", "String must contain at least 8 character(s)"}});
+    auto hash = hash_password(invite->password());
+    invite->clear_password();
+    if (!hash) return problem("SERVICE_UNAVAILABLE", "Could not hash the password.");
+    invite->set_password_hash(*hash);
+  }
+
+  auto result = route->invoke(commands_, *who, message);
+  http_response response;
+  if (result)
+    response = json_ok(outcome_json(*result));
+  else if (result.error().unavailable)
+    response = problem("SERVICE_UNAVAILABLE", result.error().error.detail);
+  else
+    response = problem(result.error().error);
+  if (!idempotency_key.empty() && response.status < 500) remember(idempotency_key, digest, response);
+  return response;
+}
+
+std::optional<http_response> api::replay(const std::string& key, const std::string& body_digest) {
+  std::lock_guard lock(idempotency_mutex_);
+  auto it = idempotency_.find(key);
+  if (it == idempotency_.end()) return std::nullopt;
+  if (it->second.body_digest != body_digest)
+    return problem("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different body.");
+  return it->second.response;
+}
+
+void api::remember(const std::string& key, const std::string& body_digest, const http_response& response) {
+  std::lock_guard lock(idempotency_mutex_);
+  if (!idempotency_.emplace(key, remembered{body_digest, response}).second) return;
+  idempotency_order_.push_back(key);
+  if (idempotency_order_.size() > max_remembered_keys) {
+    idempotency_.erase(idempotency_order_.front());
+    idempotency_order_.pop_front();
+  }
+}
+
+}  // namespace stradia::gateway

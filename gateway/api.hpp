@@ -1,0 +1,60 @@
+#pragma once
+// The HTTP API of API.md, without the transport: login, commands, health. Each request
+// is authenticated (bearer token or stradia_session cookie, verified HS256, and the user
+// looked up live in the directory so a deactivated user is refused at once), routed,
+// parsed, run, and answered in the API's shapes. Thread-safe.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "commands/command_service.hpp"
+#include "eventstore/event_store.hpp"
+#include "gateway/http_types.hpp"
+#include "gateway/jwt.hpp"
+#include "projections/user_directory.hpp"
+
+namespace stradia::gateway {
+
+struct api_options {
+  std::string jwt_secret;
+  std::chrono::seconds token_lifetime{8 * 3600};
+  std::function<std::int64_t()> unix_seconds;  // the clock tokens are checked against
+};
+
+class api {
+ public:
+  api(commands::command_service& commands, eventstore::event_store& store, const projections::user_directory& users,
+      api_options options);
+
+  http_response handle(const http_request& request);
+
+ private:
+  http_response login(const http_request& request);
+  http_response command(const http_request& request, std::string_view name);
+  http_response ready();
+  std::optional<domain::caller> authenticate(const http_request& request) const;
+
+  // Idempotency-Key: the first answer per (user, key), with a digest of its body.
+  struct remembered {
+    std::string body_digest;
+    http_response response;
+  };
+  std::optional<http_response> replay(const std::string& key, const std::string& body_digest);
+  void remember(const std::string& key, const std::string& body_digest, const http_response& response);
+
+  commands::command_service& commands_;
+  eventstore::event_store& store_;
+  const projections::user_directory& users_;
+  api_options options_;
+  jwt_codec jwt_;
+  std::mutex idempotency_mutex_;
+  std::unordered_map<std::string, remembered> idempotency_;
+  std::list<std::string> idempotency_order_;
+};
+
+}  // namespace stradia::gateway

@@ -1,0 +1,30 @@
+#pragma once
+// JSON bodies into typed commands (the schemas' Protobuf messages), with simdjson's
+// on-demand parser and the message descriptors: every member must name a field of the
+// command (unknown members are refused), with the right JSON type; enums by their
+// domain names. The guardrails' own checks run later, in the deciders.
+#include <google/protobuf/message.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/domain_error.hpp"
+
+namespace stradia::gateway {
+
+struct parse_failure {
+  std::string code;  // MALFORMED_JSON (not JSON, wrong types, unknown members) or VALIDATION_FAILED
+  std::string detail;
+  std::vector<domain::field_error> errors;
+};
+
+using parsed_message = domain::expected<std::unique_ptr<google::protobuf::Message>, parse_failure>;
+
+// Parses `body` into a new message of `prototype`'s type. `hidden` names fields clients
+// may not set (ids the server assigns itself are still allowed).
+parsed_message parse_command(std::string_view body, const google::protobuf::Message& prototype,
+                             const std::vector<std::string>& hidden = {});
+
+}  // namespace stradia::gateway

@@ -1,0 +1,26 @@
+#pragma once
+// The commands of API.md §3 that clients may send, by name: the message a body parses
+// into, the fields clients may not set, and the handler that runs it.
+#include <google/protobuf/message.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "commands/command_service.hpp"
+
+namespace stradia::gateway {
+
+struct command_route {
+  std::string_view name;
+  const google::protobuf::Message* prototype;
+  std::vector<std::string> hidden;
+  std::function<commands::command_result(commands::command_service&, const domain::caller&,
+                                         const google::protobuf::Message&)>
+      invoke;
+};
+
+const command_route* find_command_route(std::string_view name);
+
+}  // namespace stradia::gateway

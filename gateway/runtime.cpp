@@ -1,0 +1,63 @@
+#include "gateway/runtime.hpp"
+
+#include <cstdio>
+#include <thread>
+
+#include "commands/system_zone_catalog.hpp"
+
+namespace stradia::gateway {
+
+domain::timestamp system_now() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+std::optional<runtime_config> read_runtime_config(const arguments& args, const char* command) {
+  runtime_config config;
+  const auto app = args.option("database-url", "STRADIA_DATABASE_URL");
+  const auto worker = args.option("worker-database-url", "STRADIA_WORKER_DATABASE_URL");
+  if (!app || !worker) {
+    std::fprintf(stderr,
+                 "stradia %s: set --database-url (STRADIA_DATABASE_URL, role stradia_app) and "
+                 "--worker-database-url (STRADIA_WORKER_DATABASE_URL, role stradia_worker)\n",
+                 command);
+    return std::nullopt;
+  }
+  config.database_url = *app;
+  config.worker_database_url = *worker;
+  config.owner_database_url = args.option("owner-database-url", "STRADIA_OWNER_DATABASE_URL").value_or("");
+  return config;
+}
+
+runtime::runtime(const runtime_config& config)
+    : zones_(commands::load_system_zone_catalog().value_or(domain::zone_catalog{})),
+      store_(std::make_unique<eventstore::event_store>(
+          eventstore::store_options{config.database_url, config.worker_database_url})),
+      commands_(std::make_unique<commands::command_service>(
+          *store_, commands::command_service_options{system_now, &zones_, 8})) {
+  eventstore::subscription_options feed;
+  feed.worker_conninfo = config.worker_database_url;
+  feed.subscription_id = "user-directory";
+  feed.store_checkpoint = false;  // an in-memory read model starts from the beginning
+  feed.start_after = 0;
+  feed.batch_size = 5000;
+  feed.poll_interval = std::chrono::milliseconds(200);
+  directory_feed_ = std::make_unique<eventstore::subscription>(feed, [this](const auto& events) {
+    users_.apply(events);
+    return true;
+  });
+}
+
+runtime::~runtime() { directory_feed_.reset(); }
+
+bool runtime::wait_for_directory(std::chrono::seconds timeout) {
+  const auto head = store_->head_position();
+  if (!head) return false;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (users_.position() < *head) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+}  // namespace stradia::gateway

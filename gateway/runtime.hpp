@@ -1,0 +1,49 @@
+#pragma once
+// What `stradia serve` and `stradia seed` share: the configuration (flags or environment)
+// and the wiring of store, directory and command handlers.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "commands/command_service.hpp"
+#include "domain/zone_catalog.hpp"
+#include "eventstore/event_store.hpp"
+#include "eventstore/subscription.hpp"
+#include "gateway/cli.hpp"
+#include "projections/user_directory.hpp"
+
+namespace stradia::gateway {
+
+struct runtime_config {
+  std::string database_url;         // stradia_app
+  std::string worker_database_url;  // stradia_worker
+  std::string owner_database_url;   // stradia_owner, for migrations on start (optional)
+};
+
+// Reads --database-url, --worker-database-url, --owner-database-url (or STRADIA_DATABASE_URL,
+// STRADIA_WORKER_DATABASE_URL, STRADIA_OWNER_DATABASE_URL); prints what is missing.
+std::optional<runtime_config> read_runtime_config(const arguments& args, const char* command);
+
+// The store, the user directory (kept current by a subscription) and the handlers.
+class runtime {
+ public:
+  explicit runtime(const runtime_config& config);
+  ~runtime();
+  // Blocks until the directory has applied everything up to the log's head at call time.
+  bool wait_for_directory(std::chrono::seconds timeout);
+
+  eventstore::event_store& store() { return *store_; }
+  commands::command_service& commands() { return *commands_; }
+  const projections::user_directory& users() const { return users_; }
+
+ private:
+  domain::zone_catalog zones_;
+  std::unique_ptr<eventstore::event_store> store_;
+  projections::user_directory users_;
+  std::unique_ptr<commands::command_service> commands_;
+  std::unique_ptr<eventstore::subscription> directory_feed_;
+};
+
+domain::timestamp system_now();
+
+}  // namespace stradia::gateway

@@ -1,0 +1,113 @@
+// `stradia serve` and `stradia seed`.
+#include <cstdio>
+
+#include "eventstore/migrator.hpp"
+#include "gateway/api.hpp"
+#include "gateway/cli.hpp"
+#include "gateway/http_server.hpp"
+#include "gateway/runtime.hpp"
+#include "gateway/seed.hpp"
+
+namespace stradia::gateway {
+
+namespace {
+
+constexpr const char* database_help =
+    "  --database-url URL         role stradia_app (env STRADIA_DATABASE_URL)\n"
+    "  --worker-database-url URL  role stradia_worker (env STRADIA_WORKER_DATABASE_URL)\n"
+    "  --owner-database-url URL   role stradia_owner: migrate first (env STRADIA_OWNER_DATABASE_URL)\n";
+
+bool migrate_if_asked(const runtime_config& config, const char* command) {
+  if (config.owner_database_url.empty()) return true;
+  auto report = eventstore::migrate(config.owner_database_url);
+  if (!report) std::fprintf(stderr, "stradia %s: migration failed: %s\n", command, report.error().message.c_str());
+  return report.has_value();
+}
+
+}  // namespace
+
+int run_serve(const arguments& args) {
+  static const std::string help =
+      std::string(
+          "usage: stradia serve [options]\n\n"
+          "Serves the HTTP API of API.md.\n"
+          "  --listen HOST:PORT         default 127.0.0.1:8080 (env STRADIA_LISTEN)\n"
+          "  --jwt-secret SECRET        HS256 key, 32+ characters (env STRADIA_JWT_SECRET)\n") +
+      database_help;
+  if (args.wants_help()) {
+    std::fputs(help.c_str(), stdout);
+    return 0;
+  }
+  if (auto bad = args.unknown({"listen", "jwt-secret", "database-url", "worker-database-url", "owner-database-url"});
+      !bad.empty()) {
+    std::fprintf(stderr, "stradia serve: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
+    return 2;
+  }
+  const auto config = read_runtime_config(args, "serve");
+  const auto secret = args.option("jwt-secret", "STRADIA_JWT_SECRET");
+  if (!config) return 2;
+  if (!secret || secret->size() < 32) {
+    std::fprintf(stderr, "stradia serve: STRADIA_JWT_SECRET (or --jwt-secret) must be at least 32 characters\n");
+    return 2;
+  }
+  const auto listen = args.option("listen", "STRADIA_LISTEN").value_or("127.0.0.1:8080");
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::fprintf(stderr, "stradia serve: --listen wants HOST:PORT, got '%s'\n", listen.c_str());
+    return 2;
+  }
+  if (!migrate_if_asked(*config, "serve")) return 1;
+
+  runtime rt(*config);
+  if (!rt.wait_for_directory(std::chrono::seconds(30))) {
+    std::fprintf(stderr, "stradia serve: could not read the event log\n");
+    return 1;
+  }
+  api handler(
+      rt.commands(), rt.store(), rt.users(),
+      api_options{*secret, std::chrono::seconds(8 * 3600), [] {
+                    return std::chrono::duration_cast<std::chrono::seconds>(system_now().time_since_epoch()).count();
+                  }});
+  server_options options;
+  options.address = listen.substr(0, colon);
+  options.port = static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)));
+  http_server server(options, [&handler](const http_request& r) { return handler.handle(r); });
+  std::printf("stradia serve: listening on http://%s:%u\n", options.address.c_str(), server.port());
+  std::fflush(stdout);
+  server.run();
+  std::printf("stradia serve: stopped\n");
+  return 0;
+}
+
+int run_seed(const arguments& args) {
+  static const std::string help = std::string(
+                                      "usage: stradia seed [options]\n\n"
+                                      "Builds the playground through commands; running it again changes nothing.\n"
+                                      "Every seeded user's password is STRADIA_SEED_PASSWORD or 'stradia-dev'.\n") +
+                                  database_help;
+  if (args.wants_help()) {
+    std::fputs(help.c_str(), stdout);
+    return 0;
+  }
+  if (auto bad = args.unknown({"database-url", "worker-database-url", "owner-database-url"}); !bad.empty()) {
+    std::fprintf(stderr, "stradia seed: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
+    return 2;
+  }
+  const auto config = read_runtime_config(args, "seed");
+  if (!config) return 2;
+  if (!migrate_if_asked(*config, "seed")) return 1;
+  runtime rt(*config);
+  const auto password = args.option("seed-password", "STRADIA_SEED_PASSWORD").value_or("stradia-dev");
+  auto report = seed_playground(rt, password);
+  if (!report) {
+    std::fprintf(stderr, "stradia seed: %s\n", report.error().c_str());
+    return 1;
+  }
+  if (report->already_seeded)
+    std::printf("stradia seed: the playground is already there; nothing changed\n");
+  else
+    std::printf("stradia seed: playground built with %d commands\n", report->commands);
+  return 0;
+}
+
+}  // namespace stradia::gateway

@@ -1,0 +1,44 @@
+#include "projections/user_directory.hpp"
+
+#include <mutex>
+
+#include "domain/event_codec.hpp"
+
+namespace stradia::projections {
+
+void user_directory::apply(const std::vector<stradia::envelope::v1::EventEnvelope>& events) {
+  std::unique_lock lock(mutex_);
+  for (const auto& envelope : events) {
+    position_ = envelope.global_position();
+    if (envelope.stream_id().rfind("user-", 0) != 0) continue;
+    auto event = domain::decode_event<domain::user::event>(envelope);
+    if (!event) continue;
+    auto& user = users_[envelope.stream_id().substr(5)];
+    user = domain::user::evolve(std::move(user), *event);
+    if (user.is_deleted)
+      ids_by_email_.erase(user.email);
+    else
+      ids_by_email_[user.email] = user.id;
+  }
+}
+
+std::optional<domain::user::state> user_directory::by_email(std::string_view email) const {
+  std::shared_lock lock(mutex_);
+  auto id = ids_by_email_.find(email);
+  if (id == ids_by_email_.end()) return std::nullopt;
+  return users_.at(id->second);
+}
+
+std::optional<domain::user::state> user_directory::by_id(std::string_view user_id) const {
+  std::shared_lock lock(mutex_);
+  auto it = users_.find(user_id);
+  if (it == users_.end() || !it->second.exists || it->second.is_deleted) return std::nullopt;
+  return it->second;
+}
+
+std::int64_t user_directory::position() const {
+  std::shared_lock lock(mutex_);
+  return position_;
+}
+
+}  // namespace stradia::projections

@@ -1,0 +1,258 @@
+// The real server on loopback, seeded with the playground, driven over real HTTP.
+#include <gtest/gtest.h>
+
+#include "domain/event_codec.hpp"
+#include "domain/local_board.hpp"
+#include "eventstore/event_store.hpp"
+#include "eventstore/pg_fixture.hpp"
+#include "gateway/jwt.hpp"
+#include "http_client.hpp"
+#include "server_process.hpp"
+
+namespace stradia::testing {
+namespace {
+
+const std::string secret = "e2e-secret-0123456789abcdef0123456789";
+const std::string acme = "a5e1c0de-0000-4000-8000-000000000001";
+
+std::string json_string_field(const std::string& json, const std::string& name) {
+  const auto key = "\"" + name + "\":\"";
+  const auto at = json.find(key);
+  if (at == std::string::npos) return "";
+  const auto start = at + key.size();
+  return json.substr(start, json.find('"', start) - start);
+}
+
+class Gateway : public pg_test {
+ protected:
+  void SetUp() override {
+    pg_test::SetUp();
+    if (HasFatalFailure()) return;
+    env_ = {"STRADIA_DATABASE_URL=" + app(), "STRADIA_WORKER_DATABASE_URL=" + worker(),
+            "STRADIA_OWNER_DATABASE_URL=" + owner(), "STRADIA_JWT_SECRET=" + secret};
+    ASSERT_EQ(run_stradia({"seed"}, env_), 0);
+    server_ = std::make_unique<server_process>(env_);
+    store_ = std::make_unique<eventstore::event_store>(eventstore::store_options{app(), worker()});
+    find_spain_tasks();
+  }
+  void TearDown() override {
+    server_.reset();
+    store_.reset();
+    pg_test::TearDown();
+  }
+
+  void find_spain_tasks() {
+    std::string spain_board;
+    const auto log = store_->read_all(0, 100000);
+    for (const auto& e : *log) {
+      if (e.event_type() != "BoardTaskAdded" || e.tenant_id() != acme) continue;
+      auto added = domain::decode_event<domain::local_board::event>(e);
+      const auto& a = std::get<board::v1::BoardTaskAdded>(*added);
+      if (spain_board.empty()) spain_board = a.local_board_id();
+      if (a.local_board_id() != spain_board) continue;
+      (a.definition().title() == "Review Privacy Law" ? review_task_ : consent_task_) = a.local_task_id();
+    }
+  }
+
+  std::string token(const std::string& email) {
+    auto r = http_call(server_->port(), "POST", "/api/v1/auth/login",
+                       R"({"email":")" + email + R"(","password":"stradia-dev"})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json_string_field(r.body, "token");
+  }
+
+  http_answer command(const std::string& name, const std::string& body, const std::string& bearer,
+                      std::map<std::string, std::string> headers = {}) {
+    if (!bearer.empty()) headers["Authorization"] = "Bearer " + bearer;
+    return http_call(server_->port(), "POST", "/api/v1/commands/" + name, body, headers);
+  }
+
+  std::string move(const std::string& task, const char* from, const char* to) {
+    return R"({"local_task_id":")" + task + R"(","expected_previous_status":")" + from + R"(","new_status":")" + to +
+           R"("})";
+  }
+
+  static std::string code_of(const http_answer& r) { return json_string_field(r.body, "code"); }
+
+  std::vector<std::string> env_;
+  std::unique_ptr<server_process> server_;
+  std::unique_ptr<eventstore::event_store> store_;
+  std::string review_task_, consent_task_;
+};
+
+TEST_F(Gateway, LoginReturnsATokenACookieAndTheUser) {
+  auto r = http_call(server_->port(), "POST", "/api/v1/auth/login",
+                     R"({"email":"Admin@Acme.com","password":"stradia-dev"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(json_string_field(r.body, "token").empty());
+  EXPECT_EQ(json_string_field(r.body, "role"), "GLOBAL_ADMIN");
+  EXPECT_EQ(json_string_field(r.body, "tenant_id"), acme);
+  EXPECT_NE(r.body.find("\"expires_at\":\""), std::string::npos);
+  const auto cookie = r.headers["set-cookie"];
+  EXPECT_EQ(cookie.rfind("stradia_session=", 0), 0u);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+}
+
+TEST_F(Gateway, AWrongPasswordAndAnUnknownEmailLookTheSame) {
+  auto wrong =
+      http_call(server_->port(), "POST", "/api/v1/auth/login", R"({"email":"admin@acme.com","password":"nope"})");
+  auto unknown =
+      http_call(server_->port(), "POST", "/api/v1/auth/login", R"({"email":"who@acme.com","password":"nope"})");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.body, unknown.body);
+  EXPECT_EQ(wrong.headers["content-type"], "application/problem+json");
+}
+
+TEST_F(Gateway, TheSessionCookieAuthenticatesToo) {
+  const auto t = token("spain@acme.com");
+  auto r = command("AddTaskNote", R"({"local_task_id":")" + review_task_ + R"(","content":"via cookie"})", "",
+                   {{"Cookie", "theme=dark; stradia_session=" + t}});
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+TEST_F(Gateway, ACommandAnswersWithItsStreamVersionPositionAndEvents) {
+  auto r = command("MoveTask", move(review_task_, "TODO", "IN_PROGRESS"), token("spain@acme.com"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json_string_field(r.body, "stream_id"), "task-" + review_task_);
+  EXPECT_NE(r.body.find("\"version\":2"), std::string::npos);
+  EXPECT_NE(r.body.find("\"type\":\"TaskMoved\""), std::string::npos);
+  EXPECT_NE(r.body.find("\"global_position\":"), std::string::npos);
+}
+
+TEST_F(Gateway, BadRequestsGetTheirStatusAndCode) {
+  const auto t = token("spain@acme.com");
+  auto not_json = command("MoveTask", "{not json", t);
+  EXPECT_EQ(not_json.status, 400);
+  EXPECT_EQ(code_of(not_json), "MALFORMED_JSON");
+  auto wrong_type = command("MoveTask", R"({"local_task_id": 5})", t);
+  EXPECT_EQ(wrong_type.status, 400);
+  EXPECT_NE(wrong_type.body.find("Expected string, received number"), std::string::npos);
+  auto unknown_field = command("MoveTask", R"({"local_task_id":"x","sneaky":true})", t);
+  EXPECT_EQ(unknown_field.status, 400);
+  EXPECT_NE(unknown_field.body.find("sneaky"), std::string::npos);
+  auto unknown = command("DropDatabase", "{}", t);
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(code_of(unknown), "UNKNOWN_COMMAND");
+  auto huge = command("AddTaskNote", std::string(2 * 1024 * 1024, 'a'), t);
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(code_of(huge), "PAYLOAD_TOO_LARGE");
+}
+
+TEST_F(Gateway, MissingTamperedExpiredAndUnsignedTokensAre401) {
+  const auto good = token("spain@acme.com");
+  const auto body = move(review_task_, "TODO", "IN_PROGRESS");
+  EXPECT_EQ(command("MoveTask", body, "").status, 401);
+  auto tampered = good;
+  tampered[tampered.size() - 5] = tampered[tampered.size() - 5] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(command("MoveTask", body, tampered).status, 401);
+  const auto payload = good.substr(good.find('.') + 1, good.rfind('.') - good.find('.') - 1);
+  const auto alg_none = gateway::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + payload + ".";
+  EXPECT_EQ(command("MoveTask", body, alg_none).status, 401);
+  const auto claims = gateway::jwt_codec(secret).verify(good, 0).value();
+  auto old = claims;
+  old.iat -= 100000;
+  old.exp = old.iat + 60;
+  const auto expired = command("MoveTask", body, gateway::jwt_codec(secret).sign(old));
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(code_of(expired), "UNAUTHENTICATED");
+  EXPECT_EQ(command("MoveTask", body, gateway::jwt_codec("another-secret-0123456789abcdef01").sign(claims)).status,
+            401);
+}
+
+TEST_F(Gateway, RolesAndSandboxesAreEnforced) {
+  const auto market = R"({"name":"Italy - Retail","region_code":"IT","timezone":"Europe/Rome"})";
+  EXPECT_EQ(command("CreateMarket", market, token("spain@acme.com")).status, 403);
+  EXPECT_EQ(command("InviteUser", R"({"email":"x@acme.com","role":"READ_ONLY","password":"long-enough"})",
+                    token("supervisor@acme.com"))
+                .status,
+            403);
+  auto auditor = command("MoveTask", move(review_task_, "TODO", "IN_PROGRESS"), token("auditor@acme.com"));
+  EXPECT_EQ(auditor.status, 403);
+  EXPECT_EQ(code_of(auditor), "FORBIDDEN");
+  auto france = command("MoveTask", move(review_task_, "TODO", "IN_PROGRESS"), token("france@acme.com"));
+  EXPECT_EQ(france.status, 404);
+  auto globex = command("MoveTask", move(review_task_, "TODO", "IN_PROGRESS"), token("admin@globex.com"));
+  EXPECT_EQ(globex.status, 404);
+  EXPECT_EQ(code_of(globex), "NOT_FOUND");
+  EXPECT_EQ(command("CreateMarket", market, token("admin@acme.com")).status, 200);
+  EXPECT_EQ(command("MoveTask", move(review_task_, "TODO", "IN_PROGRESS"), token("supervisor@acme.com")).status, 200);
+}
+
+TEST_F(Gateway, ConflictsAre409WithTheirCodes) {
+  auto stale = command("MoveTask", move(review_task_, "IN_PROGRESS", "DONE"), token("spain@acme.com"));
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(code_of(stale), "STATUS_CONFLICT");
+  auto locked = command("MoveTask", move(consent_task_, "IN_PROGRESS", "BLOCKED"), token("supervisor@acme.com"));
+  EXPECT_EQ(locked.status, 409);
+  EXPECT_EQ(code_of(locked), "TASK_LOCKED");
+  auto version =
+      command("UpdateTenantPlan", R"({"active_markets_limit":6,"expected_version":1})", token("admin@acme.com"));
+  EXPECT_EQ(version.status, 409);
+  EXPECT_EQ(code_of(version), "VERSION_CONFLICT");
+}
+
+TEST_F(Gateway, BusinessRulesAre422WithTheModelsMessages) {
+  auto zone = command("CreateMarket", R"({"name":"Mars - Retail","region_code":"MA","timezone":"Mars/Olympus"})",
+                      token("admin@acme.com"));
+  EXPECT_EQ(zone.status, 422);
+  EXPECT_NE(zone.body.find(R"({"path":"timezone","message":"Invalid IANA timezone."})"), std::string::npos)
+      << zone.body;
+  auto gate = command("MoveTask", move(consent_task_, "IN_PROGRESS", "DONE"), token("spain@acme.com"));
+  EXPECT_EQ(gate.status, 422);
+  EXPECT_EQ(code_of(gate), "EXECUTION_REQUIRED");
+  auto lock =
+      command("UpdateExecutionPayload", R"({"local_task_id":")" + review_task_ + R"(","execution_payload":"{}"})",
+              token("spain@acme.com"));
+  EXPECT_EQ(code_of(lock), "LOCK_REQUIRED");
+  const auto globex_admin = token("admin@globex.com");
+  const auto me = gateway::jwt_codec(secret).verify(globex_admin, 0)->sub;
+  auto last = command("DeactivateUser", R"({"user_id":")" + me + R"("})", globex_admin);
+  EXPECT_EQ(last.status, 422);
+  EXPECT_EQ(code_of(last), "LAST_ADMIN");
+}
+
+TEST_F(Gateway, AnIdempotencyKeyReplaysTheFirstAnswerAndAppendsNothing) {
+  const auto t = token("spain@acme.com");
+  const auto body = R"({"local_task_id":")" + review_task_ + R"(","content":"only once"})";
+  const std::map<std::string, std::string> key{{"Idempotency-Key", "3f1c9a2e-7b4d-4e8f-9a6b-1c2d3e4f5a6b"}};
+  auto first = command("AddTaskNote", body, t, key);
+  ASSERT_EQ(first.status, 200);
+  const auto head = *store_->head_position();
+  auto again = command("AddTaskNote", body, t, key);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(*store_->head_position(), head);
+  auto other = command("AddTaskNote", R"({"local_task_id":")" + review_task_ + R"(","content":"different"})", t, key);
+  EXPECT_EQ(other.status, 422);
+  EXPECT_EQ(*store_->head_position(), head);
+}
+
+TEST_F(Gateway, ADeactivatedUsersTokenStopsWorking) {
+  const auto auditor = token("auditor@acme.com");
+  const auto id = gateway::jwt_codec(secret).verify(auditor, 0)->sub;
+  ASSERT_EQ(command("DeactivateUser", R"({"user_id":")" + id + R"("})", token("admin@acme.com")).status, 200);
+  int status = 0;
+  for (int i = 0; i < 100 && status != 401; ++i) {
+    status = command("AddTaskNote", R"({"local_task_id":")" + review_task_ + R"(","content":"x"})", auditor).status;
+    if (status != 401) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(status, 401);
+}
+
+TEST_F(Gateway, HealthAndReadinessAnswer) {
+  EXPECT_EQ(http_call(server_->port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(http_call(server_->port(), "GET", "/readyz").status, 200);
+  EXPECT_EQ(http_call(server_->port(), "GET", "/nowhere").status, 404);
+}
+
+TEST_F(Gateway, SeedingTwiceChangesNothing) {
+  const auto head = *store_->head_position();
+  EXPECT_EQ(run_stradia({"seed"}, env_), 0);
+  EXPECT_EQ(*store_->head_position(), head);
+}
+
+TEST_F(Gateway, SigtermStopsTheServerGracefully) { EXPECT_EQ(server_->stop(), 0); }
+
+}  // namespace
+}  // namespace stradia::testing

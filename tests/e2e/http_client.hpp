@@ -1,0 +1,61 @@
+#pragma once
+// A plain HTTP/1.1 client over a POSIX socket, for end-to-end tests: one request per
+// connection, the whole answer read until the server closes it. Loopback only.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <map>
+#include <stdexcept>
+#include <string>
+
+namespace stradia::testing {
+
+struct http_answer {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lowercase names
+  std::string body;
+};
+
+inline http_answer http_call(unsigned short port, const std::string& method, const std::string& target,
+                             const std::string& body = "", const std::map<std::string, std::string>& headers = {}) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    throw std::runtime_error("cannot connect to the server");
+  }
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  for (std::size_t sent = 0; sent < request.size();) {
+    const auto n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may answer early (413) and close
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string raw;
+  char buffer[65536];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) raw.append(buffer, static_cast<std::size_t>(n));
+  ::close(fd);
+  http_answer answer;
+  const auto head_end = raw.find("\r\n\r\n");
+  if (raw.size() < 12 || head_end == std::string::npos) return answer;
+  answer.status = std::stoi(raw.substr(9, 3));
+  for (std::size_t at = raw.find("\r\n") + 2; at < head_end;) {
+    const auto end = raw.find("\r\n", at);
+    const auto line = raw.substr(at, end - at);
+    const auto colon = line.find(':');
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    answer.headers[name] = line.substr(colon + 2);
+    at = end + 2;
+  }
+  answer.body = raw.substr(head_end + 4);
+  return answer;
+}
+
+}  // namespace stradia::testing
