@@ -36,6 +36,46 @@ std::string format_rfc3339(timestamp t) {
   return std::string(buf, n) + "Z";
 }
 
+std::optional<timestamp> parse_rfc3339(std::string_view text) {
+  auto digits = [&](std::size_t at, std::size_t n) -> std::optional<int> {
+    if (at + n > text.size()) return std::nullopt;
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2),
+             se = digits(17, 2);
+  if (!y || !mo || !d || !h || !mi || !se || text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
+  if (!ymd.ok() || *h > 23 || *mi > 59 || *se > 60) return std::nullopt;
+  std::size_t at = 19;
+  microseconds fraction{0};
+  if (text[at] == '.') {
+    long scale = 100000;
+    for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, scale /= 10)
+      fraction += microseconds{(text[at] - '0') * std::max(scale, 0L)};
+  }
+  minutes offset{0};
+  if (at == text.size()) return std::nullopt;
+  if (text[at] == 'Z' || text[at] == 'z') {
+    ++at;
+  } else if (text[at] == '+' || text[at] == '-') {
+    const auto oh = digits(at + 1, 2), om = digits(at + 4, 2);
+    if (!oh || !om || text.size() < at + 6 || text[at + 3] != ':') return std::nullopt;
+    offset = minutes{(*oh * 60 + *om) * (text[at] == '+' ? 1 : -1)};
+    at += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (at != text.size()) return std::nullopt;
+  return timestamp{sys_days{ymd} + hours{*h} + minutes{*mi} + seconds{*se}} + fraction - offset;
+}
+
 timestamp add_months(timestamp t, int months) {
   const auto day = floor<days>(t);
   const auto time_of_day = t - day;

@@ -9,6 +9,7 @@
 #include "domain/clock.hpp"
 #include "gateway/command_parser.hpp"
 #include "gateway/command_routes.hpp"
+#include "gateway/event_log_json.hpp"
 #include "gateway/json_writer.hpp"
 #include "gateway/password.hpp"
 #include "gateway/problem.hpp"
@@ -18,10 +19,57 @@ namespace stradia::gateway {
 namespace {
 
 constexpr std::string_view commands_prefix = "/api/v1/commands/";
+constexpr std::string_view streams_prefix = "/api/v1/streams/";
+constexpr std::size_t default_log_limit = 100;
+constexpr std::size_t max_log_limit = 1000;
 constexpr std::size_t max_remembered_keys = 10000;
 constexpr std::size_t min_password_length = 8;
 
 std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string url_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+')
+      out += ' ';
+    else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+      i += 2;
+    } else
+      out += s[i];
+  }
+  return out;
+}
+
+// The value of query parameter `name`, decoded; nullopt when absent.
+std::optional<std::string> query_param(const std::string& target, std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string::npos) return std::nullopt;
+  std::string_view query = std::string_view(target).substr(q + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return url_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> whole_number(const std::optional<std::string>& text) {
+  if (!text || text->empty() || text->size() > 18 ||
+      !std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  return std::stoll(*text);
+}
 
 std::string sha256_hex(std::string_view bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -82,6 +130,11 @@ http_response api::handle(const http_request& request) {
   if (path == "/readyz") return request.method == "GET" ? ready() : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path == "/api/v1/auth/login")
     return request.method == "POST" ? login(request) : problem("METHOD_NOT_ALLOWED", "Use POST.");
+  if (path == "/api/v1/events")
+    return request.method == "GET" ? event_log(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
+  if (path.rfind(streams_prefix, 0) == 0)
+    return request.method == "GET" ? stream(request, std::string_view(path).substr(streams_prefix.size()))
+                                   : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path.rfind(commands_prefix, 0) == 0)
     return request.method == "POST" ? command(request, std::string_view(path).substr(commands_prefix.size()))
                                     : problem("METHOD_NOT_ALLOWED", "Use POST.");
@@ -103,6 +156,79 @@ std::optional<domain::caller> api::authenticate(const http_request& request) con
   if (!user || !user->is_active || user->tenant_id != claims->tid) return std::nullopt;
   return domain::caller{user->id, user->tenant_id, user->role,
                         std::vector<std::string>(user->market_ids.begin(), user->market_ids.end()), false};
+}
+
+bool api::within_rate_limit(const std::string& user_id) {
+  if (options_.requests_per_second <= 0) return true;
+  const auto now = std::chrono::steady_clock::now();
+  const double burst = options_.requests_per_second * 2;
+  std::lock_guard lock(rate_mutex_);
+  auto [it, fresh] = buckets_.try_emplace(user_id, bucket{burst, now});
+  auto& b = it->second;
+  b.tokens = std::min(
+      burst, b.tokens + std::chrono::duration<double>(now - b.refilled).count() * options_.requests_per_second);
+  b.refilled = now;
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}
+
+// The tenant's log for auditors (GLOBAL_ADMIN, READ_ONLY), as NDJSON in position order.
+http_response api::event_log(const http_request& request) {
+  const auto who = authenticate(request);
+  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
+  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+  if (who->role != domain::roles::GLOBAL_ADMIN && who->role != domain::roles::READ_ONLY)
+    return problem("FORBIDDEN", "Only GLOBAL_ADMIN and READ_ONLY users read the event log.");
+  eventstore::log_query query;
+  const auto after = query_param(request.target, "after");
+  const auto limit = query_param(request.target, "limit");
+  if ((after && !whole_number(after)) || (limit && !whole_number(limit)))
+    return problem("VALIDATION_FAILED", "after and limit are whole numbers.",
+                   {{after && !whole_number(after) ? "after" : "limit", "Expected a whole number"}});
+  query.after_position = whole_number(after).value_or(0);
+  query.max_count =
+      std::min<std::size_t>(static_cast<std::size_t>(whole_number(limit).value_or(default_log_limit)), max_log_limit);
+  query.stream_id = query_param(request.target, "stream_id");
+  query.event_type = query_param(request.target, "type");
+  auto events = store_.read_tenant_log(who->tenant_id, query);
+  if (!events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  std::string body;
+  for (const auto& e : *events) body += envelope_json(e) + "\n";
+  return http_response{200, "application/x-ndjson", std::move(body), {}};
+}
+
+// A stream's events up to a version or a time (time travel), as the caller may see them.
+http_response api::stream(const http_request& request, std::string_view stream_id) {
+  const auto who = authenticate(request);
+  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
+  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+  if (who->role != domain::roles::GLOBAL_ADMIN && who->role != domain::roles::READ_ONLY &&
+      who->role != domain::roles::SUPERVISOR)
+    return problem("FORBIDDEN", "This role does not read raw streams.");
+  eventstore::stream_range range;
+  const auto version = query_param(request.target, "as_of_version");
+  if (version && !whole_number(version))
+    return problem("VALIDATION_FAILED", "as_of_version is a whole number.",
+                   {{"as_of_version", "Expected a whole number"}});
+  range.up_to_version = whole_number(version);
+  if (const auto as_of = query_param(request.target, "as_of")) {
+    const auto at = domain::parse_rfc3339(*as_of);
+    if (!at) return problem("VALIDATION_FAILED", "as_of is an RFC 3339 time.", {{"as_of", "Invalid datetime"}});
+    range.up_to_recorded_at = at->time_since_epoch().count();
+  }
+  auto events = store_.read_stream(who->tenant_id, std::string(url_decode(stream_id)), range);
+  if (!events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  if (events->empty()) return problem("NOT_FOUND", "No such stream.");
+  json_writer json;
+  json.begin_object();
+  json.field("stream_id", url_decode(stream_id));
+  json.field("version", events->back().stream_version());
+  json.key("events").begin_array();
+  for (const auto& e : *events) json.raw(envelope_json(e));
+  json.end_array();
+  json.end_object();
+  return json_ok(json.take());
 }
 
 http_response api::login(const http_request& request) {
@@ -147,6 +273,7 @@ http_response api::login(const http_request& request) {
 http_response api::command(const http_request& request, std::string_view name) {
   const auto who = authenticate(request);
   if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
+  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
   const auto* route = find_command_route(name);
   if (!route) return problem("UNKNOWN_COMMAND", "No command named '" + std::string(name) + "'.");
 

@@ -24,6 +24,7 @@ struct api_options {
   std::string jwt_secret;
   std::chrono::seconds token_lifetime{8 * 3600};
   std::function<std::int64_t()> unix_seconds;  // the clock tokens are checked against
+  double requests_per_second = 50;             // per user, burst of twice that; 0 = no limit
 };
 
 class api {
@@ -37,7 +38,10 @@ class api {
   http_response login(const http_request& request);
   http_response command(const http_request& request, std::string_view name);
   http_response ready();
+  http_response event_log(const http_request& request);
+  http_response stream(const http_request& request, std::string_view stream_id);
   std::optional<domain::caller> authenticate(const http_request& request) const;
+  bool within_rate_limit(const std::string& user_id);
 
   // Idempotency-Key: the first answer per (user, key), with a digest of its body.
   struct remembered {
@@ -55,6 +59,12 @@ class api {
   std::mutex idempotency_mutex_;
   std::unordered_map<std::string, remembered> idempotency_;
   std::list<std::string> idempotency_order_;
+  struct bucket {
+    double tokens;
+    std::chrono::steady_clock::time_point refilled;
+  };
+  std::mutex rate_mutex_;
+  std::unordered_map<std::string, bucket> buckets_;
 };
 
 }  // namespace stradia::gateway

@@ -18,6 +18,7 @@ command_route route(std::string_view name, std::vector<std::string> hidden = {})
 const std::vector<command_route>& routes() {
   using s = command_service;
   static const std::vector<command_route> all{
+      route<tenant::v1::CreateTenant, &s::create_tenant>("CreateTenant"),
       route<tenant::v1::UpdateTenantPlan, &s::update_tenant_plan>("UpdateTenantPlan"),
       route<tenant::v1::CreateGovernancePolicy, &s::create_governance_policy>("CreateGovernancePolicy"),
       route<tenant::v1::DeactivateGovernancePolicy, &s::deactivate_governance_policy>("DeactivateGovernancePolicy"),

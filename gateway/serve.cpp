@@ -1,5 +1,6 @@
 // `stradia serve` and `stradia seed`.
 #include <cstdio>
+#include <cstdlib>
 
 #include "eventstore/migrator.hpp"
 #include "gateway/api.hpp"
@@ -32,13 +33,16 @@ int run_serve(const arguments& args) {
           "usage: stradia serve [options]\n\n"
           "Serves the HTTP API of API.md.\n"
           "  --listen HOST:PORT         default 127.0.0.1:8080 (env STRADIA_LISTEN)\n"
-          "  --jwt-secret SECRET        HS256 key, 32+ characters (env STRADIA_JWT_SECRET)\n") +
+          "  --jwt-secret SECRET        HS256 key, 32+ characters (env STRADIA_JWT_SECRET)\n"
+          "  --rate-limit N             requests per second per user, bursts of 2N; 0 turns it off\n"
+          "                             (env STRADIA_RATE_LIMIT, default 50)\n") +
       database_help;
   if (args.wants_help()) {
     std::fputs(help.c_str(), stdout);
     return 0;
   }
-  if (auto bad = args.unknown({"listen", "jwt-secret", "database-url", "worker-database-url", "owner-database-url"});
+  if (auto bad = args.unknown(
+          {"listen", "jwt-secret", "rate-limit", "database-url", "worker-database-url", "owner-database-url"});
       !bad.empty()) {
     std::fprintf(stderr, "stradia serve: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
     return 2;
@@ -63,11 +67,14 @@ int run_serve(const arguments& args) {
     std::fprintf(stderr, "stradia serve: could not read the event log\n");
     return 1;
   }
-  api handler(
-      rt.commands(), rt.store(), rt.users(),
-      api_options{*secret, std::chrono::seconds(8 * 3600), [] {
-                    return std::chrono::duration_cast<std::chrono::seconds>(system_now().time_since_epoch()).count();
-                  }});
+  const auto rate = args.option("rate-limit", "STRADIA_RATE_LIMIT").value_or("50");
+  api_options api_config;
+  api_config.jwt_secret = *secret;
+  api_config.unix_seconds = [] {
+    return std::chrono::duration_cast<std::chrono::seconds>(system_now().time_since_epoch()).count();
+  };
+  api_config.requests_per_second = std::strtod(rate.c_str(), nullptr);
+  api handler(rt.commands(), rt.store(), rt.users(), api_config);
   server_options options;
   options.address = listen.substr(0, colon);
   options.port = static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)));

@@ -240,6 +240,59 @@ TEST_F(Gateway, ADeactivatedUsersTokenStopsWorking) {
   EXPECT_EQ(status, 401);
 }
 
+TEST_F(Gateway, CreatingATenantIsForTheServiceOnly) {
+  auto r = command("CreateTenant", R"({"name":"Sneaky Inc","active_markets_limit":99})", token("admin@acme.com"));
+  EXPECT_EQ(r.status, 403);
+}
+
+TEST_F(Gateway, AuditorsReadTheirTenantsLogAsNdjson) {
+  const auto auditor = token("auditor@acme.com");
+  auto r = http_call(server_->port(), "GET", "/api/v1/events?after=0&limit=1000", "",
+                     {{"Authorization", "Bearer " + auditor}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["content-type"], "application/x-ndjson");
+  std::size_t lines = 0;
+  std::int64_t last = 0;
+  for (std::size_t at = 0; at < r.body.size();) {
+    const auto end = r.body.find('\n', at);
+    const auto line = r.body.substr(at, end - at);
+    EXPECT_NE(line.find("\"tenant_id\":\"" + acme + "\""), std::string::npos) << line;
+    EXPECT_EQ(line.find("argon2id"), std::string::npos) << "a password hash leaked: " << line;
+    const auto position = std::stoll(line.substr(line.find("\"global_position\":") + 18));
+    EXPECT_GT(position, last);
+    last = position;
+    ++lines;
+    at = end + 1;
+  }
+  EXPECT_GT(lines, 20u);
+  auto typed = http_call(server_->port(), "GET", "/api/v1/events?type=TaskNoteAdded", "",
+                         {{"Authorization", "Bearer " + auditor}});
+  EXPECT_NE(typed.body.find("Client provided the production Measurement ID over Slack."), std::string::npos);
+  EXPECT_EQ(typed.body.find("MarketCreated"), std::string::npos);
+  auto local =
+      http_call(server_->port(), "GET", "/api/v1/events", "", {{"Authorization", "Bearer " + token("spain@acme.com")}});
+  EXPECT_EQ(local.status, 403);
+  auto bad = http_call(server_->port(), "GET", "/api/v1/events?after=x", "", {{"Authorization", "Bearer " + auditor}});
+  EXPECT_EQ(bad.status, 422);
+}
+
+TEST_F(Gateway, AStreamReadsAsOfAVersion) {
+  const auto admin = token("admin@acme.com");
+  const auto path = "/api/v1/streams/task-" + consent_task_;
+  auto all = http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + admin}});
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_NE(all.body.find("PreFlightScanCompleted"), std::string::npos);
+  auto first = http_call(server_->port(), "GET", path + "?as_of_version=1", "", {{"Authorization", "Bearer " + admin}});
+  ASSERT_EQ(first.status, 200);
+  EXPECT_NE(first.body.find("\"version\":1"), std::string::npos);
+  EXPECT_EQ(first.body.find("PreFlightScanCompleted"), std::string::npos);
+  auto past = http_call(server_->port(), "GET", path + "?as_of=2000-01-01T00:00:00Z", "",
+                        {{"Authorization", "Bearer " + admin}});
+  EXPECT_EQ(past.status, 404);
+  auto globex = http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token("admin@globex.com")}});
+  EXPECT_EQ(globex.status, 404);
+}
+
 TEST_F(Gateway, HealthAndReadinessAnswer) {
   EXPECT_EQ(http_call(server_->port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(http_call(server_->port(), "GET", "/readyz").status, 200);
@@ -253,6 +306,23 @@ TEST_F(Gateway, SeedingTwiceChangesNothing) {
 }
 
 TEST_F(Gateway, SigtermStopsTheServerGracefully) { EXPECT_EQ(server_->stop(), 0); }
+
+TEST_F(Gateway, ACallerOverTheRateLimitGets429) {
+  server_.reset();
+  auto env = env_;
+  env.push_back("STRADIA_RATE_LIMIT=2");
+  server_ = std::make_unique<server_process>(env);
+  const auto t = token("spain@acme.com");
+  int limited = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto r = command("AddTaskNote", R"({"local_task_id":")" + review_task_ + R"(","content":"fast"})", t);
+    if (r.status == 429) {
+      ++limited;
+      EXPECT_EQ(code_of(r), "RATE_LIMITED");
+    }
+  }
+  EXPECT_GT(limited, 0);
+}
 
 }  // namespace
 }  // namespace stradia::testing
