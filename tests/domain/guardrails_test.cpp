@@ -64,3 +64,20 @@ TEST(Clock, FormatsRfc3339UtcWithZ) {
 
 }  // namespace
 }  // namespace stradia::testing
+
+namespace stradia::testing {
+namespace {
+
+TEST(Clock, ParsesRfc3339WithFractionsAndOffsets) {
+  using namespace std::chrono;
+  const domain::timestamp t{sys_days{year{2026} / 2 / 22} + 10h + 15min};
+  EXPECT_EQ(domain::parse_rfc3339("2026-02-22T10:15:00Z"), t);
+  EXPECT_EQ(domain::parse_rfc3339("2026-02-22T11:15:00+01:00"), t);
+  EXPECT_EQ(domain::parse_rfc3339("2026-02-22T10:15:00.25Z"), t + 250ms);
+  for (const char* bad : {"", "2026-02-22", "2026-02-30T10:15:00Z", "2026-02-22T10:15:00", "2026-02-22T25:00:00Z",
+                          "2026-02-22T10:15:00Zjunk"})
+    EXPECT_FALSE(domain::parse_rfc3339(bad).has_value()) << bad;
+}
+
+}  // namespace
+}  // namespace stradia::testing

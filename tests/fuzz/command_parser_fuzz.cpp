@@ -1,0 +1,31 @@
+// libFuzzer target: arbitrary bytes as command bodies (and as tokens). The parser must
+// answer with a message or a parse failure, never crash, hang or read out of bounds.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "gateway/command_parser.hpp"
+#include "gateway/jwt.hpp"
+#include "market.pb.h"
+#include "strategy.pb.h"
+#include "task.pb.h"
+#include "user.pb.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  static const google::protobuf::Message* prototypes[] = {
+      &stradia::task::v1::MoveTask::default_instance(),
+      &stradia::strategy::v1::AddGlobalTask::default_instance(),
+      &stradia::strategy::v1::PublishMasterStrategy::default_instance(),
+      &stradia::user::v1::InviteUser::default_instance(),
+      &stradia::market::v1::CreateMarket::default_instance(),
+      &stradia::task::v1::ExecuteTask::default_instance(),
+  };
+  const auto* prototype = prototypes[data[0] % (sizeof prototypes / sizeof *prototypes)];
+  const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
+  auto parsed = stradia::gateway::parse_command(body, *prototype, {"password_hash"});
+  if (parsed) (void)(*parsed)->ByteSizeLong();
+  static const stradia::gateway::jwt_codec codec("fuzzing-secret-0123456789abcdef0123");
+  (void)codec.verify(body, 0);
+  return 0;
+}

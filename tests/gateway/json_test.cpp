@@ -1,0 +1,110 @@
+#include <gtest/gtest.h>
+
+#include "gateway/command_parser.hpp"
+#include "gateway/json_writer.hpp"
+#include "gateway/problem.hpp"
+#include "strategy.pb.h"
+#include "task.pb.h"
+#include "user.pb.h"
+
+namespace stradia::testing {
+namespace {
+
+TEST(JsonWriter, EscapesQuotesBackslashesAndControlCharacters) {
+  gateway::json_writer w;
+  w.begin_object().field("s", std::string("a\"b\\c\n\t\x01", 8)).field("n", 42).field("b", true).end_object();
+  EXPECT_EQ(w.str(), R"({"s":"a\"b\\c\n\t\u0001","n":42,"b":true})");
+}
+
+TEST(JsonWriter, KeepsUtf8AndReplacesInvalidBytes) {
+  gateway::json_writer w;
+  w.value(
+      "Espa\xC3\xB1"
+      "a \xF0\x9F\x98\x80 \xFF\xC3");
+  EXPECT_EQ(w.str(),
+            "\"Espa\xC3\xB1"
+            "a \xF0\x9F\x98\x80 \\ufffd\\ufffd\"");
+}
+
+gateway::parsed_message parse(std::string_view body) {
+  return gateway::parse_command(body, task::v1::MoveTask::default_instance());
+}
+
+TEST(CommandParser, ReadsFieldsAndEnumsByTheirDomainNames) {
+  auto parsed = parse(
+      R"({"local_task_id":"t-1","new_status":"DONE","expected_previous_status":"IN_PROGRESS","expected_version":7})");
+  ASSERT_TRUE(parsed.has_value());
+  const auto& m = static_cast<const task::v1::MoveTask&>(**parsed);
+  EXPECT_EQ(m.local_task_id(), "t-1");
+  EXPECT_EQ(m.new_status(), common::v1::TaskStatus::DONE);
+  EXPECT_EQ(m.expected_previous_status(), common::v1::TaskStatus::IN_PROGRESS);
+  ASSERT_TRUE(m.has_expected_version());
+  EXPECT_EQ(m.expected_version(), 7);
+}
+
+TEST(CommandParser, RefusesUnknownMembersAndWrongTypesAsMalformed) {
+  auto unknown = parse(R"({"local_task_id":"t","admin":true})");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code, "MALFORMED_JSON");
+  EXPECT_EQ(unknown.error().errors.at(0).message, "Unrecognized key(s) in object: 'admin'");
+  auto wrong = parse(R"({"expected_version":"7"})");
+  EXPECT_EQ(wrong.error().errors.at(0).message, "Expected number, received string");
+  EXPECT_EQ(parse(R"({"expected_version":1.5})").error().errors.at(0).message, "Expected integer, received float");
+  for (const char* broken : {"", "[]", "{", R"({"a":})", "nul", "\"str\""}) {
+    auto r = parse(broken);
+    ASSERT_FALSE(r.has_value()) << broken;
+    EXPECT_EQ(r.error().code, "MALFORMED_JSON") << broken;
+  }
+}
+
+TEST(CommandParser, AnUnknownEnumValueIsAValidationError) {
+  auto r = parse(R"({"new_status":"FINISHED"})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, "VALIDATION_FAILED");
+  EXPECT_EQ(r.error().errors.at(0).message,
+            "Invalid enum value. Expected 'TODO' | 'IN_PROGRESS' | 'BLOCKED' | 'DONE', received 'FINISHED'");
+  EXPECT_FALSE(parse(R"({"new_status":"UNSPECIFIED"})").has_value());
+}
+
+TEST(CommandParser, ReadsNestedObjectsAndStringArrays) {
+  auto task =
+      gateway::parse_command(R"({"master_strategy_id":"s","task":{"title":"T","weight":5,"task_type":"C_EXECUTIVE"}})",
+                             strategy::v1::AddGlobalTask::default_instance());
+  ASSERT_TRUE(task.has_value());
+  EXPECT_EQ(static_cast<const strategy::v1::AddGlobalTask&>(**task).task().weight(), 5);
+  auto nested_unknown =
+      gateway::parse_command(R"({"task":{"hidden":1}})", strategy::v1::AddGlobalTask::default_instance());
+  EXPECT_FALSE(nested_unknown.has_value());
+  auto publish = gateway::parse_command(R"({"master_strategy_id":"s","market_ids":["a","b"]})",
+                                        strategy::v1::PublishMasterStrategy::default_instance());
+  ASSERT_TRUE(publish.has_value());
+  EXPECT_EQ(static_cast<const strategy::v1::PublishMasterStrategy&>(**publish).market_ids_size(), 2);
+}
+
+TEST(CommandParser, HiddenFieldsCannotBeSetByClients) {
+  auto r =
+      gateway::parse_command(R"({"password_hash":"x"})", user::v1::InviteUser::default_instance(), {"password_hash"});
+  EXPECT_FALSE(r.has_value());
+}
+
+TEST(Problems, EveryCodeOfTheContractHasItsStatus) {
+  const std::vector<std::pair<const char*, int>> table{{"MALFORMED_JSON", 400},     {"UNKNOWN_COMMAND", 400},
+                                                       {"UNAUTHENTICATED", 401},    {"FORBIDDEN", 403},
+                                                       {"NOT_FOUND", 404},          {"VERSION_CONFLICT", 409},
+                                                       {"STATUS_CONFLICT", 409},    {"TASK_LOCKED", 409},
+                                                       {"PAYLOAD_TOO_LARGE", 413},  {"VALIDATION_FAILED", 422},
+                                                       {"LAST_ADMIN", 422},         {"MARKET_LIMIT_REACHED", 422},
+                                                       {"SEAT_LIMIT_REACHED", 422}, {"TOKEN_QUOTA_EXCEEDED", 422},
+                                                       {"EXECUTION_REQUIRED", 422}, {"PREFLIGHT_REQUIRED", 422},
+                                                       {"LOCK_REQUIRED", 422},      {"CREDENTIAL_MISSING", 422},
+                                                       {"CREDENTIAL_REVOKED", 422}, {"RATE_LIMITED", 429}};
+  for (const auto& [code, status] : table) {
+    EXPECT_EQ(gateway::status_of(code), status) << code;
+    const auto p = gateway::problem(code, "detail");
+    EXPECT_EQ(p.content_type, "application/problem+json");
+    EXPECT_NE(p.body.find(std::string("\"type\":\"https://stradia.dev/errors/") + code + "\""), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace stradia::testing
