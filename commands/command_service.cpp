@@ -55,18 +55,46 @@ command_result command_service::with_retries(const std::function<command_result(
   }
 }
 
+// One stream. First on the state this process last saw, without reading: when that
+// decision changes something, the append's expected version proves the state was
+// current (or the race sends us to the checked path). Refusals and no-ops are only
+// answered from a fresh read, since nothing would prove a stale state wrong.
 template <class Aggregate>
 command_result command_service::run_single(const domain::caller& who, std::string stream_id,
                                            typename Aggregate::command c, std::string_view command_name) {
+  auto& cache = std::get<stream_cache<Aggregate>>(caches_);
+  const auto key = who.tenant_id + "/" + stream_id;
+  // Records the events; on success the evolved state becomes what this process last saw.
+  auto commit = [&](loaded<Aggregate> stream, const std::vector<typename Aggregate::event>& events,
+                    const event_metadata& metadata) {
+    unit_of_work work(who.tenant_id, metadata);
+    work.record(stream, events);
+    auto result = finish(store_, work, stream.stream_id, stream.version);
+    if (result && !events.empty()) {
+      for (const auto& e : events) stream.state = Aggregate::evolve(std::move(stream.state), e);
+      stream.version = result->version;
+      cache.keep(key, std::move(stream));
+    }
+    return result;
+  };
+  if (auto cached = cache.take(key)) {
+    auto decided = cached->state.exists
+                       ? Aggregate::decide(cached->state, c, context_for(who))
+                       : domain::decision<typename Aggregate::event>{std::vector<typename Aggregate::event>{}};
+    if (decided && !decided->empty()) {
+      auto result = commit(std::move(*cached), *decided, metadata_for(who, command_name));
+      if (result || !result.error().raced) return result;
+    } else {
+      cache.keep(key, std::move(*cached));  // the checked path below starts from it
+    }
+  }
   return with_retries([&]() -> command_result {
-    auto stream = load<Aggregate>(store_, who.tenant_id, stream_id);
+    auto stream = load_stream<Aggregate>(who.tenant_id, stream_id);
     if (!stream) return domain::unexpected(stream.error());
     const auto metadata = metadata_for(who, command_name);
     auto decided = Aggregate::decide(stream->state, c, context_for(who));
     if (!decided) return refuse_recording(store_, *stream, std::move(decided).error(), metadata, who.tenant_id);
-    unit_of_work work(who.tenant_id, metadata);
-    work.record(*stream, *decided);
-    return finish(store_, work, stream->stream_id, stream->version);
+    return commit(std::move(*stream), *decided, metadata);
   });
 }
 
@@ -134,15 +162,15 @@ command_result command_service::reject_ghost_card(const domain::caller& who, tas
 // (TOKEN_QUOTA_EXCEEDED past the 5% overdraft of the current period).
 command_result command_service::request_pre_flight_scan(const domain::caller& who, task::v1::RequestPreFlightScan c) {
   return with_retries([&]() -> command_result {
-    auto task = load<task_aggregate>(store_, who.tenant_id, ids::task(c.local_task_id()));
+    auto task = load_stream<task_aggregate>(who.tenant_id, ids::task(c.local_task_id()));
     if (!task) return domain::unexpected(task.error());
     const auto ctx = context_for(who);
     auto decided = task_aggregate::decide(task->state, c, ctx);
     if (!decided) return domain::unexpected(domain_failure(std::move(decided).error().error));
-    auto tenant = load<tenant_aggregate>(store_, who.tenant_id, ids::tenant(who.tenant_id));
+    auto tenant = load_stream<tenant_aggregate>(who.tenant_id, ids::tenant(who.tenant_id));
     if (!tenant) return domain::unexpected(tenant.error());
     const auto period = domain::token_ledger::period_at(tenant->state.token_reset_date, ctx.now);
-    auto ledger = load<ledger_aggregate>(store_, who.tenant_id, ids::ledger(who.tenant_id, period.start));
+    auto ledger = load_stream<ledger_aggregate>(who.tenant_id, ids::ledger(who.tenant_id, period.start));
     if (!ledger) return domain::unexpected(ledger.error());
     if (auto allowed = domain::token_ledger::require_ai_allowance(ledger->state, tenant->state.ai_token_quota, ctx.now);
         !allowed)
@@ -173,9 +201,9 @@ command_result command_service::create_custom_local_task(const domain::caller& w
                                                          board::v1::CreateCustomLocalTask c) {
   if (c.local_task_id().empty()) c.set_local_task_id(new_uuid());
   return with_retries([&]() -> command_result {
-    auto board = load<board_aggregate>(store_, who.tenant_id, ids::board(c.local_board_id()));
+    auto board = load_stream<board_aggregate>(who.tenant_id, ids::board(c.local_board_id()));
     if (!board) return domain::unexpected(board.error());
-    auto task = load<task_aggregate>(store_, who.tenant_id, ids::task(c.local_task_id()));
+    auto task = load_stream<task_aggregate>(who.tenant_id, ids::task(c.local_task_id()));
     if (!task) return domain::unexpected(task.error());
     const auto ctx = context_for(who);
     auto on_board = board_aggregate::decide(board->state, c, ctx);

@@ -7,10 +7,13 @@
 // Thread-safe: handlers share nothing but the store.
 #include <functional>
 #include <string>
+#include <tuple>
 
 #include "board.pb.h"
+#include "commands/aggregates.hpp"
 #include "commands/command_result.hpp"
 #include "commands/event_codec.hpp"
+#include "commands/unit_of_work.hpp"
 #include "domain/context.hpp"
 #include "domain/master_strategy.hpp"
 #include "domain/zone_catalog.hpp"
@@ -90,8 +93,21 @@ class command_service {
                             const domain::master_strategy::state&, const domain::context&)>& decide_strategy,
                         std::string_view command_name);
 
+  template <class Aggregate>
+  domain::expected<loaded<Aggregate>, command_failure> load_stream(const std::string& tenant_id, std::string stream_id);
+
   eventstore::event_store& store_;
   command_service_options options_;
+  std::tuple<stream_cache<tenant_aggregate>, stream_cache<user_aggregate>, stream_cache<market_aggregate>,
+             stream_cache<strategy_aggregate>, stream_cache<board_aggregate>, stream_cache<task_aggregate>,
+             stream_cache<ledger_aggregate>, stream_cache<vault_aggregate>>
+      caches_;
 };
+
+template <class Aggregate>
+domain::expected<loaded<Aggregate>, command_failure> command_service::load_stream(const std::string& tenant_id,
+                                                                                  std::string stream_id) {
+  return load<Aggregate>(store_, tenant_id, std::move(stream_id), &std::get<stream_cache<Aggregate>>(caches_));
+}
 
 }  // namespace stradia::commands

@@ -13,9 +13,9 @@ template <class Command>
 command_result command_service::run_tenant_and_user(const domain::caller& who, const Command& c,
                                                     std::string_view command_name) {
   return with_retries([&]() -> command_result {
-    auto user = load<user_aggregate>(store_, who.tenant_id, ids::user(c.user_id()));
+    auto user = load_stream<user_aggregate>(who.tenant_id, ids::user(c.user_id()));
     if (!user) return domain::unexpected(user.error());
-    auto tenant = load<tenant_aggregate>(store_, who.tenant_id, ids::tenant(who.tenant_id));
+    auto tenant = load_stream<tenant_aggregate>(who.tenant_id, ids::tenant(who.tenant_id));
     if (!tenant) return domain::unexpected(tenant.error());
     const auto ctx = context_for(who);
     auto on_user = user_aggregate::decide(user->state, c, ctx);
@@ -33,9 +33,9 @@ template <class Command>
 command_result command_service::run_tenant_and_market(const domain::caller& who, const Command& c,
                                                       std::string_view command_name) {
   return with_retries([&]() -> command_result {
-    auto market = load<market_aggregate>(store_, who.tenant_id, ids::market(c.market_id()));
+    auto market = load_stream<market_aggregate>(who.tenant_id, ids::market(c.market_id()));
     if (!market) return domain::unexpected(market.error());
-    auto tenant = load<tenant_aggregate>(store_, who.tenant_id, ids::tenant(who.tenant_id));
+    auto tenant = load_stream<tenant_aggregate>(who.tenant_id, ids::tenant(who.tenant_id));
     if (!tenant) return domain::unexpected(tenant.error());
     const auto ctx = context_for(who);
     auto on_market = market_aggregate::decide(market->state, c, ctx);

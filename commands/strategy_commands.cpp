@@ -122,7 +122,7 @@ command_result command_service::deploy(
                                                                          const domain::context&)>& decide_strategy,
     std::string_view command_name) {
   return with_retries([&]() -> command_result {
-    auto strategy = load<strategy_aggregate>(store_, who.tenant_id, ids::strategy(strategy_id));
+    auto strategy = load_stream<strategy_aggregate>(who.tenant_id, ids::strategy(strategy_id));
     if (!strategy) return domain::unexpected(strategy.error());
     const auto ctx = context_for(who);
     auto decided = decide_strategy(strategy->state, ctx);

@@ -1,7 +1,10 @@
 #pragma once
 // Loading an aggregate's stream, and recording the decisions of one command across one
 // or more streams as a single atomic append with each stream's expected version.
+#include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "commands/command_result.hpp"
@@ -21,12 +24,45 @@ struct loaded {
 
 command_failure store_failure(const eventstore::store_error& error);
 
-// Rebuilds the aggregate from its whole stream, as the caller's tenant sees it (another
-// tenant's stream reads as empty, so the aggregate does not exist).
+// Aggregates as last loaded, by tenant and stream, so a load reads only the events
+// appended since. Only a starting point: every append still checks the stream's version.
+// Thread-safe; bounded (forgets everything past `capacity`).
+template <class Aggregate>
+class stream_cache {
+ public:
+  // Moves the entry out (no copy of a long history); the caller keeps it back when done.
+  std::optional<loaded<Aggregate>> take(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return std::nullopt;
+    auto out = std::move(it->second);
+    entries_.erase(it);
+    return out;
+  }
+  void keep(const std::string& key, loaded<Aggregate> stream) {
+    std::lock_guard lock(mutex_);
+    if (entries_.size() >= capacity) entries_.clear();
+    auto [it, fresh] = entries_.try_emplace(key, std::move(stream));  // moves only when it inserts
+    if (!fresh && it->second.version < stream.version) it->second = std::move(stream);
+  }
+
+ private:
+  static constexpr std::size_t capacity = 50000;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, loaded<Aggregate>> entries_;
+};
+
+// Rebuilds the aggregate from its stream, as the caller's tenant sees it (another
+// tenant's stream reads as empty, so the aggregate does not exist): from the cached
+// state when there is one, reading only what came after it.
 template <class Aggregate>
 domain::expected<loaded<Aggregate>, command_failure> load(eventstore::event_store& store, const std::string& tenant_id,
-                                                          std::string stream_id) {
+                                                          std::string stream_id,
+                                                          stream_cache<Aggregate>* cache = nullptr) {
+  const auto key = tenant_id + "/" + stream_id;
   loaded<Aggregate> out{std::move(stream_id), {}, 0};
+  if (cache)
+    if (auto cached = cache->take(key)) out = std::move(*cached);
   for (;;) {
     eventstore::stream_range range;
     range.after_version = out.version;
@@ -39,6 +75,7 @@ domain::expected<loaded<Aggregate>, command_failure> load(eventstore::event_stor
     }
     if (batch->size() < range.max_count) break;
   }
+  if (cache) cache->keep(key, out);
   return out;
 }
 

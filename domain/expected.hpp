@@ -30,11 +30,13 @@ class [[nodiscard]] expected {
 
   T& value() & { return std::get<0>(storage_); }
   const T& value() const& { return std::get<0>(storage_); }
-  T&& value() && { return std::get<0>(std::move(storage_)); }
+  // By value from a temporary, so `for (auto& x : *f())` never refers into a dead result.
+  T value() && { return std::get<0>(std::move(storage_)); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  T operator*() && { return std::move(*this).value(); }
 
   E& error() & { return std::get<1>(storage_); }
   const E& error() const& { return std::get<1>(storage_); }

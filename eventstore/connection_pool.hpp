@@ -12,7 +12,7 @@ namespace stradia::eventstore {
 
 class connection_pool {
  public:
-  explicit connection_pool(std::string conninfo, std::size_t max_idle = 4);
+  explicit connection_pool(std::string conninfo, std::size_t max_idle = 32);
   ~connection_pool();
   connection_pool(const connection_pool&) = delete;
   connection_pool& operator=(const connection_pool&) = delete;

@@ -261,6 +261,41 @@ TEST_F(CommandService, ANewVersionReachesARunningBoardAsGhostCards) {
   EXPECT_TRUE(created.is_ghost_card());
 }
 
+// Two services stand for two processes; each answers from what it last saw when it can.
+TEST_F(CommandService, AnotherProcessesChangesAreNeverMissed) {
+  const auto market = create_market("Spain - Retail");
+  const auto tasks = task_ids(board_on(market));
+  commands::command_service other(
+      *store_,
+      commands::command_service_options{
+          [] { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); },
+          &zones_, 8});
+  const auto spain = invite(admin_, roles::LOCAL_USER, {market});
+  task::v1::AcquireLock lock;
+  lock.set_local_task_id(tasks[0]);
+  task::v1::ReleaseLock release;
+  release.set_local_task_id(tasks[0]);
+  ASSERT_TRUE(service_->acquire_lock(spain, lock).has_value());  // this process saw it locked
+  ASSERT_TRUE(other.release_lock(spain, release).has_value());   // released elsewhere
+  EXPECT_TRUE(service_->acquire_lock(admin_, lock).has_value()) << "a stale lock must not refuse";
+  // Moves from both sides: each answer reflects the other's move.
+  ASSERT_TRUE(service_->release_lock(admin_, release).has_value());
+  task::v1::MoveTask start;
+  start.set_local_task_id(tasks[0]);
+  start.set_expected_previous_status(domain::statuses::TODO);
+  start.set_new_status(domain::statuses::IN_PROGRESS);
+  ASSERT_TRUE(other.move_task(spain, start).has_value());
+  auto stale = service_->move_task(spain, start);  // this process still thinks TODO
+  ASSERT_FALSE(stale.has_value());
+  EXPECT_EQ(stale.error().error.code, errc::status_conflict);
+  task::v1::MoveTask block = start;
+  block.set_expected_previous_status(domain::statuses::IN_PROGRESS);
+  block.set_new_status(domain::statuses::BLOCKED);
+  auto moved = service_->move_task(spain, block);
+  ASSERT_TRUE(moved.has_value()) << moved.error().error.detail;
+  EXPECT_EQ(moved->version, 7);  // created, lock, release, lock, release, move, move
+}
+
 TEST_F(CommandService, SecretsNeverAppearInTheEventsAClientSees) {
   strategy::v1::CreateMasterStrategy s;
   s.set_title("Hidden prompts");

@@ -1,0 +1,220 @@
+// Load tool for the HTTP command path: POST MoveTask and AddTaskNote over keep-alive
+// connections (16 and 64), each connection working its own task, next to the event
+// store's raw append rate measured in the same run (16 writers, in process).
+//   http_load PORT APP_CONNINFO WORKER_CONNINFO SECONDS
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "eventstore/event_store.hpp"
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+// One keep-alive HTTP/1.1 connection to 127.0.0.1.
+class connection {
+ public:
+  explicit connection(unsigned short port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("connect");
+  }
+  ~connection() { ::close(fd_); }
+
+  // Returns the status and fills `body`.
+  int post(const std::string& target, const std::string& token, const std::string& payload, std::string& body) {
+    const std::string request =
+        "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(payload.size()) + "\r\n\r\n" +
+        payload;
+    for (std::size_t sent = 0; sent < request.size();) {
+      const auto n = ::send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return -1;
+      sent += static_cast<std::size_t>(n);
+    }
+    std::size_t head_end;
+    while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos)
+      if (!fill()) return -1;
+    const auto length_at = buffer_.find("Content-Length: ");
+    const std::size_t length = length_at < head_end ? std::stoul(buffer_.substr(length_at + 16)) : 0;
+    while (buffer_.size() < head_end + 4 + length)
+      if (!fill()) return -1;
+    const int status = std::stoi(buffer_.substr(9, 3));
+    body = buffer_.substr(head_end + 4, length);
+    buffer_.erase(0, head_end + 4 + length);
+    return status;
+  }
+
+ private:
+  bool fill() {
+    char chunk[16384];
+    const auto n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+    return true;
+  }
+  int fd_;
+  std::string buffer_;
+};
+
+std::string field(const std::string& json, const std::string& name) {
+  const auto key = "\"" + name + "\":\"";
+  const auto at = json.find(key);
+  if (at == std::string::npos) return "";
+  return json.substr(at + key.size(), json.find('"', at + key.size()) - at - key.size());
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+struct figure {
+  double per_second;
+  double p50_ms;
+  double p99_ms;
+  std::uint64_t failures;
+};
+
+template <class MakeBody>
+figure drive(unsigned short port, const std::string& token, const std::vector<std::string>& tasks, int connections,
+             int seconds, const std::string& command, MakeBody make_body) {
+  std::atomic<std::uint64_t> done{0}, failed{0};
+  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
+  const auto deadline = clock_type::now() + std::chrono::seconds(seconds);
+  const auto start = clock_type::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      connection conn(port);
+      std::string body;
+      for (std::uint64_t i = 0; clock_type::now() < deadline; ++i) {
+        const auto t0 = clock_type::now();
+        const int status =
+            conn.post("/api/v1/commands/" + command, token, make_body(tasks[static_cast<std::size_t>(c)], i), body);
+        latencies[static_cast<std::size_t>(c)].push_back(
+            std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
+        if (status == 200) {
+          ++done;
+        } else if (failed++ == 0) {
+          std::fprintf(stderr, "first failure: %d %s\n", status, body.c_str());
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  const double s = std::chrono::duration<double>(clock_type::now() - start).count();
+  return {static_cast<double>(done) / s, percentile(all, 0.5), percentile(all, 0.99), failed.load()};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 5) {
+    std::fprintf(stderr, "usage: http_load PORT APP_CONNINFO WORKER_CONNINFO SECONDS\n");
+    return 2;
+  }
+  const auto port = static_cast<unsigned short>(std::stoi(argv[1]));
+  const std::string app = argv[2], worker = argv[3];
+  const int seconds = std::stoi(argv[4]);
+
+  connection setup(port);
+  std::string body;
+  if (connection(port).post("/api/v1/auth/login", "", R"({"email":"admin@acme.com","password":"stradia-dev"})", body) !=
+      200) {
+    std::fprintf(stderr, "login failed: %s\n", body.c_str());
+    return 1;
+  }
+  const auto token = field(body, "token");
+  // A board of the playground, and one task of our own per connection.
+  stradia::eventstore::event_store store({app, worker});
+  std::string board;
+  for (const auto& e : *store.read_all(0, 100000))
+    if (e.event_type() == "LocalBoardCreated") {
+      board = e.stream_id().substr(6);
+      break;
+    }
+  std::vector<std::string> tasks;
+  for (int i = 0; i < 2 * (16 + 64); ++i) {  // fresh tasks for every phase
+    if (setup.post("/api/v1/commands/CreateCustomLocalTask", token,
+                   R"({"local_board_id":")" + board + R"(","title":"Load task )" + std::to_string(i) + "\"}",
+                   body) != 200) {
+      std::fprintf(stderr, "task creation failed: %s\n", body.c_str());
+      return 1;
+    }
+    tasks.push_back(field(body, "local_task_id"));
+  }
+
+  // The baseline: single-event appends straight into the store, 16 writers.
+  std::atomic<std::uint64_t> appended{0};
+  {
+    const auto deadline = clock_type::now() + std::chrono::seconds(seconds);
+    const auto start = clock_type::now();
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 16; ++w)
+      writers.emplace_back([&] {
+        std::mt19937_64 rng(std::random_device{}());
+        while (clock_type::now() < deadline) {
+          char id[40];
+          std::snprintf(id, sizeof id, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(rng()),
+                        static_cast<unsigned>(rng() & 0xFFFF), static_cast<unsigned>(rng() & 0xFFF),
+                        static_cast<unsigned>(rng() & 0xFFF),
+                        static_cast<unsigned long long>(rng() & 0xFFFFFFFFFFFFULL));
+          stradia::eventstore::event_to_append e{id, "TaskNoteAdded", 1, std::string(120, 'x'), "", "", "system", ""};
+          if (store.append({"a5e1c0de-0000-4000-8000-000000000001",
+                            {{std::string("bench-") + id, stradia::eventstore::expected_version::no_stream(), {e}}}}))
+            ++appended;
+        }
+      });
+    for (auto& w : writers) w.join();
+    const double s = std::chrono::duration<double>(clock_type::now() - start).count();
+    std::printf("raw event store appends, 16 writers: %.0f events/s\n", static_cast<double>(appended) / s);
+  }
+
+  const char* statuses[] = {"TODO", "IN_PROGRESS"};
+  std::size_t next_task = 0;
+  auto take_tasks = [&](int n) {
+    std::vector<std::string> out(tasks.begin() + static_cast<long>(next_task),
+                                 tasks.begin() + static_cast<long>(next_task + n));
+    next_task += static_cast<std::size_t>(n);
+    return out;
+  };
+  for (int connections : {16, 64}) {
+    auto moves = drive(port, token, take_tasks(connections), connections, seconds, "MoveTask",
+                       [&](const std::string& task, std::uint64_t i) {
+                         return R"({"local_task_id":")" + task + R"(","expected_previous_status":")" + statuses[i % 2] +
+                                R"(","new_status":")" + statuses[(i + 1) % 2] + "\"}";
+                       });
+    std::printf("POST MoveTask, %d connections: %.0f commands/s (p50 %.2f ms, p99 %.2f ms, %llu failed)\n", connections,
+                moves.per_second, moves.p50_ms, moves.p99_ms, static_cast<unsigned long long>(moves.failures));
+    auto notes = drive(port, token, take_tasks(connections), connections, seconds, "AddTaskNote",
+                       [](const std::string& task, std::uint64_t) {
+                         return R"({"local_task_id":")" + task + R"(","content":"Checked on staging."})";
+                       });
+    std::printf("POST AddTaskNote, %d connections: %.0f commands/s (p50 %.2f ms, p99 %.2f ms, %llu failed)\n",
+                connections, notes.per_second, notes.p50_ms, notes.p99_ms,
+                static_cast<unsigned long long>(notes.failures));
+    std::fflush(stdout);
+  }
+  return 0;
+}
