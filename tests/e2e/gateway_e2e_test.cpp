@@ -1,6 +1,8 @@
 // The real server on loopback, seeded with the playground, driven over real HTTP.
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "domain/event_codec.hpp"
 #include "domain/local_board.hpp"
 #include "eventstore/event_store.hpp"
@@ -291,6 +293,53 @@ TEST_F(Gateway, AStreamReadsAsOfAVersion) {
   EXPECT_EQ(past.status, 404);
   auto globex = http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token("admin@globex.com")}});
   EXPECT_EQ(globex.status, 404);
+}
+
+TEST_F(Gateway, RacingDeactivationsOfTheLastTwoAdminsOverHttpLeaveOne) {
+  const auto admin = token("admin@acme.com");
+  auto invited =
+      command("InviteUser", R"({"email":"second@acme.com","role":"GLOBAL_ADMIN","password":"long-enough"})", admin);
+  ASSERT_EQ(invited.status, 200) << invited.body;
+  const auto second_id = json_string_field(invited.body, "user_id");
+  std::string second;
+  for (int i = 0; i < 100 && second.empty(); ++i) {  // the directory learns the new user within moments
+    auto r = http_call(server_->port(), "POST", "/api/v1/auth/login",
+                       R"({"email":"second@acme.com","password":"long-enough"})");
+    if (r.status == 200)
+      second = json_string_field(r.body, "token");
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_FALSE(second.empty());
+  const auto first_id = gateway::jwt_codec(secret).verify(admin, 0)->sub;
+  auto a = std::async(std::launch::async,
+                      [&] { return command("DeactivateUser", R"({"user_id":")" + first_id + "\"}", second); });
+  auto b = std::async(std::launch::async,
+                      [&] { return command("DeactivateUser", R"({"user_id":")" + second_id + "\"}", admin); });
+  const auto ra = a.get(), rb = b.get();
+  EXPECT_EQ((ra.status == 200) + (rb.status == 200), 1) << ra.body << rb.body;
+  EXPECT_EQ(code_of(ra.status == 200 ? rb : ra), "LAST_ADMIN");
+}
+
+TEST_F(Gateway, SixRacingCreateMarketsAgainstTheFreeSlotsCreateExactlyThose) {
+  const auto admin = token("admin@acme.com");  // Acme has 2 of 5 markets: 3 slots free
+  std::vector<std::future<http_answer>> racing;
+  for (int i = 0; i < 6; ++i)
+    racing.push_back(std::async(std::launch::async, [&, i] {
+      return command("CreateMarket",
+                     R"({"name":"Market )" + std::to_string(i) + R"(","region_code":"IT","timezone":"Europe/Rome"})",
+                     admin);
+    }));
+  int created = 0, limited = 0;
+  for (auto& f : racing) {
+    const auto r = f.get();
+    if (r.status == 200)
+      ++created;
+    else if (code_of(r) == "MARKET_LIMIT_REACHED")
+      ++limited;
+  }
+  EXPECT_EQ(created, 3);
+  EXPECT_EQ(limited, 3);
 }
 
 TEST_F(Gateway, HealthAndReadinessAnswer) {
