@@ -234,5 +234,7 @@ template command_result command_service::run_single<strategy_aggregate>(const do
                                                                         strategy_aggregate::command, std::string_view);
 template command_result command_service::run_single<user_aggregate>(const domain::caller&, std::string,
                                                                     user_aggregate::command, std::string_view);
+template command_result command_service::run_single<vault_aggregate>(const domain::caller&, std::string,
+                                                                     vault_aggregate::command, std::string_view);
 
 }  // namespace stradia::commands

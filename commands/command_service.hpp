@@ -24,13 +24,17 @@
 #include "task.pb.h"
 #include "tenant.pb.h"
 #include "user.pb.h"
+#include "vault.pb.h"
 
 namespace stradia::commands {
+
+class vault_sealer;
 
 struct command_service_options {
   std::function<domain::timestamp()> clock;
   const domain::zone_catalog* zones = nullptr;
-  int attempts = 8;  // decide-and-append attempts when racing other commands
+  int attempts = 8;               // decide-and-append attempts when racing other commands
+  vault_sealer* vault = nullptr;  // without it, vault commands answer "unavailable"
 };
 
 class command_service {
@@ -72,6 +76,9 @@ class command_service {
   command_result accept_ghost_card(const domain::caller& who, task::v1::AcceptGhostCard c);
   command_result reject_ghost_card(const domain::caller& who, task::v1::RejectGhostCard c);
   command_result request_pre_flight_scan(const domain::caller& who, task::v1::RequestPreFlightScan c);
+  // vault
+  command_result store_vault_credential(const domain::caller& who, vault::v1::StoreVaultCredential c);
+  command_result revoke_vault_credential(const domain::caller& who, vault::v1::RevokeVaultCredential c);
   // system: the lock expiry sweep, AI results, token usage
   command_result expire_lock(const std::string& tenant_id, task::v1::ExpireLock c);
   command_result record_pre_flight_scan_result(const std::string& tenant_id, task::v1::RecordPreFlightScanResult c);

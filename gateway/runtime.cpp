@@ -25,6 +25,14 @@ std::optional<runtime_config> read_runtime_config(const arguments& args, const c
   config.database_url = *app;
   config.worker_database_url = *worker;
   config.owner_database_url = args.option("owner-database-url", "STRADIA_OWNER_DATABASE_URL").value_or("");
+  if (const auto key = args.option("master-key", "STRADIA_MASTER_KEY")) {
+    const auto raw = commands::base64_decode(*key);
+    if (!raw || raw->size() != 32) {
+      std::fprintf(stderr, "stradia %s: STRADIA_MASTER_KEY must be 32 bytes in base64\n", command);
+      return std::nullopt;
+    }
+    config.master_key = *raw;
+  }
   return config;
 }
 
@@ -32,8 +40,10 @@ runtime::runtime(const runtime_config& config)
     : zones_(commands::load_system_zone_catalog().value_or(domain::zone_catalog{})),
       store_(std::make_unique<eventstore::event_store>(
           eventstore::store_options{config.database_url, config.worker_database_url})),
+      keys_(config.database_url),
+      vault_(config.master_key.empty() ? std::nullopt : commands::vault_sealer::make(config.master_key, keys_)),
       commands_(std::make_unique<commands::command_service>(
-          *store_, commands::command_service_options{system_now, &zones_, 8})) {
+          *store_, commands::command_service_options{system_now, &zones_, 8, vault_ ? &*vault_ : nullptr})) {
   eventstore::subscription_options feed;
   feed.worker_conninfo = config.worker_database_url;
   feed.subscription_id = "user-directory";

@@ -6,9 +6,11 @@
 #include <string>
 
 #include "commands/command_service.hpp"
+#include "commands/vault_sealer.hpp"
 #include "domain/zone_catalog.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/subscription.hpp"
+#include "eventstore/tenant_key_store.hpp"
 #include "gateway/cli.hpp"
 #include "projections/user_directory.hpp"
 
@@ -18,6 +20,7 @@ struct runtime_config {
   std::string database_url;         // stradia_app
   std::string worker_database_url;  // stradia_worker
   std::string owner_database_url;   // stradia_owner, for migrations on start (optional)
+  std::string master_key;           // 32 raw bytes; empty: the vault is unavailable
 };
 
 // Reads --database-url, --worker-database-url, --owner-database-url (or STRADIA_DATABASE_URL,
@@ -39,6 +42,8 @@ class runtime {
  private:
   domain::zone_catalog zones_;
   std::unique_ptr<eventstore::event_store> store_;
+  eventstore::tenant_key_store keys_;
+  std::optional<commands::vault_sealer> vault_;
   projections::user_directory users_;
   std::unique_ptr<commands::command_service> commands_;
   std::unique_ptr<eventstore::subscription> directory_feed_;

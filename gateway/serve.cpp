@@ -16,7 +16,8 @@ namespace {
 constexpr const char* database_help =
     "  --database-url URL         role stradia_app (env STRADIA_DATABASE_URL)\n"
     "  --worker-database-url URL  role stradia_worker (env STRADIA_WORKER_DATABASE_URL)\n"
-    "  --owner-database-url URL   role stradia_owner: migrate first (env STRADIA_OWNER_DATABASE_URL)\n";
+    "  --owner-database-url URL   role stradia_owner: migrate first (env STRADIA_OWNER_DATABASE_URL)\n"
+    "  --master-key BASE64        32-byte key wrapping the tenants' vault keys (env STRADIA_MASTER_KEY)\n";
 
 bool migrate_if_asked(const runtime_config& config, const char* command) {
   if (config.owner_database_url.empty()) return true;
@@ -41,8 +42,8 @@ int run_serve(const arguments& args) {
     std::fputs(help.c_str(), stdout);
     return 0;
   }
-  if (auto bad = args.unknown(
-          {"listen", "jwt-secret", "rate-limit", "database-url", "worker-database-url", "owner-database-url"});
+  if (auto bad = args.unknown({"listen", "jwt-secret", "rate-limit", "database-url", "worker-database-url",
+                               "owner-database-url", "master-key"});
       !bad.empty()) {
     std::fprintf(stderr, "stradia serve: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
     return 2;
@@ -96,7 +97,8 @@ int run_seed(const arguments& args) {
     std::fputs(help.c_str(), stdout);
     return 0;
   }
-  if (auto bad = args.unknown({"database-url", "worker-database-url", "owner-database-url"}); !bad.empty()) {
+  if (auto bad = args.unknown({"database-url", "worker-database-url", "owner-database-url", "master-key"});
+      !bad.empty()) {
     std::fprintf(stderr, "stradia seed: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
     return 2;
   }

@@ -5,6 +5,7 @@
 #include <future>
 
 #include "commands/system_zone_catalog.hpp"
+#include "commands/vault_sealer.hpp"
 #include "domain/stream_ids.hpp"
 #include "eventstore/pg_fixture.hpp"
 
@@ -294,6 +295,55 @@ TEST_F(CommandService, AnotherProcessesChangesAreNeverMissed) {
   auto moved = service_->move_task(spain, block);
   ASSERT_TRUE(moved.has_value()) << moved.error().error.detail;
   EXPECT_EQ(moved->version, 7);  // created, lock, release, lock, release, move, move
+}
+
+TEST_F(CommandService, VaultTokensAreSealedAndCanBeShredded) {
+  const auto market = create_market("Spain - Retail");
+  const auto spain = invite(admin_, roles::LOCAL_USER, {market});
+  eventstore::tenant_key_store keys(app());
+  auto sealer = commands::vault_sealer::make(std::string(32, 'k'), keys);
+  ASSERT_TRUE(sealer.has_value());
+  commands::command_service vault_service(
+      *store_,
+      commands::command_service_options{
+          [] { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); },
+          &zones_, 8, &*sealer});
+  vault::v1::StoreVaultCredential store;
+  store.set_market_id(market);
+  store.set_platform(domain::platforms::GTM);
+  store.set_oauth_token("ya29.PLAINTEXT-OAUTH-TOKEN");
+  store.set_refresh_token("1//PLAINTEXT-REFRESH");
+  EXPECT_TRUE(service_->store_vault_credential(spain, store).error().unavailable) << "no master key: no vault";
+  auto stored = vault_service.store_vault_credential(spain, store);
+  ASSERT_TRUE(stored.has_value()) << stored.error().error.detail;
+  for (const auto& e : stored->events) EXPECT_EQ(e.find("PLAINTEXT"), std::string::npos) << e;
+  const auto stream = store_->read_stream(tenant_, domain::stream_ids::vault(market, domain::platforms::GTM));
+  ASSERT_EQ(stream->size(), 1u);
+  EXPECT_EQ(stream->front().payload().find("PLAINTEXT"), std::string::npos) << "plain text in the log";
+  vault::v1::VaultCredentialStored event;
+  ASSERT_TRUE(event.ParseFromString(stream->front().payload()));
+  const auto context = market + "|GTM";
+  auto opened = sealer->open(tenant_, event.encrypted_oauth_token(), context);
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->value_or(""), "ya29.PLAINTEXT-OAUTH-TOKEN");
+  EXPECT_FALSE(sealer->open(tenant_, event.encrypted_oauth_token(), market + "|GA4")->has_value())
+      << "bound to its context";
+
+  const auto france = create_market("France - Retail");
+  auto elsewhere = store;
+  elsewhere.set_market_id(france);
+  EXPECT_EQ(vault_service.store_vault_credential(spain, elsewhere).error().error.code, errc::not_found);
+
+  vault::v1::RevokeVaultCredential revoke;
+  revoke.set_market_id(market);
+  revoke.set_platform(domain::platforms::GTM);
+  ASSERT_TRUE(vault_service.revoke_vault_credential(spain, revoke).has_value());
+
+  pqxx::connection owner_connection(owner());
+  pqxx::nontransaction(owner_connection).exec_params("DELETE FROM tenant_data_keys WHERE tenant_id = $1", tenant_);
+  auto shredded = sealer->open(tenant_, event.encrypted_oauth_token(), context);
+  ASSERT_TRUE(shredded.has_value());
+  EXPECT_FALSE(shredded->has_value()) << "readable after its tenant's key was deleted";
 }
 
 TEST_F(CommandService, SecretsNeverAppearInTheEventsAClientSees) {

@@ -31,7 +31,8 @@ class Gateway : public pg_test {
     pg_test::SetUp();
     if (HasFatalFailure()) return;
     env_ = {"STRADIA_DATABASE_URL=" + app(), "STRADIA_WORKER_DATABASE_URL=" + worker(),
-            "STRADIA_OWNER_DATABASE_URL=" + owner(), "STRADIA_JWT_SECRET=" + secret};
+            "STRADIA_OWNER_DATABASE_URL=" + owner(), "STRADIA_JWT_SECRET=" + secret,
+            "STRADIA_MASTER_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="};
     ASSERT_EQ(run_stradia({"seed"}, env_), 0);
     server_ = std::make_unique<server_process>(env_);
     store_ = std::make_unique<eventstore::event_store>(eventstore::store_options{app(), worker()});
@@ -340,6 +341,29 @@ TEST_F(Gateway, SixRacingCreateMarketsAgainstTheFreeSlotsCreateExactlyThose) {
   }
   EXPECT_EQ(created, 3);
   EXPECT_EQ(limited, 3);
+}
+
+TEST_F(Gateway, VaultTokensNeverComeBackInPlainText) {
+  std::string spain_market;
+  for (const auto& e : *store_->read_all(0, 100000))
+    if (e.event_type() == "MarketCreated" && e.tenant_id() == acme && spain_market.empty())
+      spain_market = e.stream_id().substr(7);
+  const auto body = R"({"market_id":")" + spain_market +
+                    R"(","platform":"GTM","oauth_token":"ya29.SECRET-TOKEN","refresh_token":"1//SECRET-REFRESH"})";
+  auto stored = command("StoreVaultCredential", body, token("spain@acme.com"));
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  EXPECT_EQ(stored.body.find("SECRET"), std::string::npos) << stored.body;
+  auto log = http_call(server_->port(), "GET", "/api/v1/events?type=VaultCredentialStored", "",
+                       {{"Authorization", "Bearer " + token("auditor@acme.com")}});
+  ASSERT_EQ(log.status, 200);
+  EXPECT_NE(log.body.find("VaultCredentialStored"), std::string::npos);
+  EXPECT_EQ(log.body.find("SECRET"), std::string::npos) << log.body;
+  EXPECT_EQ(command("StoreVaultCredential", body, token("france@acme.com")).status, 404);
+  EXPECT_EQ(command("StoreVaultCredential", body, token("auditor@acme.com")).status, 403);
+  auto forged = command("StoreVaultCredential",
+                        R"({"market_id":")" + spain_market + R"(","platform":"GTM","encrypted_oauth_token":"eA=="})",
+                        token("spain@acme.com"));
+  EXPECT_EQ(forged.status, 400) << "clients cannot set ciphertext";
 }
 
 TEST_F(Gateway, HealthAndReadinessAnswer) {
