@@ -158,19 +158,35 @@ std::optional<domain::caller> api::authenticate(const http_request& request) con
                         std::vector<std::string>(user->market_ids.begin(), user->market_ids.end()), false};
 }
 
-bool api::within_rate_limit(const std::string& user_id) {
-  if (options_.requests_per_second <= 0) return true;
+namespace {
+
+// Token bucket: `rate` tokens a second up to `burst`; false when none is left. The map
+// forgets everyone when it grows past 100,000 keys (made-up emails cannot fill memory).
+bool take_token(std::unordered_map<std::string, api_bucket>& buckets, const std::string& key, double rate,
+                double burst) {
   const auto now = std::chrono::steady_clock::now();
-  const double burst = options_.requests_per_second * 2;
-  std::lock_guard lock(rate_mutex_);
-  auto [it, fresh] = buckets_.try_emplace(user_id, bucket{burst, now});
+  if (buckets.size() > 100000) buckets.clear();
+  auto [it, fresh] = buckets.try_emplace(key, api_bucket{burst, now});
   auto& b = it->second;
-  b.tokens = std::min(
-      burst, b.tokens + std::chrono::duration<double>(now - b.refilled).count() * options_.requests_per_second);
+  b.tokens = std::min(burst, b.tokens + std::chrono::duration<double>(now - b.refilled).count() * rate);
   b.refilled = now;
   if (b.tokens < 1) return false;
   b.tokens -= 1;
   return true;
+}
+
+}  // namespace
+
+bool api::within_rate_limit(const std::string& user_id) {
+  if (options_.requests_per_second <= 0) return true;
+  std::lock_guard lock(rate_mutex_);
+  return take_token(buckets_, user_id, options_.requests_per_second, options_.requests_per_second * 2);
+}
+
+bool api::login_allowed(const std::string& email) {
+  if (options_.requests_per_second <= 0 || options_.login_attempts_per_minute <= 0) return true;
+  std::lock_guard lock(rate_mutex_);
+  return take_token(login_buckets_, email, options_.login_attempts_per_minute / 60, options_.login_attempts_per_minute);
 }
 
 // The tenant's log for auditors (GLOBAL_ADMIN, READ_ONLY), as NDJSON in position order.
@@ -243,6 +259,7 @@ http_response api::login(const http_request& request) {
                    {{"email", "Required"}, {"password", "Required"}});
   std::string email(email_view);
   std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (!login_allowed(email)) return problem("RATE_LIMITED", "Too many login attempts for this email; wait a minute.");
   const auto user = users_.by_email(email);
   // The same work and the same answer whether the email or the password is wrong.
   static const std::string decoy = hash_password("stradia decoy password").value_or("");

@@ -25,6 +25,13 @@ struct api_options {
   std::chrono::seconds token_lifetime{8 * 3600};
   std::function<std::int64_t()> unix_seconds;  // the clock tokens are checked against
   double requests_per_second = 50;             // per user, burst of twice that; 0 = no limit
+  double login_attempts_per_minute = 10;       // per email, burst of the same; off with the limit above
+};
+
+// A token bucket of the rate limits.
+struct api_bucket {
+  double tokens;
+  std::chrono::steady_clock::time_point refilled;
 };
 
 class api {
@@ -42,6 +49,7 @@ class api {
   http_response stream(const http_request& request, std::string_view stream_id);
   std::optional<domain::caller> authenticate(const http_request& request) const;
   bool within_rate_limit(const std::string& user_id);
+  bool login_allowed(const std::string& email);
 
   // Idempotency-Key: the first answer per (user, key), with a digest of its body.
   struct remembered {
@@ -59,12 +67,9 @@ class api {
   std::mutex idempotency_mutex_;
   std::unordered_map<std::string, remembered> idempotency_;
   std::list<std::string> idempotency_order_;
-  struct bucket {
-    double tokens;
-    std::chrono::steady_clock::time_point refilled;
-  };
   std::mutex rate_mutex_;
-  std::unordered_map<std::string, bucket> buckets_;
+  std::unordered_map<std::string, api_bucket> buckets_;        // by user id
+  std::unordered_map<std::string, api_bucket> login_buckets_;  // by email
 };
 
 }  // namespace stradia::gateway

@@ -107,6 +107,22 @@ TEST_F(Gateway, AWrongPasswordAndAnUnknownEmailLookTheSame) {
   EXPECT_EQ(wrong.headers["content-type"], "application/problem+json");
 }
 
+TEST_F(Gateway, GuessingPasswordsIsSlowedDownPerEmail) {
+  int limited = 0;
+  for (int i = 0; i < 14; ++i) {
+    auto r =
+        http_call(server_->port(), "POST", "/api/v1/auth/login", R"({"email":"admin@acme.com","password":"guess"})");
+    if (r.status == 429)
+      ++limited;
+    else
+      EXPECT_EQ(r.status, 401);
+  }
+  EXPECT_GE(limited, 3);
+  auto other = http_call(server_->port(), "POST", "/api/v1/auth/login",
+                         R"({"email":"spain@acme.com","password":"stradia-dev"})");
+  EXPECT_EQ(other.status, 200) << "another email is not held back";
+}
+
 TEST_F(Gateway, TheSessionCookieAuthenticatesToo) {
   const auto t = token("spain@acme.com");
   auto r = command("AddTaskNote", R"({"local_task_id":")" + review_task_ + R"(","content":"via cookie"})", "",
