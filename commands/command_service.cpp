@@ -177,8 +177,48 @@ command_result command_service::request_pre_flight_scan(const domain::caller& wh
       return domain::unexpected(domain_failure(allowed.error()));
     unit_of_work work(who.tenant_id, metadata_for(who, "RequestPreFlightScan"));
     work.record(*task, *decided);
-    return finish(store_, work, task->stream_id, task->version);
+    auto requested = finish(store_, work, task->stream_id, task->version);
+    if (!requested || !options_.scanner) return requested;
+    return run_scan(who, *task, tenant->state, period, std::move(*requested));
   });
+}
+
+// Asks the scanner, then records its verdict on the task and its cost on the ledger.
+command_result command_service::run_scan(const domain::caller& who, const loaded<task_aggregate>& task,
+                                         const domain::tenant::state& tenant,
+                                         const domain::token_ledger::period& period, command_outcome requested) {
+  std::vector<std::string> policies;
+  const auto platform = task.state.definition.target_platform();
+  for (const auto& [id, policy] : tenant.policies)
+    if (policy.is_active && (policy.platform == platform || policy.platform == domain::platforms::NONE))
+      policies.push_back(policy.policy_text);
+  auto verdict = options_.scanner->scan(policies, task.state.execution_payload, platform);
+  if (!verdict)
+    return domain::unexpected(command_failure{
+        {domain::errc::validation_failed,
+         "The AI scan is unavailable (" + verdict.error() + "); the request is recorded, ask again later.",
+         {}},
+        true,
+        false});
+  task::v1::RecordPreFlightScanResult result;
+  result.set_local_task_id(task.state.id);
+  result.set_status(verdict->status);
+  result.set_findings(verdict->findings);
+  result.set_token_cost(verdict->tokens);
+  auto recorded = record_pre_flight_scan_result(who.tenant_id, result);
+  if (!recorded) return recorded;
+  ledger::v1::RecordTokenUsage usage;
+  usage.set_tokens(verdict->tokens);
+  usage.set_local_task_id(task.state.id);
+  usage.set_purpose("PRE_FLIGHT_SCAN");
+  *usage.mutable_period_start() = domain::to_proto(period.start);
+  *usage.mutable_resets_at() = domain::to_proto(period.resets_at);
+  auto charged = record_token_usage(who.tenant_id, usage);
+  if (!charged) return charged;
+  requested.version = recorded->version;
+  requested.global_position = charged->global_position;
+  for (auto& e : recorded->events) requested.events.push_back(std::move(e));
+  return requested;
 }
 
 command_result command_service::record_pre_flight_scan_result(const std::string& tenant_id,

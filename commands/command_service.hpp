@@ -13,6 +13,7 @@
 #include "commands/aggregates.hpp"
 #include "commands/command_result.hpp"
 #include "commands/event_codec.hpp"
+#include "commands/pre_flight_scanner.hpp"
 #include "commands/unit_of_work.hpp"
 #include "domain/context.hpp"
 #include "domain/master_strategy.hpp"
@@ -29,12 +30,14 @@
 namespace stradia::commands {
 
 class vault_sealer;
+class pre_flight_scanner;
 
 struct command_service_options {
   std::function<domain::timestamp()> clock;
   const domain::zone_catalog* zones = nullptr;
-  int attempts = 8;               // decide-and-append attempts when racing other commands
-  vault_sealer* vault = nullptr;  // without it, vault commands answer "unavailable"
+  int attempts = 8;                       // decide-and-append attempts when racing other commands
+  vault_sealer* vault = nullptr;          // without it, vault commands answer "unavailable"
+  pre_flight_scanner* scanner = nullptr;  // without it, scans stay requested (PENDING)
 };
 
 class command_service {
@@ -100,6 +103,9 @@ class command_service {
                             const domain::master_strategy::state&, const domain::context&)>& decide_strategy,
                         std::string_view command_name);
 
+  command_result run_scan(const domain::caller& who, const loaded<task_aggregate>& task,
+                          const domain::tenant::state& tenant, const domain::token_ledger::period& period,
+                          command_outcome requested);
   template <class Aggregate>
   domain::expected<loaded<Aggregate>, command_failure> load_stream(const std::string& tenant_id, std::string stream_id);
 

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "commands/system_zone_catalog.hpp"
+#include "gateway/gemini_client.hpp"
 
 namespace stradia::gateway {
 
@@ -33,6 +34,8 @@ std::optional<runtime_config> read_runtime_config(const arguments& args, const c
     }
     config.master_key = *raw;
   }
+  config.gemini_url = args.option("gemini-url", "STRADIA_GEMINI_URL").value_or("");
+  config.gemini_api_key = args.option("gemini-api-key", "STRADIA_GEMINI_API_KEY").value_or("");
   return config;
 }
 
@@ -42,8 +45,13 @@ runtime::runtime(const runtime_config& config)
           eventstore::store_options{config.database_url, config.worker_database_url})),
       keys_(config.database_url),
       vault_(config.master_key.empty() ? std::nullopt : commands::vault_sealer::make(config.master_key, keys_)),
+      scanner_(config.gemini_url.empty() ? nullptr
+                                         : std::make_unique<gemini_client>(gemini_options{
+                                               config.gemini_url, config.gemini_api_key, "gemini-2.0-flash",
+                                               std::chrono::milliseconds(10000), 3, std::chrono::milliseconds(200)})),
       commands_(std::make_unique<commands::command_service>(
-          *store_, commands::command_service_options{system_now, &zones_, 8, vault_ ? &*vault_ : nullptr})) {
+          *store_,
+          commands::command_service_options{system_now, &zones_, 8, vault_ ? &*vault_ : nullptr, scanner_.get()})) {
   eventstore::subscription_options feed;
   feed.worker_conninfo = config.worker_database_url;
   feed.subscription_id = "user-directory";

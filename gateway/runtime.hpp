@@ -21,6 +21,8 @@ struct runtime_config {
   std::string worker_database_url;  // stradia_worker
   std::string owner_database_url;   // stradia_owner, for migrations on start (optional)
   std::string master_key;           // 32 raw bytes; empty: the vault is unavailable
+  std::string gemini_url;           // empty: pre-flight scans stay requested
+  std::string gemini_api_key;
 };
 
 // Reads --database-url, --worker-database-url, --owner-database-url (or STRADIA_DATABASE_URL,
@@ -44,6 +46,7 @@ class runtime {
   std::unique_ptr<eventstore::event_store> store_;
   eventstore::tenant_key_store keys_;
   std::optional<commands::vault_sealer> vault_;
+  std::unique_ptr<commands::pre_flight_scanner> scanner_;
   projections::user_directory users_;
   std::unique_ptr<commands::command_service> commands_;
   std::unique_ptr<eventstore::subscription> directory_feed_;

@@ -7,6 +7,7 @@
 #include "domain/local_board.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/pg_fixture.hpp"
+#include "fake_gemini.hpp"
 #include "gateway/jwt.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
@@ -380,6 +381,63 @@ TEST_F(Gateway, VaultTokensNeverComeBackInPlainText) {
                         R"({"market_id":")" + spain_market + R"(","platform":"GTM","encrypted_oauth_token":"eA=="})",
                         token("spain@acme.com"));
   EXPECT_EQ(forged.status, 400) << "clients cannot set ciphertext";
+}
+
+TEST_F(Gateway, APreFlightScanAsksGeminiAndRecordsItsVerdictAndCost) {
+  fake_gemini gemini;
+  gemini.reply(429, R"({"error":{"code":429}})");  // retried
+  gemini.reply(200, fake_gemini::answer("FAIL: the tag sends PII to GA4", 321));
+  gemini.reply(200, fake_gemini::answer("PASS", 120));
+  server_.reset();
+  auto env = env_;
+  env.push_back("STRADIA_GEMINI_URL=" + gemini.url());
+  env.push_back("STRADIA_GEMINI_API_KEY=test-key");
+  server_ = std::make_unique<server_process>(env);
+  ASSERT_EQ(command("CreateGovernancePolicy", R"({"policy_text":"Never send PII to GA4.","platform":"NONE"})",
+                    token("admin@acme.com"))
+                .status,
+            200);
+  const auto spain = token("spain@acme.com");
+  const auto scan = R"({"local_task_id":")" + consent_task_ + "\"}";
+  auto failed = command("RequestPreFlightScan", scan, spain);
+  ASSERT_EQ(failed.status, 200) << failed.body;
+  EXPECT_NE(failed.body.find(R"("status":"FAILED")"), std::string::npos) << failed.body;
+  EXPECT_NE(failed.body.find(R"("token_cost":"321")"), std::string::npos) << failed.body;
+  const auto sent = gemini.requests();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_NE(sent[1].find(":generateContent"), std::string::npos);
+  EXPECT_NE(sent[1].find("x-goog-api-key: test-key"), std::string::npos);
+  EXPECT_NE(sent[1].find("Never send PII to GA4."), std::string::npos) << "the tenant's policy is in the prompt";
+  EXPECT_NE(sent[1].find("G-ABC123XYZ0"), std::string::npos) << "the payload is in the prompt";
+
+  auto passed = command("RequestPreFlightScan", scan, spain);
+  ASSERT_EQ(passed.status, 200);
+  EXPECT_NE(passed.body.find(R"("status":"PASSED")"), std::string::npos);
+  auto usage = http_call(server_->port(), "GET", "/api/v1/events?type=TokenUsageRecorded", "",
+                         {{"Authorization", "Bearer " + token("auditor@acme.com")}});
+  EXPECT_NE(usage.body.find(R"("tokens":"321")"), std::string::npos) << usage.body;
+  EXPECT_NE(usage.body.find(R"("ai_tokens_used":"99941")"), std::string::npos) << "99,500 + 321 + 120";
+}
+
+TEST_F(Gateway, AScanIsRefusedPastTheOverdraftAndWhenGeminiIsDown) {
+  fake_gemini gemini;
+  gemini.reply(200, fake_gemini::answer("PASS", 6000));  // crosses 105,000: recorded all the same
+  for (int i = 0; i < 3; ++i) gemini.reply(503, "{}");
+  server_.reset();
+  auto env = env_;
+  env.push_back("STRADIA_GEMINI_URL=" + gemini.url());
+  server_ = std::make_unique<server_process>(env);
+  const auto spain = token("spain@acme.com");
+  const auto scan = R"({"local_task_id":")" + consent_task_ + "\"}";
+  ASSERT_EQ(command("RequestPreFlightScan", scan, spain).status, 200);
+  auto over = command("RequestPreFlightScan", scan, spain);
+  EXPECT_EQ(over.status, 422);
+  EXPECT_EQ(code_of(over), "TOKEN_QUOTA_EXCEEDED");
+  auto raised = command("UpdateTenantPlan", R"({"ai_token_quota":200000})", token("admin@acme.com"));
+  ASSERT_EQ(raised.status, 200);
+  auto down = command("RequestPreFlightScan", scan, spain);
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_EQ(gemini.requests().size(), 4u) << "one call, then three attempts while down";
 }
 
 TEST_F(Gateway, HealthAndReadinessAnswer) {
