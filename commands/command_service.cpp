@@ -158,73 +158,16 @@ command_result command_service::reject_ghost_card(const domain::caller& who, tas
   return run_single<task_aggregate>(who, ids::task(c.local_task_id()), c, "RejectGhostCard");
 }
 
-// AI work: the task must accept the request, then the tenant's ledger must allow it
-// (TOKEN_QUOTA_EXCEEDED past the 5% overdraft of the current period).
-command_result command_service::request_pre_flight_scan(const domain::caller& who, task::v1::RequestPreFlightScan c) {
-  return with_retries([&]() -> command_result {
-    auto task = load_stream<task_aggregate>(who.tenant_id, ids::task(c.local_task_id()));
-    if (!task) return domain::unexpected(task.error());
-    const auto ctx = context_for(who);
-    auto decided = task_aggregate::decide(task->state, c, ctx);
-    if (!decided) return domain::unexpected(domain_failure(std::move(decided).error().error));
-    auto tenant = load_stream<tenant_aggregate>(who.tenant_id, ids::tenant(who.tenant_id));
-    if (!tenant) return domain::unexpected(tenant.error());
-    const auto period = domain::token_ledger::period_at(tenant->state.token_reset_date, ctx.now);
-    auto ledger = load_stream<ledger_aggregate>(who.tenant_id, ids::ledger(who.tenant_id, period.start));
-    if (!ledger) return domain::unexpected(ledger.error());
-    if (auto allowed = domain::token_ledger::require_ai_allowance(ledger->state, tenant->state.ai_token_quota, ctx.now);
-        !allowed)
-      return domain::unexpected(domain_failure(allowed.error()));
-    unit_of_work work(who.tenant_id, metadata_for(who, "RequestPreFlightScan"));
-    work.record(*task, *decided);
-    auto requested = finish(store_, work, task->stream_id, task->version);
-    if (!requested || !options_.scanner) return requested;
-    return run_scan(who, *task, tenant->state, period, std::move(*requested));
-  });
-}
-
-// Asks the scanner, then records its verdict on the task and its cost on the ledger.
-command_result command_service::run_scan(const domain::caller& who, const loaded<task_aggregate>& task,
-                                         const domain::tenant::state& tenant,
-                                         const domain::token_ledger::period& period, command_outcome requested) {
-  std::vector<std::string> policies;
-  const auto platform = task.state.definition.target_platform();
-  for (const auto& [id, policy] : tenant.policies)
-    if (policy.is_active && (policy.platform == platform || policy.platform == domain::platforms::NONE))
-      policies.push_back(policy.policy_text);
-  auto verdict = options_.scanner->scan(policies, task.state.execution_payload, platform);
-  if (!verdict)
-    return domain::unexpected(command_failure{
-        {domain::errc::validation_failed,
-         "The AI scan is unavailable (" + verdict.error() + "); the request is recorded, ask again later.",
-         {}},
-        true,
-        false});
-  task::v1::RecordPreFlightScanResult result;
-  result.set_local_task_id(task.state.id);
-  result.set_status(verdict->status);
-  result.set_findings(verdict->findings);
-  result.set_token_cost(verdict->tokens);
-  auto recorded = record_pre_flight_scan_result(who.tenant_id, result);
-  if (!recorded) return recorded;
-  ledger::v1::RecordTokenUsage usage;
-  usage.set_tokens(verdict->tokens);
-  usage.set_local_task_id(task.state.id);
-  usage.set_purpose("PRE_FLIGHT_SCAN");
-  *usage.mutable_period_start() = domain::to_proto(period.start);
-  *usage.mutable_resets_at() = domain::to_proto(period.resets_at);
-  auto charged = record_token_usage(who.tenant_id, usage);
-  if (!charged) return charged;
-  requested.version = recorded->version;
-  requested.global_position = charged->global_position;
-  for (auto& e : recorded->events) requested.events.push_back(std::move(e));
-  return requested;
-}
-
 command_result command_service::record_pre_flight_scan_result(const std::string& tenant_id,
                                                               task::v1::RecordPreFlightScanResult c) {
   return run_single<task_aggregate>(domain::system_caller(tenant_id), ids::task(c.local_task_id()), c,
                                     "RecordPreFlightScanResult");
+}
+
+command_result command_service::record_generated_content(const std::string& tenant_id,
+                                                         task::v1::RecordGeneratedContent c) {
+  return run_single<task_aggregate>(domain::system_caller(tenant_id), ids::task(c.local_task_id()), c,
+                                    "RecordGeneratedContent");
 }
 
 command_result command_service::record_token_usage(const std::string& tenant_id, ledger::v1::RecordTokenUsage c) {

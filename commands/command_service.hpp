@@ -31,13 +31,15 @@ namespace stradia::commands {
 
 class vault_sealer;
 class pre_flight_scanner;
+class content_generator;
 
 struct command_service_options {
   std::function<domain::timestamp()> clock;
   const domain::zone_catalog* zones = nullptr;
-  int attempts = 8;                       // decide-and-append attempts when racing other commands
-  vault_sealer* vault = nullptr;          // without it, vault commands answer "unavailable"
-  pre_flight_scanner* scanner = nullptr;  // without it, scans stay requested (PENDING)
+  int attempts = 8;                        // decide-and-append attempts when racing other commands
+  vault_sealer* vault = nullptr;           // without it, vault commands answer "unavailable"
+  pre_flight_scanner* scanner = nullptr;   // without it, scans stay requested (PENDING)
+  content_generator* generator = nullptr;  // without it, generation stays requested
 };
 
 class command_service {
@@ -79,6 +81,8 @@ class command_service {
   command_result accept_ghost_card(const domain::caller& who, task::v1::AcceptGhostCard c);
   command_result reject_ghost_card(const domain::caller& who, task::v1::RejectGhostCard c);
   command_result request_pre_flight_scan(const domain::caller& who, task::v1::RequestPreFlightScan c);
+  command_result generate_content(const domain::caller& who, task::v1::GenerateContent c);
+  command_result record_generated_content(const std::string& tenant_id, task::v1::RecordGeneratedContent c);
   // vault
   command_result store_vault_credential(const domain::caller& who, vault::v1::StoreVaultCredential c);
   command_result revoke_vault_credential(const domain::caller& who, vault::v1::RevokeVaultCredential c);
@@ -103,9 +107,18 @@ class command_service {
                             const domain::master_strategy::state&, const domain::context&)>& decide_strategy,
                         std::string_view command_name);
 
-  command_result run_scan(const domain::caller& who, const loaded<task_aggregate>& task,
-                          const domain::tenant::state& tenant, const domain::token_ledger::period& period,
-                          command_outcome requested);
+  struct ai_request {
+    loaded<task_aggregate> task;
+    domain::tenant::state tenant;
+    domain::token_ledger::period period;
+    command_outcome requested;
+  };
+  domain::expected<ai_request, command_failure> request_ai_work(const domain::caller& who,
+                                                                const task_aggregate::command& c,
+                                                                const std::string& local_task_id,
+                                                                std::string_view command_name);
+  command_result charge(const std::string& tenant_id, const std::string& local_task_id, std::int64_t tokens,
+                        const char* purpose, const domain::token_ledger::period& period);
   template <class Aggregate>
   domain::expected<loaded<Aggregate>, command_failure> load_stream(const std::string& tenant_id, std::string stream_id);
 

@@ -1,7 +1,8 @@
 #pragma once
-// The AI pre-flight scan as the command handlers see it: the tenant's governance policies
-// and the task's execution payload in, a verdict and its token cost out. The Gemini
-// adapter (gateway/gemini_client) implements it; tests use loopback servers.
+// The AI work as the command handlers see it: the pre-flight scan (the tenant's governance
+// policies and the task's execution payload in, a verdict and its token cost out) and
+// content generation. The Gemini adapter (gateway/gemini_client) implements both; tests
+// use loopback servers.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,6 +16,20 @@ struct scan_verdict {
   domain::pre_flight_status status = domain::scan_statuses::FAILED;
   std::string findings;
   std::int64_t tokens = 0;
+};
+
+struct generated_content {
+  std::string content;
+  std::int64_t tokens = 0;
+};
+
+// Type B work: content for a generative task from its hidden system prompt.
+class content_generator {
+ public:
+  virtual ~content_generator() = default;
+  virtual domain::expected<generated_content, std::string> generate(const std::string& system_prompt,
+                                                                    const std::string& title,
+                                                                    const std::string& description) = 0;
 };
 
 class pre_flight_scanner {

@@ -110,14 +110,12 @@ std::string pre_flight_prompt(const std::vector<std::string>& policies, const st
   return prompt + "Change (JSON):\n" + execution_payload + "\n";
 }
 
-domain::expected<commands::scan_verdict, std::string> gemini_client::scan(const std::vector<std::string>& policies,
-                                                                          const std::string& execution_payload,
-                                                                          domain::target_platform platform) {
+domain::expected<commands::generated_content, std::string> gemini_client::ask(const std::string& prompt) {
   const auto url = parse_url(options_.base_url);
   if (!url) return domain::unexpected(std::string("the Gemini base URL must start with http:// or https://"));
   json_writer body;
   body.begin_object().key("contents").begin_array().begin_object().key("parts").begin_array().begin_object();
-  body.field("text", pre_flight_prompt(policies, execution_payload, platform));
+  body.field("text", prompt);
   body.end_object().end_array().end_object().end_array().end_object();
   const auto target = url->base_path + "/v1beta/models/" + options_.model + ":generateContent";
 
@@ -142,16 +140,30 @@ domain::expected<commands::scan_verdict, std::string> gemini_client::scan(const 
     if (doc["candidates"].at(0)["content"]["parts"].at(0)["text"].get_string().get(answer))
       return domain::unexpected(std::string("Gemini's answer has no text"));
     if (doc["usageMetadata"]["totalTokenCount"].get_int64().get(tokens)) tokens = 0;
-    commands::scan_verdict verdict;
-    verdict.tokens = tokens;
-    verdict.findings = std::string(answer);
-    const auto start = answer.find_first_not_of(" \n\t");
-    verdict.status = start != std::string_view::npos && answer.substr(start, 4) == "PASS"
-                         ? domain::scan_statuses::PASSED
-                         : domain::scan_statuses::FAILED;
-    return verdict;
+    return commands::generated_content{std::string(answer), tokens};
   }
   return domain::unexpected(last_error);
+}
+
+domain::expected<commands::scan_verdict, std::string> gemini_client::scan(const std::vector<std::string>& policies,
+                                                                          const std::string& execution_payload,
+                                                                          domain::target_platform platform) {
+  auto answer = ask(pre_flight_prompt(policies, execution_payload, platform));
+  if (!answer) return domain::unexpected(answer.error());
+  commands::scan_verdict verdict;
+  verdict.tokens = answer->tokens;
+  verdict.findings = answer->content;
+  const auto start = verdict.findings.find_first_not_of(" \n\t");
+  verdict.status = start != std::string::npos && verdict.findings.compare(start, 4, "PASS") == 0
+                       ? domain::scan_statuses::PASSED
+                       : domain::scan_statuses::FAILED;
+  return verdict;
+}
+
+domain::expected<commands::generated_content, std::string> gemini_client::generate(const std::string& system_prompt,
+                                                                                   const std::string& title,
+                                                                                   const std::string& description) {
+  return ask(system_prompt + "\n\nTask: " + title + "\n" + description);
 }
 
 }  // namespace stradia::gateway

@@ -19,15 +19,21 @@ struct gemini_options {
   std::chrono::milliseconds first_backoff{200};
 };
 
-class gemini_client final : public commands::pre_flight_scanner {
+class gemini_client final : public commands::pre_flight_scanner, public commands::content_generator {
  public:
   explicit gemini_client(gemini_options options) : options_(std::move(options)) {}
 
   domain::expected<commands::scan_verdict, std::string> scan(const std::vector<std::string>& policies,
                                                              const std::string& execution_payload,
                                                              domain::target_platform platform) override;
+  domain::expected<commands::generated_content, std::string> generate(const std::string& system_prompt,
+                                                                      const std::string& title,
+                                                                      const std::string& description) override;
 
  private:
+  // One generateContent call, with retries: the answer's text and its token count.
+  domain::expected<commands::generated_content, std::string> ask(const std::string& prompt);
+
   gemini_options options_;
 };
 

@@ -45,13 +45,13 @@ runtime::runtime(const runtime_config& config)
           eventstore::store_options{config.database_url, config.worker_database_url})),
       keys_(config.database_url),
       vault_(config.master_key.empty() ? std::nullopt : commands::vault_sealer::make(config.master_key, keys_)),
-      scanner_(config.gemini_url.empty() ? nullptr
-                                         : std::make_unique<gemini_client>(gemini_options{
-                                               config.gemini_url, config.gemini_api_key, "gemini-2.0-flash",
-                                               std::chrono::milliseconds(10000), 3, std::chrono::milliseconds(200)})),
+      gemini_(config.gemini_url.empty() ? nullptr
+                                        : std::make_unique<gemini_client>(gemini_options{
+                                              config.gemini_url, config.gemini_api_key, "gemini-2.0-flash",
+                                              std::chrono::milliseconds(10000), 3, std::chrono::milliseconds(200)})),
       commands_(std::make_unique<commands::command_service>(
-          *store_,
-          commands::command_service_options{system_now, &zones_, 8, vault_ ? &*vault_ : nullptr, scanner_.get()})) {
+          *store_, commands::command_service_options{system_now, &zones_, 8, vault_ ? &*vault_ : nullptr, gemini_.get(),
+                                                     gemini_.get()})) {
   eventstore::subscription_options feed;
   feed.worker_conninfo = config.worker_database_url;
   feed.subscription_id = "user-directory";

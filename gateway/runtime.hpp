@@ -12,6 +12,7 @@
 #include "eventstore/subscription.hpp"
 #include "eventstore/tenant_key_store.hpp"
 #include "gateway/cli.hpp"
+#include "gateway/gemini_client.hpp"
 #include "projections/user_directory.hpp"
 
 namespace stradia::gateway {
@@ -46,7 +47,7 @@ class runtime {
   std::unique_ptr<eventstore::event_store> store_;
   eventstore::tenant_key_store keys_;
   std::optional<commands::vault_sealer> vault_;
-  std::unique_ptr<commands::pre_flight_scanner> scanner_;
+  std::unique_ptr<gemini_client> gemini_;
   projections::user_directory users_;
   std::unique_ptr<commands::command_service> commands_;
   std::unique_ptr<eventstore::subscription> directory_feed_;

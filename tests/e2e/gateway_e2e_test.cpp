@@ -53,6 +53,7 @@ class Gateway : public pg_test {
       auto added = domain::decode_event<domain::local_board::event>(e);
       const auto& a = std::get<board::v1::BoardTaskAdded>(*added);
       if (spain_board.empty()) spain_board = a.local_board_id();
+      spain_board_ = spain_board;
       if (a.local_board_id() != spain_board) continue;
       (a.definition().title() == "Review Privacy Law" ? review_task_ : consent_task_) = a.local_task_id();
     }
@@ -81,7 +82,7 @@ class Gateway : public pg_test {
   std::vector<std::string> env_;
   std::unique_ptr<server_process> server_;
   std::unique_ptr<eventstore::event_store> store_;
-  std::string review_task_, consent_task_;
+  std::string review_task_, consent_task_, spain_board_;
 };
 
 TEST_F(Gateway, LoginReturnsATokenACookieAndTheUser) {
@@ -417,6 +418,29 @@ TEST_F(Gateway, APreFlightScanAsksGeminiAndRecordsItsVerdictAndCost) {
                          {{"Authorization", "Bearer " + token("auditor@acme.com")}});
   EXPECT_NE(usage.body.find(R"("tokens":"321")"), std::string::npos) << usage.body;
   EXPECT_NE(usage.body.find(R"("ai_tokens_used":"99941")"), std::string::npos) << "99,500 + 321 + 120";
+}
+
+TEST_F(Gateway, GenerativeTasksGetTheirContentFromGemini) {
+  fake_gemini gemini;
+  gemini.reply(200, fake_gemini::answer("Acepta las cookies para una mejor experiencia.", 77));
+  server_.reset();
+  auto env = env_;
+  env.push_back("STRADIA_GEMINI_URL=" + gemini.url());
+  server_ = std::make_unique<server_process>(env);
+  const auto spain = token("spain@acme.com");
+  auto created = command(
+      "CreateCustomLocalTask",
+      R"({"local_board_id":")" + spain_board_ + R"(","title":"Cookie banner copy","task_type":"B_GENERATIVE"})", spain);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const auto task = json_string_field(created.body, "local_task_id");
+  auto generated = command("GenerateContent", R"({"local_task_id":")" + task + "\"}", spain);
+  ASSERT_EQ(generated.status, 200) << generated.body;
+  EXPECT_NE(generated.body.find("Acepta las cookies para una mejor experiencia."), std::string::npos);
+  EXPECT_NE(generated.body.find(R"("type":"ContentGenerated")"), std::string::npos);
+  EXPECT_NE(gemini.requests().at(0).find("Cookie banner copy"), std::string::npos);
+  auto manual = command("GenerateContent", R"({"local_task_id":")" + review_task_ + "\"}", spain);
+  EXPECT_EQ(manual.status, 422) << "only B_GENERATIVE tasks generate";
+  EXPECT_EQ(gemini.requests().size(), 1u);
 }
 
 TEST_F(Gateway, AScanIsRefusedPastTheOverdraftAndWhenGeminiIsDown) {
