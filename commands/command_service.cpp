@@ -170,6 +170,11 @@ command_result command_service::record_generated_content(const std::string& tena
                                     "RecordGeneratedContent");
 }
 
+command_result command_service::record_task_execution(const std::string& tenant_id, task::v1::RecordTaskExecution c) {
+  return run_single<task_aggregate>(domain::system_caller(tenant_id), ids::task(c.local_task_id()), c,
+                                    "RecordTaskExecution");
+}
+
 command_result command_service::record_token_usage(const std::string& tenant_id, ledger::v1::RecordTokenUsage c) {
   c.set_tenant_id(tenant_id);
   const auto stream = ids::ledger(tenant_id, domain::from_proto(c.period_start()));

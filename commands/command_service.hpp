@@ -32,6 +32,7 @@ namespace stradia::commands {
 class vault_sealer;
 class pre_flight_scanner;
 class content_generator;
+class task_executor;
 
 struct command_service_options {
   std::function<domain::timestamp()> clock;
@@ -40,6 +41,7 @@ struct command_service_options {
   vault_sealer* vault = nullptr;           // without it, vault commands answer "unavailable"
   pre_flight_scanner* scanner = nullptr;   // without it, scans stay requested (PENDING)
   content_generator* generator = nullptr;  // without it, generation stays requested
+  task_executor* executor = nullptr;       // without it, executions stay requested
 };
 
 class command_service {
@@ -82,6 +84,8 @@ class command_service {
   command_result reject_ghost_card(const domain::caller& who, task::v1::RejectGhostCard c);
   command_result request_pre_flight_scan(const domain::caller& who, task::v1::RequestPreFlightScan c);
   command_result generate_content(const domain::caller& who, task::v1::GenerateContent c);
+  command_result execute_task(const domain::caller& who, task::v1::ExecuteTask c);
+  command_result record_task_execution(const std::string& tenant_id, task::v1::RecordTaskExecution c);
   command_result record_generated_content(const std::string& tenant_id, task::v1::RecordGeneratedContent c);
   // vault
   command_result store_vault_credential(const domain::caller& who, vault::v1::StoreVaultCredential c);

@@ -47,6 +47,7 @@ const std::vector<command_route>& routes() {
       route<task::v1::AcceptGhostCard, &s::accept_ghost_card>("AcceptGhostCard"),
       route<task::v1::RequestPreFlightScan, &s::request_pre_flight_scan>("RequestPreFlightScan"),
       route<task::v1::GenerateContent, &s::generate_content>("GenerateContent"),
+      route<task::v1::ExecuteTask, &s::execute_task>("ExecuteTask"),
       route<vault::v1::StoreVaultCredential, &s::store_vault_credential>(
           "StoreVaultCredential", {"credential_id", "encrypted_oauth_token", "encrypted_refresh_token", "key_id"}),
       route<vault::v1::RevokeVaultCredential, &s::revoke_vault_credential>("RevokeVaultCredential"),

@@ -36,6 +36,8 @@ std::optional<runtime_config> read_runtime_config(const arguments& args, const c
   }
   config.gemini_url = args.option("gemini-url", "STRADIA_GEMINI_URL").value_or("");
   config.gemini_api_key = args.option("gemini-api-key", "STRADIA_GEMINI_API_KEY").value_or("");
+  config.tag_manager_url = args.option("tag-manager-url", "STRADIA_TAG_MANAGER_URL").value_or("");
+  config.analytics_admin_url = args.option("analytics-admin-url", "STRADIA_ANALYTICS_ADMIN_URL").value_or("");
   return config;
 }
 
@@ -49,9 +51,15 @@ runtime::runtime(const runtime_config& config)
                                         : std::make_unique<gemini_client>(gemini_options{
                                               config.gemini_url, config.gemini_api_key, "gemini-2.0-flash",
                                               std::chrono::milliseconds(10000), 3, std::chrono::milliseconds(200)})),
+      tag_manager_([&] {
+        tag_manager_options o;
+        if (!config.tag_manager_url.empty()) o.tag_manager_url = config.tag_manager_url;
+        if (!config.analytics_admin_url.empty()) o.analytics_admin_url = config.analytics_admin_url;
+        return tag_manager_client(o);
+      }()),
       commands_(std::make_unique<commands::command_service>(
           *store_, commands::command_service_options{system_now, &zones_, 8, vault_ ? &*vault_ : nullptr, gemini_.get(),
-                                                     gemini_.get()})) {
+                                                     gemini_.get(), &tag_manager_})) {
   eventstore::subscription_options feed;
   feed.worker_conninfo = config.worker_database_url;
   feed.subscription_id = "user-directory";

@@ -13,6 +13,7 @@
 #include "eventstore/tenant_key_store.hpp"
 #include "gateway/cli.hpp"
 #include "gateway/gemini_client.hpp"
+#include "gateway/tag_manager_client.hpp"
 #include "projections/user_directory.hpp"
 
 namespace stradia::gateway {
@@ -24,6 +25,8 @@ struct runtime_config {
   std::string master_key;           // 32 raw bytes; empty: the vault is unavailable
   std::string gemini_url;           // empty: pre-flight scans stay requested
   std::string gemini_api_key;
+  std::string tag_manager_url;  // empty: Google's; tests point it at loopback
+  std::string analytics_admin_url;
 };
 
 // Reads --database-url, --worker-database-url, --owner-database-url (or STRADIA_DATABASE_URL,
@@ -48,6 +51,7 @@ class runtime {
   eventstore::tenant_key_store keys_;
   std::optional<commands::vault_sealer> vault_;
   std::unique_ptr<gemini_client> gemini_;
+  tag_manager_client tag_manager_;
   projections::user_directory users_;
   std::unique_ptr<commands::command_service> commands_;
   std::unique_ptr<eventstore::subscription> directory_feed_;

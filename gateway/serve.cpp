@@ -19,7 +19,9 @@ constexpr const char* database_help =
     "  --owner-database-url URL   role stradia_owner: migrate first (env STRADIA_OWNER_DATABASE_URL)\n"
     "  --master-key BASE64        32-byte key wrapping the tenants' vault keys (env STRADIA_MASTER_KEY)\n"
     "  --gemini-url URL           Gemini API base URL for pre-flight scans (env STRADIA_GEMINI_URL)\n"
-    "  --gemini-api-key KEY       (env STRADIA_GEMINI_API_KEY)\n";
+    "  --gemini-api-key KEY       (env STRADIA_GEMINI_API_KEY)\n"
+    "  --tag-manager-url URL      Tag Manager API base (env STRADIA_TAG_MANAGER_URL, default Google's)\n"
+    "  --analytics-admin-url URL  Analytics Admin API base (env STRADIA_ANALYTICS_ADMIN_URL, default Google's)\n";
 
 bool migrate_if_asked(const runtime_config& config, const char* command) {
   if (config.owner_database_url.empty()) return true;
@@ -45,7 +47,8 @@ int run_serve(const arguments& args) {
     return 0;
   }
   if (auto bad = args.unknown({"listen", "jwt-secret", "rate-limit", "database-url", "worker-database-url",
-                               "owner-database-url", "master-key", "gemini-url", "gemini-api-key"});
+                               "owner-database-url", "master-key", "gemini-url", "gemini-api-key", "tag-manager-url",
+                               "analytics-admin-url"});
       !bad.empty()) {
     std::fprintf(stderr, "stradia serve: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
     return 2;
@@ -99,8 +102,8 @@ int run_seed(const arguments& args) {
     std::fputs(help.c_str(), stdout);
     return 0;
   }
-  if (auto bad = args.unknown(
-          {"database-url", "worker-database-url", "owner-database-url", "master-key", "gemini-url", "gemini-api-key"});
+  if (auto bad = args.unknown({"database-url", "worker-database-url", "owner-database-url", "master-key", "gemini-url",
+                               "gemini-api-key", "tag-manager-url", "analytics-admin-url"});
       !bad.empty()) {
     std::fprintf(stderr, "stradia seed: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
     return 2;
