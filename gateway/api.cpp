@@ -13,6 +13,7 @@
 #include "gateway/json_writer.hpp"
 #include "gateway/password.hpp"
 #include "gateway/problem.hpp"
+#include "gateway/state_json.hpp"
 
 namespace stradia::gateway {
 
@@ -240,6 +241,11 @@ http_response api::stream(const http_request& request, std::string_view stream_i
   json.begin_object();
   json.field("stream_id", url_decode(stream_id));
   json.field("version", events->back().stream_version());
+  json.key("state");
+  if (const auto state = state_json(std::string(url_decode(stream_id)), *events))
+    json.raw(*state);
+  else
+    json.null();
   json.key("events").begin_array();
   for (const auto& e : *events) json.raw(envelope_json(e));
   json.end_array();

@@ -200,6 +200,76 @@ TEST_F(Gateway, RolesAndSandboxesAreEnforced) {
   EXPECT_EQ(command("MoveTask", move(review_task_, "TODO", "IN_PROGRESS"), token("supervisor@acme.com")).status, 200);
 }
 
+TEST_F(Gateway, EachRoleMayDoWhatApiSection3Says) {
+  struct row {
+    const char* group;
+    std::string command;
+    std::string body;
+  };
+  int unique = 0;
+  auto fresh = [&] { return std::to_string(++unique); };
+  const std::vector<std::pair<std::string, std::vector<int>>> roles{
+      // email, then the expected status per row below
+      {"admin@acme.com", {200, 200, 200, 200, 200, 200}},
+      {"supervisor@acme.com", {403, 403, 403, 403, 403, 200}},
+      {"spain@acme.com", {403, 403, 403, 403, 403, 200}},
+      {"auditor@acme.com", {403, 403, 403, 403, 403, 403}},
+  };
+  for (const auto& [email, expected] : roles) {
+    const auto t = token(email);
+    const std::vector<row> rows{
+        {"tenancy", "UpdateTenantPlan", R"({"ai_token_quota":100000})"},
+        {"users", "InviteUser",
+         R"({"email":"u)" + fresh() + R"(@acme.com","role":"READ_ONLY","password":"long-enough"})"},
+        {"markets", "CreateMarket",
+         R"({"name":"Role market )" + fresh() + R"(","region_code":"IT","timezone":"Europe/Rome"})"},
+        {"strategy", "CreateMasterStrategy", R"({"title":"Role strategy"})"},
+        {"governance", "CreateGovernancePolicy", R"({"policy_text":"Never track minors.","platform":"GA4"})"},
+        {"board", "AddTaskNote", R"({"local_task_id":")" + review_task_ + R"(","content":"by role"})"},
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      auto r = command(rows[i].command, rows[i].body, t);
+      EXPECT_EQ(r.status, expected[i]) << email << " " << rows[i].group << ": " << r.body;
+    }
+  }
+  EXPECT_EQ(
+      command("AddTaskNote", R"({"local_task_id":")" + review_task_ + R"(","content":"x"})", token("france@acme.com"))
+          .status,
+      404)
+      << "a LOCAL_USER of another market";
+}
+
+TEST_F(Gateway, TheRemainingBusinessRulesAnswerTheirCodes) {
+  const auto globex = token("admin@globex.com");
+  ASSERT_EQ(command("UpdateTenantPlan", R"({"user_seat_limit":1})", globex).status, 200);
+  auto seat =
+      command("InviteUser", R"({"email":"two@globex.com","role":"READ_ONLY","password":"long-enough"})", globex);
+  EXPECT_EQ(code_of(seat), "SEAT_LIMIT_REACHED");
+  ASSERT_EQ(command("UpdateTenantPlan", R"({"active_markets_limit":1})", globex).status, 200);
+  auto markets =
+      command("CreateMarket", R"({"name":"Austria - Retail","region_code":"AT","timezone":"Europe/Vienna"})", globex);
+  EXPECT_EQ(code_of(markets), "MARKET_LIMIT_REACHED");
+
+  const auto spain = token("spain@acme.com");
+  std::string spain_market;
+  for (const auto& e : *store_->read_all(0, 100000))
+    if (e.event_type() == "MarketCreated" && e.tenant_id() == acme && spain_market.empty())
+      spain_market = e.stream_id().substr(7);
+  const auto credential = R"({"market_id":")" + spain_market + R"(","platform":"GTM")";
+  ASSERT_EQ(command("StoreVaultCredential", credential + R"(,"oauth_token":"ya29.X"})", spain).status, 200);
+  ASSERT_EQ(command("RevokeVaultCredential", credential + "}", spain).status, 200);
+  auto revoked = command(
+      "ExecuteTask", R"({"local_task_id":")" + consent_task_ + R"(","parameters":{"container_id":"GTM-A1"}})", spain);
+  EXPECT_EQ(code_of(revoked), "CREDENTIAL_REVOKED");
+  ASSERT_EQ(command("UpdateExecutionPayload",
+                    R"({"local_task_id":")" + consent_task_ + R"(","execution_payload":"{\"action\":\"UPDATE_TAG\"}"})",
+                    spain)
+                .status,
+            200);
+  auto scan_again = command("MoveTask", move(consent_task_, "IN_PROGRESS", "DONE"), spain);
+  EXPECT_EQ(code_of(scan_again), "PREFLIGHT_REQUIRED") << "a new payload needs a new scan";
+}
+
 TEST_F(Gateway, ConflictsAre409WithTheirCodes) {
   auto stale = command("MoveTask", move(review_task_, "IN_PROGRESS", "DONE"), token("spain@acme.com"));
   EXPECT_EQ(stale.status, 409);
@@ -303,10 +373,17 @@ TEST_F(Gateway, AStreamReadsAsOfAVersion) {
   auto all = http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + admin}});
   ASSERT_EQ(all.status, 200) << all.body;
   EXPECT_NE(all.body.find("PreFlightScanCompleted"), std::string::npos);
+  EXPECT_NE(all.body.find(R"("state":{"id":")" + consent_task_ + R"(","local_board_id")"), std::string::npos)
+      << all.body;
+  EXPECT_NE(all.body.find(R"("status":"IN_PROGRESS")"), std::string::npos);
+  EXPECT_NE(all.body.find(R"("pre_flight_scan_status":"PASSED","gemini_token_cost":450)"), std::string::npos);
+  EXPECT_NE(all.body.find("Client provided the production Measurement ID over Slack."), std::string::npos);
   auto first = http_call(server_->port(), "GET", path + "?as_of_version=1", "", {{"Authorization", "Bearer " + admin}});
   ASSERT_EQ(first.status, 200);
   EXPECT_NE(first.body.find("\"version\":1"), std::string::npos);
   EXPECT_EQ(first.body.find("PreFlightScanCompleted"), std::string::npos);
+  EXPECT_NE(first.body.find(R"("status":"TODO")"), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find(R"("pre_flight_scan_status":"PENDING")"), std::string::npos);
   auto past = http_call(server_->port(), "GET", path + "?as_of=2000-01-01T00:00:00Z", "",
                         {{"Authorization", "Bearer " + admin}});
   EXPECT_EQ(past.status, 404);
