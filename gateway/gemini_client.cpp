@@ -9,8 +9,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <thread>
-
 #include "gateway/json_writer.hpp"
 #include "gateway/outbound_http.hpp"
 
@@ -36,30 +34,18 @@ domain::expected<commands::generated_content, std::string> gemini_client::ask(co
   body.end_object().end_array().end_object().end_array().end_object();
   const auto target = url->base_path + "/v1beta/models/" + options_.model + ":generateContent";
 
-  auto backoff = options_.first_backoff;
-  std::string last_error;
-  for (int attempt = 0; attempt < options_.attempts; ++attempt) {
-    if (attempt > 0) {
-      std::this_thread::sleep_for(backoff);
-      backoff *= 2;
-    }
-    const auto reply = post_json(*url, target, {{"x-goog-api-key", options_.api_key}}, body.str(), options_.timeout);
-    if (reply.status == 429 || reply.status >= 500 || reply.status == 0) {
-      last_error = reply.status == 0 ? reply.error : "Gemini answered HTTP " + std::to_string(reply.status);
-      continue;
-    }
-    if (reply.status != 200) return domain::unexpected("Gemini answered HTTP " + std::to_string(reply.status));
-    simdjson::ondemand::parser parser;
-    const simdjson::padded_string text(reply.body);
-    auto doc = parser.iterate(text);
-    std::string_view answer;
-    std::int64_t tokens = 0;
-    if (doc["candidates"].at(0)["content"]["parts"].at(0)["text"].get_string().get(answer))
-      return domain::unexpected(std::string("Gemini's answer has no text"));
-    if (doc["usageMetadata"]["totalTokenCount"].get_int64().get(tokens)) tokens = 0;
-    return commands::generated_content{std::string(answer), tokens};
-  }
-  return domain::unexpected(last_error);
+  const auto reply = post_json_retrying(*url, target, {{"x-goog-api-key", options_.api_key}}, body.str(),
+                                        options_.timeout, {options_.attempts, options_.first_backoff});
+  if (reply.status != 200) return domain::unexpected("Gemini: " + describe_failure(reply));
+  simdjson::ondemand::parser parser;
+  const simdjson::padded_string text(reply.body);
+  auto doc = parser.iterate(text);
+  std::string_view answer;
+  std::int64_t tokens = 0;
+  if (doc["candidates"].at(0)["content"]["parts"].at(0)["text"].get_string().get(answer))
+    return domain::unexpected(std::string("Gemini's answer has no text"));
+  if (doc["usageMetadata"]["totalTokenCount"].get_int64().get(tokens)) tokens = 0;
+  return commands::generated_content{std::string(answer), tokens};
 }
 
 domain::expected<commands::scan_verdict, std::string> gemini_client::scan(const std::vector<std::string>& policies,

@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <thread>
 
 namespace stradia::gateway {
 
@@ -80,6 +81,26 @@ http_result post_json(const url_parts& url, const std::string& target,
   } catch (const std::exception& e) {
     return {0, {}, e.what()};
   }
+}
+
+http_result post_json_retrying(const url_parts& url, const std::string& target,
+                               const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
+                               std::chrono::milliseconds timeout, retry_policy retries) {
+  auto backoff = retries.first_backoff;
+  http_result reply;
+  for (int attempt = 0; attempt < std::max(retries.attempts, 1); ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(backoff);
+      backoff *= 2;
+    }
+    reply = post_json(url, target, headers, body, timeout);
+    if (reply.status != 429 && reply.status < 500 && reply.status != 0) return reply;
+  }
+  return reply;
+}
+
+std::string describe_failure(const http_result& result) {
+  return result.status == 0 ? result.error : "HTTP " + std::to_string(result.status);
 }
 
 }  // namespace stradia::gateway

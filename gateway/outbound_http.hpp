@@ -28,4 +28,18 @@ http_result post_json(const url_parts& url, const std::string& target,
                       const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
                       std::chrono::milliseconds timeout);
 
+struct retry_policy {
+  int attempts = 3;
+  std::chrono::milliseconds first_backoff{200};  // doubled after each attempt
+};
+
+// post_json until an answer that is neither 429 nor 5xx (nor no answer at all), with
+// backoff; the last result when every attempt failed that way.
+http_result post_json_retrying(const url_parts& url, const std::string& target,
+                               const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
+                               std::chrono::milliseconds timeout, retry_policy retries);
+
+// "HTTP 503" or the transport's error, for messages.
+std::string describe_failure(const http_result& result);
+
 }  // namespace stradia::gateway

@@ -1,7 +1,5 @@
 #include "gateway/tag_manager_client.hpp"
 
-#include <thread>
-
 #include "gateway/json_writer.hpp"
 #include "gateway/outbound_http.hpp"
 
@@ -15,30 +13,19 @@ domain::expected<commands::execution_answer, std::string> tag_manager_client::ex
   if (!url) return domain::unexpected(std::string("the platform URL must start with http:// or https://"));
   const auto target = gtm ? url->base_path + "/tagmanager/v2/containers/" + parameters.container_id() + "/tags"
                           : url->base_path + "/v1beta/properties/" + parameters.measurement_id() + "/dataStreams";
-  auto backoff = options_.first_backoff;
-  std::string last_error;
-  for (int attempt = 0; attempt < options_.attempts; ++attempt) {
-    if (attempt > 0) {
-      std::this_thread::sleep_for(backoff);
-      backoff *= 2;
-    }
-    const auto reply =
-        post_json(*url, target, {{"Authorization", "Bearer " + access_token}}, execution_payload, options_.timeout);
-    if (reply.status == 429 || reply.status >= 500 || reply.status == 0) {
-      last_error = reply.status == 0 ? reply.error : "the platform answered HTTP " + std::to_string(reply.status);
-      continue;
-    }
-    commands::execution_answer answer{reply.status, {}, {}};
-    if (reply.status != 200) answer.error_log = reply.body.substr(0, 2000);
-    if (reply.status == 401) {
-      json_writer checkpoint;
-      checkpoint.begin_object().field("step", gtm ? "create_tag" : "create_data_stream").field("target", target);
-      checkpoint.end_object();
-      answer.checkpoint_state = checkpoint.take();
-    }
-    return answer;
+  const auto reply = post_json_retrying(*url, target, {{"Authorization", "Bearer " + access_token}}, execution_payload,
+                                        options_.timeout, {options_.attempts, options_.first_backoff});
+  if (reply.status == 429 || reply.status >= 500 || reply.status == 0)
+    return domain::unexpected("the platform: " + describe_failure(reply));
+  commands::execution_answer answer{reply.status, {}, {}};
+  if (reply.status != 200) answer.error_log = reply.body.substr(0, 2000);
+  if (reply.status == 401) {
+    json_writer checkpoint;
+    checkpoint.begin_object().field("step", gtm ? "create_tag" : "create_data_stream").field("target", target);
+    checkpoint.end_object();
+    answer.checkpoint_state = checkpoint.take();
   }
-  return domain::unexpected(last_error);
+  return answer;
 }
 
 }  // namespace stradia::gateway
