@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "commands/uuid.hpp"
 #include "domain/clock.hpp"
@@ -21,6 +22,8 @@ namespace {
 
 constexpr std::string_view commands_prefix = "/api/v1/commands/";
 constexpr std::string_view streams_prefix = "/api/v1/streams/";
+constexpr std::string_view boards_prefix = "/api/v1/boards/";
+constexpr auto read_your_writes_wait = std::chrono::seconds(5);
 constexpr std::size_t default_log_limit = 100;
 constexpr std::size_t max_log_limit = 1000;
 constexpr std::size_t max_remembered_keys = 10000;
@@ -133,6 +136,9 @@ http_response api::handle(const http_request& request) {
     return request.method == "POST" ? login(request) : problem("METHOD_NOT_ALLOWED", "Use POST.");
   if (path == "/api/v1/events")
     return request.method == "GET" ? event_log(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
+  if (path.rfind(boards_prefix, 0) == 0)
+    return request.method == "GET" ? board(request, std::string_view(path).substr(boards_prefix.size()))
+                                   : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path.rfind(streams_prefix, 0) == 0)
     return request.method == "GET" ? stream(request, std::string_view(path).substr(streams_prefix.size()))
                                    : problem("METHOD_NOT_ALLOWED", "Use GET.");
@@ -248,6 +254,64 @@ http_response api::stream(const http_request& request, std::string_view stream_i
     json.null();
   json.key("events").begin_array();
   for (const auto& e : *events) json.raw(envelope_json(e));
+  json.end_array();
+  json.end_object();
+  return json_ok(json.take());
+}
+
+// A board from the read model; ?min_position=N waits (up to 5 s, else 504) until the
+// model has applied position N, so a client reads its own writes.
+http_response api::board(const http_request& request, std::string_view board_id) {
+  const auto who = authenticate(request);
+  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
+  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+  if (!options_.boards) return problem("SERVICE_UNAVAILABLE", "No read model is configured.");
+  const auto min_position = query_param(request.target, "min_position");
+  if (min_position && !whole_number(min_position))
+    return problem("VALIDATION_FAILED", "min_position is a whole number.",
+                   {{"min_position", "Expected a whole number"}});
+  std::int64_t position = options_.board_position();
+  if (const auto wanted = whole_number(min_position)) {
+    const auto deadline = std::chrono::steady_clock::now() + read_your_writes_wait;
+    while ((position = options_.board_position()) < *wanted) {
+      if (std::chrono::steady_clock::now() >= deadline)
+        return problem("READ_MODEL_BEHIND", "The read model has not reached position " + *min_position + " yet.");
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  auto view = options_.boards->board(who->tenant_id, std::string(board_id));
+  if (!view) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  const auto in_sandbox = *view && (who->role != domain::roles::LOCAL_USER || who->assigned_to((*view)->market_id));
+  if (!in_sandbox) return problem("NOT_FOUND", "No such board.");
+  const auto& b = **view;
+  json_writer json;
+  json.begin_object();
+  json.field("id", b.id).field("market_id", b.market_id).field("master_strategy_id", b.master_strategy_id);
+  json.field("status", b.status).field("strategy_version", b.strategy_version).field("heatmap_score", b.heatmap_score);
+  json.field("position", position);
+  json.key("tasks").begin_array();
+  auto optional = [&](std::string_view name, const std::optional<std::string>& v) {
+    json.key(name);
+    if (v)
+      json.value(*v);
+    else
+      json.null();
+  };
+  for (const auto& t : b.tasks) {
+    json.begin_object();
+    json.field("id", t.id).field("global_task_id", t.global_task_id).field("title", t.title);
+    json.field("task_type", t.task_type).field("target_platform", t.target_platform).field("weight", t.weight);
+    json.field("order_index", t.order_index).field("status", t.status);
+    json.field("is_custom_local_task", t.is_custom_local_task).field("is_ghost_card", t.is_ghost_card);
+    json.field("pre_flight_scan_status", t.pre_flight_scan_status).field("gemini_token_cost", t.gemini_token_cost);
+    optional("locked_by", t.locked_by);
+    optional("locked_at", t.locked_at);
+    optional("expires_at", t.expires_at);
+    json.field("error_log", t.error_log);
+    optional("last_executed_at", t.last_executed_at);
+    json.field("version", t.version);
+    json.end_object();
+  }
   json.end_array();
   json.end_object();
   return json_ok(json.take());

@@ -16,6 +16,7 @@
 #include "eventstore/event_store.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/jwt.hpp"
+#include "projections/board_reader.hpp"
 #include "projections/user_directory.hpp"
 
 namespace stradia::gateway {
@@ -23,9 +24,11 @@ namespace stradia::gateway {
 struct api_options {
   std::string jwt_secret;
   std::chrono::seconds token_lifetime{8 * 3600};
-  std::function<std::int64_t()> unix_seconds;  // the clock tokens are checked against
-  double requests_per_second = 50;             // per user, burst of twice that; 0 = no limit
-  double login_attempts_per_minute = 10;       // per email, burst of the same; off with the limit above
+  std::function<std::int64_t()> unix_seconds;    // the clock tokens are checked against
+  double requests_per_second = 50;               // per user, burst of twice that; 0 = no limit
+  double login_attempts_per_minute = 10;         // per email, burst of the same; off with the limit above
+  projections::board_reader* boards = nullptr;   // the board-state read model
+  std::function<std::int64_t()> board_position;  // the last log position it applied
 };
 
 // A token bucket of the rate limits.
@@ -47,6 +50,7 @@ class api {
   http_response ready();
   http_response event_log(const http_request& request);
   http_response stream(const http_request& request, std::string_view stream_id);
+  http_response board(const http_request& request, std::string_view board_id);
   std::optional<domain::caller> authenticate(const http_request& request) const;
   bool within_rate_limit(const std::string& user_id);
   bool login_allowed(const std::string& email);

@@ -50,6 +50,7 @@ const problem_kind* find(std::string_view code) {
 int status_of(std::string_view code) {
   if (code == "SERVICE_UNAVAILABLE") return 503;
   if (code == "IDEMPOTENCY_KEY_REUSED") return 422;
+  if (code == "READ_MODEL_BEHIND") return 504;
   const auto* k = find(code);
   return k ? k->status : 500;
 }
@@ -60,7 +61,10 @@ http_response problem(std::string_view code, std::string detail, const std::vect
   json_writer json;
   json.begin_object();
   json.field("type", "https://stradia.dev/errors/" + std::string(code));
-  json.field("title", k ? k->title : code == "SERVICE_UNAVAILABLE" ? "Service unavailable" : "Error");
+  json.field("title", k                               ? k->title
+                      : code == "SERVICE_UNAVAILABLE" ? "Service unavailable"
+                      : code == "READ_MODEL_BEHIND"   ? "Read model behind"
+                                                      : "Error");
   json.field("status", status);
   json.field("code", code);
   json.field("detail", detail);

@@ -59,7 +59,9 @@ runtime::runtime(const runtime_config& config)
       }()),
       commands_(std::make_unique<commands::command_service>(
           *store_, commands::command_service_options{system_now, &zones_, 8, vault_ ? &*vault_ : nullptr, gemini_.get(),
-                                                     gemini_.get(), &tag_manager_})) {
+                                                     gemini_.get(), &tag_manager_})),
+      board_projection_(config.worker_database_url),
+      boards_(config.database_url) {
   eventstore::subscription_options feed;
   feed.worker_conninfo = config.worker_database_url;
   feed.subscription_id = "user-directory";
@@ -71,9 +73,23 @@ runtime::runtime(const runtime_config& config)
     users_.apply(events);
     return true;
   });
+  // The board-state read model, fed in process (embedded mode), from its own checkpoint.
+  eventstore::subscription_options boards = feed;
+  boards.subscription_id = projections::board_state_projection::name;
+  const auto checkpoint = board_projection_.checkpoint();
+  boards.start_after = checkpoint ? *checkpoint : 0;
+  board_position_ = boards.start_after;
+  board_feed_ = std::make_unique<eventstore::subscription>(boards, [this](const auto& events) {
+    if (!board_projection_.apply(events)) return false;
+    board_position_ = events.back().global_position();
+    return true;
+  });
 }
 
-runtime::~runtime() { directory_feed_.reset(); }
+runtime::~runtime() {
+  board_feed_.reset();
+  directory_feed_.reset();
+}
 
 bool runtime::wait_for_directory(std::chrono::seconds timeout) {
   const auto head = store_->head_position();

@@ -1,6 +1,7 @@
 #pragma once
 // What `stradia serve` and `stradia seed` share: the configuration (flags or environment)
 // and the wiring of store, directory and command handlers.
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,8 @@
 #include "gateway/cli.hpp"
 #include "gateway/gemini_client.hpp"
 #include "gateway/tag_manager_client.hpp"
+#include "projections/board_reader.hpp"
+#include "projections/board_state_projection.hpp"
 #include "projections/user_directory.hpp"
 
 namespace stradia::gateway {
@@ -44,6 +47,9 @@ class runtime {
   eventstore::event_store& store() { return *store_; }
   commands::command_service& commands() { return *commands_; }
   const projections::user_directory& users() const { return users_; }
+  projections::board_reader& boards() { return boards_; }
+  // The last log position the board-state read model applied.
+  std::int64_t board_position() const { return board_position_.load(); }
 
  private:
   domain::zone_catalog zones_;
@@ -55,6 +61,10 @@ class runtime {
   projections::user_directory users_;
   std::unique_ptr<commands::command_service> commands_;
   std::unique_ptr<eventstore::subscription> directory_feed_;
+  projections::board_state_projection board_projection_;
+  projections::board_reader boards_;
+  std::atomic<std::int64_t> board_position_{0};
+  std::unique_ptr<eventstore::subscription> board_feed_;
 };
 
 domain::timestamp system_now();

@@ -602,6 +602,38 @@ TEST_F(Gateway, AScanIsRefusedPastTheOverdraftAndWhenGeminiIsDown) {
   EXPECT_EQ(gemini.requests().size(), 4u) << "one call, then three attempts while down";
 }
 
+TEST_F(Gateway, ABoardReadsItsOwnWritesFromTheReadModel) {
+  const auto spain = token("spain@acme.com");
+  const auto path = "/api/v1/boards/" + spain_board_;
+  auto seeded = http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + spain}});
+  ASSERT_EQ(seeded.status, 200) << seeded.body;
+  EXPECT_NE(seeded.body.find(R"("heatmap_score":0,)"), std::string::npos) << seeded.body;
+  EXPECT_NE(seeded.body.find(R"("title":"Deploy Consent Mode")"), std::string::npos);
+  EXPECT_NE(seeded.body.find(R"("pre_flight_scan_status":"PASSED","gemini_token_cost":450)"), std::string::npos);
+  EXPECT_NE(seeded.body.find(R"("status":"IN_PROGRESS")"), std::string::npos);
+  const auto spain_id = gateway::jwt_codec(secret).verify(spain, 0)->sub;
+  EXPECT_NE(seeded.body.find(R"("locked_by":")" + spain_id + "\""), std::string::npos) << seeded.body;
+
+  auto moved = command("MoveTask", move(review_task_, "TODO", "DONE"), spain);
+  ASSERT_EQ(moved.status, 200);
+  const auto position = moved.body.substr(moved.body.find("\"global_position\":") + 18);
+  auto after = http_call(server_->port(), "GET", path + "?min_position=" + std::to_string(std::stoll(position)), "",
+                         {{"Authorization", "Bearer " + spain}});
+  ASSERT_EQ(after.status, 200);
+  EXPECT_NE(after.body.find(R"("status":"DONE")"), std::string::npos) << after.body;
+  EXPECT_NE(after.body.find(R"("heatmap_score":0.16666666666666666)"), std::string::npos) << "weight 1 of 1 + 5";
+
+  EXPECT_EQ(
+      http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token("france@acme.com")}}).status,
+      404);
+  EXPECT_EQ(
+      http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token("admin@globex.com")}}).status,
+      404);
+  auto ahead =
+      http_call(server_->port(), "GET", path + "?min_position=999999999", "", {{"Authorization", "Bearer " + spain}});
+  EXPECT_EQ(ahead.status, 504);
+}
+
 TEST_F(Gateway, HealthAndReadinessAnswer) {
   EXPECT_EQ(http_call(server_->port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(http_call(server_->port(), "GET", "/readyz").status, 200);

@@ -1,0 +1,112 @@
+#include "projections/board_reader.hpp"
+
+#include <pqxx/pqxx>
+
+namespace stradia::projections {
+
+namespace {
+
+constexpr const char* set_tenant_sql = "SELECT set_config('app.current_tenant', $1, true)";
+constexpr const char* board_sql =
+    "SELECT local_board_id::text, market_id::text, master_strategy_id::text, status, strategy_version "
+    "FROM read_boards WHERE local_board_id = $1::uuid";
+constexpr const char* tasks_sql =
+    "SELECT local_task_id::text, global_task_id, title, task_type, target_platform, status, pre_flight_scan_status, "
+    "error_log, weight, order_index, is_custom_local_task, is_ghost_card, gemini_token_cost, version, locked_by, "
+    "to_char(locked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "to_char((locked_at + interval '15 minutes') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "to_char(last_executed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+    "FROM read_board_tasks WHERE local_board_id = $1::uuid ORDER BY order_index, local_task_id";
+
+std::optional<std::string> optional_text(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<std::string>();
+}
+
+bool is_uuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct board_reader::pool {
+  std::string conninfo;
+  std::mutex mutex;
+  std::vector<std::unique_ptr<pqxx::connection>> idle;
+};
+
+board_reader::board_reader(std::string app_conninfo) : pool_(std::make_unique<pool>()) {
+  pool_->conninfo = std::move(app_conninfo);
+}
+
+board_reader::~board_reader() = default;
+
+domain::expected<std::optional<board_view>, std::string> board_reader::board(const std::string& tenant_id,
+                                                                             const std::string& board_id) {
+  if (!is_uuid(board_id)) return std::optional<board_view>{};
+  std::unique_ptr<pqxx::connection> c;
+  {
+    std::lock_guard lock(pool_->mutex);
+    if (!pool_->idle.empty()) {
+      c = std::move(pool_->idle.back());
+      pool_->idle.pop_back();
+    }
+  }
+  try {
+    if (!c || !c->is_open()) c = std::make_unique<pqxx::connection>(pool_->conninfo);
+    std::optional<board_view> out;
+    {
+      pqxx::read_transaction r(*c);
+      r.exec_params(set_tenant_sql, tenant_id);
+      auto board = r.exec_params(board_sql, board_id);
+      if (!board.empty()) {
+        board_view view;
+        view.id = board[0][0].as<std::string>();
+        view.market_id = board[0][1].as<std::string>();
+        view.master_strategy_id = board[0][2].as<std::string>();
+        view.status = board[0][3].as<std::string>();
+        view.strategy_version = board[0][4].as<std::int32_t>();
+        std::int64_t done = 0, total = 0;
+        for (const auto& row : r.exec_params(tasks_sql, board_id)) {
+          board_task_view t;
+          t.id = row[0].as<std::string>();
+          t.global_task_id = row[1].as<std::string>();
+          t.title = row[2].as<std::string>();
+          t.task_type = row[3].as<std::string>();
+          t.target_platform = row[4].as<std::string>();
+          t.status = row[5].as<std::string>();
+          t.pre_flight_scan_status = row[6].as<std::string>();
+          t.error_log = row[7].as<std::string>();
+          t.weight = row[8].as<std::int32_t>();
+          t.order_index = row[9].as<std::int32_t>();
+          t.is_custom_local_task = row[10].as<bool>();
+          t.is_ghost_card = row[11].as<bool>();
+          t.gemini_token_cost = row[12].as<std::int64_t>();
+          t.version = row[13].as<std::int64_t>();
+          t.locked_by = optional_text(row[14]);
+          t.locked_at = optional_text(row[15]);
+          t.expires_at = optional_text(row[16]);
+          t.last_executed_at = optional_text(row[17]);
+          total += t.weight;
+          if (t.status == "DONE") done += t.weight;
+          view.tasks.push_back(std::move(t));
+        }
+        view.heatmap_score = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+        out = std::move(view);
+      }
+      r.commit();
+    }
+    std::lock_guard lock(pool_->mutex);
+    if (pool_->idle.size() < 16) pool_->idle.push_back(std::move(c));
+    return out;
+  } catch (const std::exception& e) {
+    return domain::unexpected(std::string(e.what()));
+  }
+}
+
+}  // namespace stradia::projections

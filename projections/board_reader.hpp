@@ -1,0 +1,43 @@
+#pragma once
+// Reads the board-state read model for one tenant (stradia_app, row-level security).
+// Thread-safe (a connection per call from a small pool of its own).
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/expected.hpp"
+
+namespace stradia::projections {
+
+struct board_task_view {
+  std::string id, global_task_id, title, task_type, target_platform, status, pre_flight_scan_status, error_log;
+  std::int32_t weight = 0, order_index = 0;
+  bool is_custom_local_task = false, is_ghost_card = false;
+  std::int64_t gemini_token_cost = 0, version = 0;
+  std::optional<std::string> locked_by, locked_at, expires_at, last_executed_at;  // RFC 3339
+};
+
+struct board_view {
+  std::string id, market_id, master_strategy_id, status;
+  std::int32_t strategy_version = 0;
+  double heatmap_score = 0;  // weights of DONE tasks / all weights
+  std::vector<board_task_view> tasks;
+};
+
+class board_reader {
+ public:
+  explicit board_reader(std::string app_conninfo);
+  ~board_reader();
+  // nullopt when the tenant has no such board.
+  domain::expected<std::optional<board_view>, std::string> board(const std::string& tenant_id,
+                                                                 const std::string& board_id);
+
+ private:
+  struct pool;
+  std::unique_ptr<pool> pool_;
+};
+
+}  // namespace stradia::projections
