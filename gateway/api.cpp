@@ -136,6 +136,10 @@ http_response api::handle(const http_request& request) {
     return request.method == "POST" ? login(request) : problem("METHOD_NOT_ALLOWED", "Use POST.");
   if (path == "/api/v1/events")
     return request.method == "GET" ? event_log(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
+  if (path == "/api/v1/markets")
+    return request.method == "GET" ? markets(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
+  if (path == "/api/v1/boards")
+    return request.method == "GET" ? boards_of_market(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path.rfind(boards_prefix, 0) == 0)
     return request.method == "GET" ? board(request, std::string_view(path).substr(boards_prefix.size()))
                                    : problem("METHOD_NOT_ALLOWED", "Use GET.");
@@ -259,26 +263,79 @@ http_response api::stream(const http_request& request, std::string_view stream_i
   return json_ok(json.take());
 }
 
+domain::expected<std::int64_t, http_response> api::read_model_position(const http_request& request) {
+  if (!options_.boards) return domain::unexpected(problem("SERVICE_UNAVAILABLE", "No read model is configured."));
+  const auto min_position = query_param(request.target, "min_position");
+  if (min_position && !whole_number(min_position))
+    return domain::unexpected(
+        problem("VALIDATION_FAILED", "min_position is a whole number.", {{"min_position", "Expected a whole number"}}));
+  std::int64_t position = options_.board_position();
+  if (const auto wanted = whole_number(min_position)) {
+    const auto deadline = std::chrono::steady_clock::now() + read_your_writes_wait;
+    while ((position = options_.board_position()) < *wanted) {
+      if (std::chrono::steady_clock::now() >= deadline)
+        return domain::unexpected(
+            problem("READ_MODEL_BEHIND", "The read model has not reached position " + *min_position + " yet."));
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  return position;
+}
+
+// The markets the caller may see: all of the tenant's, or a LOCAL_USER's assigned ones.
+http_response api::markets(const http_request& request) {
+  const auto who = authenticate(request);
+  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
+  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+  const auto waited = read_model_position(request);
+  if (!waited) return waited.error();
+  auto markets = options_.boards->markets(who->tenant_id);
+  if (!markets) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  json_writer json;
+  json.begin_object().field("position", *waited).key("markets").begin_array();
+  for (const auto& m : *markets) {
+    if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(m.id)) continue;
+    json.begin_object().field("id", m.id).field("name", m.name).field("region_code", m.region_code);
+    json.field("timezone", m.timezone).field("is_active", m.is_active).end_object();
+  }
+  json.end_array().end_object();
+  return json_ok(json.take());
+}
+
+// GET /api/v1/boards?market_id=: the boards of a market the caller may see.
+http_response api::boards_of_market(const http_request& request) {
+  const auto who = authenticate(request);
+  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
+  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+  const auto market_id = query_param(request.target, "market_id");
+  if (!market_id || market_id->empty())
+    return problem("VALIDATION_FAILED", "market_id is required.", {{"market_id", "Required"}});
+  const auto waited = read_model_position(request);
+  if (!waited) return waited.error();
+  if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(*market_id))
+    return problem("NOT_FOUND", "No such market.");
+  auto boards = options_.boards->boards_of_market(who->tenant_id, *market_id);
+  if (!boards) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  json_writer json;
+  json.begin_object().field("position", *waited).key("boards").begin_array();
+  for (const auto& b : *boards) {
+    json.begin_object().field("id", b.id).field("market_id", b.market_id);
+    json.field("master_strategy_id", b.master_strategy_id).field("status", b.status);
+    json.field("strategy_version", b.strategy_version).end_object();
+  }
+  json.end_array().end_object();
+  return json_ok(json.take());
+}
+
 // A board from the read model; ?min_position=N waits (up to 5 s, else 504) until the
 // model has applied position N, so a client reads its own writes.
 http_response api::board(const http_request& request, std::string_view board_id) {
   const auto who = authenticate(request);
   if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
   if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
-  if (!options_.boards) return problem("SERVICE_UNAVAILABLE", "No read model is configured.");
-  const auto min_position = query_param(request.target, "min_position");
-  if (min_position && !whole_number(min_position))
-    return problem("VALIDATION_FAILED", "min_position is a whole number.",
-                   {{"min_position", "Expected a whole number"}});
-  std::int64_t position = options_.board_position();
-  if (const auto wanted = whole_number(min_position)) {
-    const auto deadline = std::chrono::steady_clock::now() + read_your_writes_wait;
-    while ((position = options_.board_position()) < *wanted) {
-      if (std::chrono::steady_clock::now() >= deadline)
-        return problem("READ_MODEL_BEHIND", "The read model has not reached position " + *min_position + " yet.");
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
+  const auto waited = read_model_position(request);
+  if (!waited) return waited.error();
+  const auto position = *waited;
   auto view = options_.boards->board(who->tenant_id, std::string(board_id));
   if (!view) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
   const auto in_sandbox = *view && (who->role != domain::roles::LOCAL_USER || who->assigned_to((*view)->market_id));

@@ -18,6 +18,13 @@ constexpr const char* tasks_sql =
     "to_char(last_executed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
     "FROM read_board_tasks WHERE local_board_id = $1::uuid ORDER BY order_index, local_task_id";
 
+constexpr const char* markets_sql =
+    "SELECT market_id::text, name, region_code, timezone, is_active FROM read_markets WHERE deleted_at IS NULL "
+    "ORDER BY name";
+constexpr const char* boards_of_market_sql =
+    "SELECT local_board_id::text, market_id::text, master_strategy_id::text, status, strategy_version "
+    "FROM read_boards WHERE market_id = $1::uuid ORDER BY local_board_id";
+
 std::optional<std::string> optional_text(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return f.as<std::string>();
@@ -46,9 +53,8 @@ board_reader::board_reader(std::string app_conninfo) : pool_(std::make_unique<po
 
 board_reader::~board_reader() = default;
 
-domain::expected<std::optional<board_view>, std::string> board_reader::board(const std::string& tenant_id,
-                                                                             const std::string& board_id) {
-  if (!is_uuid(board_id)) return std::optional<board_view>{};
+domain::expected<void, std::string> board_reader::read_as(const std::string& tenant_id,
+                                                          const std::function<void(pqxx::transaction_base&)>& body) {
   std::unique_ptr<pqxx::connection> c;
   {
     std::lock_guard lock(pool_->mutex);
@@ -59,54 +65,87 @@ domain::expected<std::optional<board_view>, std::string> board_reader::board(con
   }
   try {
     if (!c || !c->is_open()) c = std::make_unique<pqxx::connection>(pool_->conninfo);
-    std::optional<board_view> out;
     {
       pqxx::read_transaction r(*c);
       r.exec_params(set_tenant_sql, tenant_id);
-      auto board = r.exec_params(board_sql, board_id);
-      if (!board.empty()) {
-        board_view view;
-        view.id = board[0][0].as<std::string>();
-        view.market_id = board[0][1].as<std::string>();
-        view.master_strategy_id = board[0][2].as<std::string>();
-        view.status = board[0][3].as<std::string>();
-        view.strategy_version = board[0][4].as<std::int32_t>();
-        std::int64_t done = 0, total = 0;
-        for (const auto& row : r.exec_params(tasks_sql, board_id)) {
-          board_task_view t;
-          t.id = row[0].as<std::string>();
-          t.global_task_id = row[1].as<std::string>();
-          t.title = row[2].as<std::string>();
-          t.task_type = row[3].as<std::string>();
-          t.target_platform = row[4].as<std::string>();
-          t.status = row[5].as<std::string>();
-          t.pre_flight_scan_status = row[6].as<std::string>();
-          t.error_log = row[7].as<std::string>();
-          t.weight = row[8].as<std::int32_t>();
-          t.order_index = row[9].as<std::int32_t>();
-          t.is_custom_local_task = row[10].as<bool>();
-          t.is_ghost_card = row[11].as<bool>();
-          t.gemini_token_cost = row[12].as<std::int64_t>();
-          t.version = row[13].as<std::int64_t>();
-          t.locked_by = optional_text(row[14]);
-          t.locked_at = optional_text(row[15]);
-          t.expires_at = optional_text(row[16]);
-          t.last_executed_at = optional_text(row[17]);
-          total += t.weight;
-          if (t.status == "DONE") done += t.weight;
-          view.tasks.push_back(std::move(t));
-        }
-        view.heatmap_score = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
-        out = std::move(view);
-      }
+      body(r);
       r.commit();
     }
     std::lock_guard lock(pool_->mutex);
     if (pool_->idle.size() < 16) pool_->idle.push_back(std::move(c));
-    return out;
+    return {};
   } catch (const std::exception& e) {
     return domain::unexpected(std::string(e.what()));
   }
+}
+
+domain::expected<std::optional<board_view>, std::string> board_reader::board(const std::string& tenant_id,
+                                                                             const std::string& board_id) {
+  if (!is_uuid(board_id)) return std::optional<board_view>{};
+  std::optional<board_view> out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    auto board = r.exec_params(board_sql, board_id);
+    if (board.empty()) return;
+    board_view view;
+    view.id = board[0][0].as<std::string>();
+    view.market_id = board[0][1].as<std::string>();
+    view.master_strategy_id = board[0][2].as<std::string>();
+    view.status = board[0][3].as<std::string>();
+    view.strategy_version = board[0][4].as<std::int32_t>();
+    std::int64_t done = 0, total = 0;
+    for (const auto& row : r.exec_params(tasks_sql, board_id)) {
+      board_task_view t;
+      t.id = row[0].as<std::string>();
+      t.global_task_id = row[1].as<std::string>();
+      t.title = row[2].as<std::string>();
+      t.task_type = row[3].as<std::string>();
+      t.target_platform = row[4].as<std::string>();
+      t.status = row[5].as<std::string>();
+      t.pre_flight_scan_status = row[6].as<std::string>();
+      t.error_log = row[7].as<std::string>();
+      t.weight = row[8].as<std::int32_t>();
+      t.order_index = row[9].as<std::int32_t>();
+      t.is_custom_local_task = row[10].as<bool>();
+      t.is_ghost_card = row[11].as<bool>();
+      t.gemini_token_cost = row[12].as<std::int64_t>();
+      t.version = row[13].as<std::int64_t>();
+      t.locked_by = optional_text(row[14]);
+      t.locked_at = optional_text(row[15]);
+      t.expires_at = optional_text(row[16]);
+      t.last_executed_at = optional_text(row[17]);
+      total += t.weight;
+      if (t.status == "DONE") done += t.weight;
+      view.tasks.push_back(std::move(t));
+    }
+    view.heatmap_score = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+    out = std::move(view);
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
+domain::expected<std::vector<market_view>, std::string> board_reader::markets(const std::string& tenant_id) {
+  std::vector<market_view> out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    for (const auto& row : r.exec(markets_sql))
+      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                     row[3].as<std::string>(), row[4].as<bool>()});
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
+domain::expected<std::vector<board_summary>, std::string> board_reader::boards_of_market(const std::string& tenant_id,
+                                                                                         const std::string& market_id) {
+  std::vector<board_summary> out;
+  if (!is_uuid(market_id)) return out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    for (const auto& row : r.exec_params(boards_of_market_sql, market_id))
+      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                     row[3].as<std::string>(), row[4].as<std::int32_t>()});
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
 }
 
 }  // namespace stradia::projections

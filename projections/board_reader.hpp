@@ -2,6 +2,7 @@
 // Reads the board-state read model for one tenant (stradia_app, row-level security).
 // Thread-safe (a connection per call from a small pool of its own).
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -9,6 +10,10 @@
 #include <vector>
 
 #include "domain/expected.hpp"
+
+namespace pqxx {
+class transaction_base;
+}
 
 namespace stradia::projections {
 
@@ -27,6 +32,16 @@ struct board_view {
   std::vector<board_task_view> tasks;
 };
 
+struct market_view {
+  std::string id, name, region_code, timezone;
+  bool is_active = false;
+};
+
+struct board_summary {
+  std::string id, market_id, master_strategy_id, status;
+  std::int32_t strategy_version = 0;
+};
+
 class board_reader {
  public:
   explicit board_reader(std::string app_conninfo);
@@ -34,9 +49,16 @@ class board_reader {
   // nullopt when the tenant has no such board.
   domain::expected<std::optional<board_view>, std::string> board(const std::string& tenant_id,
                                                                  const std::string& board_id);
+  // The tenant's markets that are not deleted, by name.
+  domain::expected<std::vector<market_view>, std::string> markets(const std::string& tenant_id);
+  domain::expected<std::vector<board_summary>, std::string> boards_of_market(const std::string& tenant_id,
+                                                                             const std::string& market_id);
 
  private:
   struct pool;
+  // Runs `body` in a read-only transaction with the tenant set, on a pooled connection.
+  domain::expected<void, std::string> read_as(const std::string& tenant_id,
+                                              const std::function<void(pqxx::transaction_base&)>& body);
   std::unique_ptr<pool> pool_;
 };
 

@@ -6,6 +6,7 @@
 #include "domain/event_codec.hpp"
 #include "domain/local_board.hpp"
 #include "domain/local_task.hpp"
+#include "domain/market.hpp"
 
 namespace stradia::projections {
 
@@ -107,6 +108,29 @@ void apply_board(pqxx::work& w, const stradia::envelope::v1::EventEnvelope& e) {
   }
 }
 
+void apply_market(pqxx::work& w, const stradia::envelope::v1::EventEnvelope& e) {
+  auto event = domain::decode_event<domain::market::event>(e);
+  if (!event) return;
+  const auto id = e.stream_id().substr(7);
+  if (const auto* created = std::get_if<stradia::market::v1::MarketCreated>(&*event)) {
+    w.exec_params(
+        "INSERT INTO read_markets (market_id, tenant_id, name, region_code, timezone, is_active, position) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (market_id) DO NOTHING",
+        id, created->tenant_id(), created->name(), created->region_code(), created->timezone(), created->is_active(),
+        e.global_position());
+  } else if (std::holds_alternative<stradia::market::v1::MarketActivated>(*event)) {
+    w.exec_params("UPDATE read_markets SET is_active = true, position = $1 WHERE market_id = $2", e.global_position(),
+                  id);
+  } else if (std::holds_alternative<stradia::market::v1::MarketDeactivated>(*event)) {
+    w.exec_params("UPDATE read_markets SET is_active = false, position = $1 WHERE market_id = $2", e.global_position(),
+                  id);
+  } else if (const auto* deleted = std::get_if<stradia::market::v1::MarketDeleted>(&*event)) {
+    w.exec_params(
+        "UPDATE read_markets SET is_active = false, deleted_at = $1::timestamptz, position = $2 WHERE market_id = $3",
+        rfc3339(deleted->deleted_at()), e.global_position(), id);
+  }
+}
+
 }  // namespace
 
 struct board_state_projection::connection {
@@ -145,6 +169,8 @@ domain::expected<void, std::string> board_state_projection::apply(
         apply_task(w, e);
       else if (e.stream_id().rfind("board-", 0) == 0)
         apply_board(w, e);
+      else if (e.stream_id().rfind("market-", 0) == 0)
+        apply_market(w, e);
       last = e.global_position();
     }
     w.exec_params(
