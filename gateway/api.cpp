@@ -8,6 +8,8 @@
 
 #include "commands/uuid.hpp"
 #include "domain/clock.hpp"
+#include "domain/event_codec.hpp"
+#include "domain/local_task.hpp"
 #include "gateway/command_parser.hpp"
 #include "gateway/command_routes.hpp"
 #include "gateway/event_log_json.hpp"
@@ -23,6 +25,7 @@ namespace {
 constexpr std::string_view commands_prefix = "/api/v1/commands/";
 constexpr std::string_view streams_prefix = "/api/v1/streams/";
 constexpr std::string_view boards_prefix = "/api/v1/boards/";
+constexpr std::string_view tasks_prefix = "/api/v1/tasks/";
 constexpr auto read_your_writes_wait = std::chrono::seconds(5);
 constexpr std::size_t default_log_limit = 100;
 constexpr std::size_t max_log_limit = 1000;
@@ -136,6 +139,9 @@ http_response api::handle(const http_request& request) {
     return request.method == "POST" ? login(request) : problem("METHOD_NOT_ALLOWED", "Use POST.");
   if (path == "/api/v1/events")
     return request.method == "GET" ? event_log(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
+  if (path.rfind(tasks_prefix, 0) == 0)
+    return request.method == "GET" ? task(request, std::string_view(path).substr(tasks_prefix.size()))
+                                   : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path == "/api/v1/markets")
     return request.method == "GET" ? markets(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path == "/api/v1/boards")
@@ -280,6 +286,36 @@ domain::expected<std::int64_t, http_response> api::read_model_position(const htt
     }
   }
   return position;
+}
+
+// A task with its timeline (notes, rejections, executions), rebuilt from its stream, so it
+// is always current; a LOCAL_USER sees only tasks of assigned markets.
+http_response api::task(const http_request& request, std::string_view local_task_id) {
+  const auto who = authenticate(request);
+  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
+  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+  const auto stream_id = "task-" + url_decode(local_task_id);
+  std::vector<eventstore::envelope> events;
+  for (;;) {
+    eventstore::stream_range range;
+    range.after_version = events.empty() ? 0 : events.back().stream_version();
+    auto batch = store_.read_stream(who->tenant_id, stream_id, range);
+    if (!batch) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+    events.insert(events.end(), batch->begin(), batch->end());
+    if (batch->size() < range.max_count) break;
+  }
+  domain::local_task::state state;
+  for (const auto& e : events)
+    if (auto event = domain::decode_event<domain::local_task::event>(e))
+      state = domain::local_task::evolve(std::move(state), *event);
+  if (!state.exists || (who->role == domain::roles::LOCAL_USER && !who->assigned_to(state.market_id)))
+    return problem("NOT_FOUND", "No such task.");
+  json_writer json;
+  json.begin_object();
+  json.field("position", events.back().global_position());
+  json.key("task").raw(*state_json(stream_id, events));
+  json.end_object();
+  return json_ok(json.take());
 }
 
 // The markets the caller may see: all of the tenant's, or a LOCAL_USER's assigned ones.

@@ -673,6 +673,23 @@ TEST_F(Gateway, MarketsAndTheirBoardsAreListedWithinTheSandbox) {
   EXPECT_EQ(get("/api/v1/boards", "admin@acme.com").status, 422);
 }
 
+TEST_F(Gateway, ATaskComesWithItsTimeline) {
+  auto r = http_call(server_->port(), "GET", "/api/v1/tasks/" + consent_task_, "",
+                     {{"Authorization", "Bearer " + token("spain@acme.com")}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("Client provided the production Measurement ID over Slack."), std::string::npos);
+  EXPECT_NE(r.body.find("[SYSTEM AUTO-SAVE: Version Collision Detected at "), std::string::npos);
+  EXPECT_NE(r.body.find(R"("user_id":"system")"), std::string::npos);
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/tasks/" + consent_task_, "",
+                      {{"Authorization", "Bearer " + token("france@acme.com")}})
+                .status,
+            404);
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/tasks/" + consent_task_, "",
+                      {{"Authorization", "Bearer " + token("admin@globex.com")}})
+                .status,
+            404);
+}
+
 TEST_F(Gateway, HealthAndReadinessAnswer) {
   EXPECT_EQ(http_call(server_->port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(http_call(server_->port(), "GET", "/readyz").status, 200);
