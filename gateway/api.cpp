@@ -10,6 +10,9 @@
 #include "domain/clock.hpp"
 #include "domain/event_codec.hpp"
 #include "domain/local_task.hpp"
+#include "domain/stream_ids.hpp"
+#include "domain/tenant.hpp"
+#include "domain/token_ledger.hpp"
 #include "gateway/command_parser.hpp"
 #include "gateway/command_routes.hpp"
 #include "gateway/event_log_json.hpp"
@@ -69,6 +72,29 @@ std::optional<std::string> query_param(const std::string& target, std::string_vi
     query.remove_prefix(amp + 1);
   }
   return std::nullopt;
+}
+
+// A whole stream as the tenant sees it; nullopt when the store is unreachable.
+std::optional<std::vector<eventstore::envelope>> whole_stream(eventstore::event_store& store,
+                                                              const std::string& tenant_id,
+                                                              const std::string& stream_id) {
+  std::vector<eventstore::envelope> events;
+  for (;;) {
+    eventstore::stream_range range;
+    range.after_version = events.empty() ? 0 : events.back().stream_version();
+    auto batch = store.read_stream(tenant_id, stream_id, range);
+    if (!batch) return std::nullopt;
+    events.insert(events.end(), batch->begin(), batch->end());
+    if (batch->size() < range.max_count) return events;
+  }
+}
+
+template <class State, class Event>
+State fold_state(const std::vector<eventstore::envelope>& events, State (*evolve)(State, const Event&)) {
+  State state;
+  for (const auto& e : events)
+    if (auto event = domain::decode_event<Event>(e)) state = evolve(std::move(state), *event);
+  return state;
 }
 
 std::optional<std::int64_t> whole_number(const std::optional<std::string>& text) {
@@ -142,6 +168,8 @@ http_response api::handle(const http_request& request) {
   if (path.rfind(tasks_prefix, 0) == 0)
     return request.method == "GET" ? task(request, std::string_view(path).substr(tasks_prefix.size()))
                                    : problem("METHOD_NOT_ALLOWED", "Use GET.");
+  if (path == "/api/v1/usage")
+    return request.method == "GET" ? usage(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path == "/api/v1/markets")
     return request.method == "GET" ? markets(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path == "/api/v1/boards")
@@ -295,25 +323,46 @@ http_response api::task(const http_request& request, std::string_view local_task
   if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
   if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
   const auto stream_id = "task-" + url_decode(local_task_id);
-  std::vector<eventstore::envelope> events;
-  for (;;) {
-    eventstore::stream_range range;
-    range.after_version = events.empty() ? 0 : events.back().stream_version();
-    auto batch = store_.read_stream(who->tenant_id, stream_id, range);
-    if (!batch) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
-    events.insert(events.end(), batch->begin(), batch->end());
-    if (batch->size() < range.max_count) break;
-  }
-  domain::local_task::state state;
-  for (const auto& e : events)
-    if (auto event = domain::decode_event<domain::local_task::event>(e))
-      state = domain::local_task::evolve(std::move(state), *event);
+  const auto read = whole_stream(store_, who->tenant_id, stream_id);
+  if (!read) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  const auto& events = *read;
+  const auto state = fold_state(events, &domain::local_task::evolve);
   if (!state.exists || (who->role == domain::roles::LOCAL_USER && !who->assigned_to(state.market_id)))
     return problem("NOT_FOUND", "No such task.");
   json_writer json;
   json.begin_object();
   json.field("position", events.back().global_position());
   json.key("task").raw(*state_json(stream_id, events));
+  json.end_object();
+  return json_ok(json.take());
+}
+
+// The tenant's AI token usage in the current period, from the Tenant and TokenLedger streams.
+http_response api::usage(const http_request& request) {
+  const auto who = authenticate(request);
+  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
+  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+  const auto tenant_events = whole_stream(store_, who->tenant_id, domain::stream_ids::tenant(who->tenant_id));
+  if (!tenant_events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  const auto tenant = fold_state(*tenant_events, &domain::tenant::evolve);
+  if (!tenant.exists) return problem("NOT_FOUND", "No such tenant.");
+  const auto now = domain::timestamp{std::chrono::seconds{options_.unix_seconds()}};
+  const auto period = domain::token_ledger::period_at(tenant.token_reset_date, now);
+  const auto ledger_events =
+      whole_stream(store_, who->tenant_id, domain::stream_ids::ledger(who->tenant_id, period.start));
+  if (!ledger_events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  const auto ledger = fold_state(*ledger_events, &domain::token_ledger::evolve);
+  const auto used = domain::token_ledger::used_at(ledger, now);
+  const auto overdraft = domain::token_ledger::overdraft_at(used, tenant.ai_token_quota);
+  json_writer json;
+  json.begin_object();
+  json.field("ai_token_quota", tenant.ai_token_quota).field("ai_tokens_used", used);
+  json.field("overdraft_limit", tenant.ai_token_quota * (100 + domain::token_ledger::overdraft_percent) / 100);
+  json.field("overdraft_state", overdraft == domain::token_ledger::overdraft_state::ok          ? "ok"
+                                : overdraft == domain::token_ledger::overdraft_state::overdraft ? "overdraft"
+                                                                                                : "locked");
+  json.field("period_start", domain::format_rfc3339(period.start));
+  json.field("token_reset_date", domain::format_rfc3339(period.resets_at));
   json.end_object();
   return json_ok(json.take());
 }

@@ -690,6 +690,19 @@ TEST_F(Gateway, ATaskComesWithItsTimeline) {
             404);
 }
 
+TEST_F(Gateway, UsageShowsTheQuotaAndTheOverdraftState) {
+  auto r = http_call(server_->port(), "GET", "/api/v1/usage", "",
+                     {{"Authorization", "Bearer " + token("auditor@acme.com")}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(
+      r.body.find(R"("ai_token_quota":100000,"ai_tokens_used":99500,"overdraft_limit":105000,"overdraft_state":"ok")"),
+      std::string::npos)
+      << r.body;
+  auto globex = http_call(server_->port(), "GET", "/api/v1/usage", "",
+                          {{"Authorization", "Bearer " + token("admin@globex.com")}});
+  EXPECT_NE(globex.body.find(R"("ai_token_quota":50000,"ai_tokens_used":0)"), std::string::npos) << globex.body;
+}
+
 TEST_F(Gateway, HealthAndReadinessAnswer) {
   EXPECT_EQ(http_call(server_->port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(http_call(server_->port(), "GET", "/readyz").status, 200);
