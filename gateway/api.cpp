@@ -168,6 +168,8 @@ http_response api::handle(const http_request& request) {
   if (path.rfind(tasks_prefix, 0) == 0)
     return request.method == "GET" ? task(request, std::string_view(path).substr(tasks_prefix.size()))
                                    : problem("METHOD_NOT_ALLOWED", "Use GET.");
+  if (path == "/api/v1/heatmap")
+    return request.method == "GET" ? heatmap(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path == "/api/v1/usage")
     return request.method == "GET" ? usage(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path == "/api/v1/markets")
@@ -364,6 +366,30 @@ http_response api::usage(const http_request& request) {
   json.field("period_start", domain::format_rfc3339(period.start));
   json.field("token_reset_date", domain::format_rfc3339(period.resets_at));
   json.end_object();
+  return json_ok(json.take());
+}
+
+// Per market running a strategy: the weighted completion score 0..1 and the board status.
+http_response api::heatmap(const http_request& request) {
+  const auto who = authenticate(request);
+  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
+  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+  const auto strategy_id = query_param(request.target, "strategy_id");
+  if (!strategy_id || strategy_id->empty())
+    return problem("VALIDATION_FAILED", "strategy_id is required.", {{"strategy_id", "Required"}});
+  const auto waited = read_model_position(request);
+  if (!waited) return waited.error();
+  auto cells = options_.boards->heatmap(who->tenant_id, *strategy_id);
+  if (!cells) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  json_writer json;
+  json.begin_object().field("master_strategy_id", *strategy_id).field("position", *waited).key("markets").begin_array();
+  for (const auto& c : *cells) {
+    if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(c.market_id)) continue;
+    json.begin_object().field("market_id", c.market_id).field("market_name", c.market_name);
+    json.field("local_board_id", c.local_board_id).field("board_status", c.board_status);
+    json.field("heatmap_score", c.score).end_object();
+  }
+  json.end_array().end_object();
   return json_ok(json.take());
 }
 

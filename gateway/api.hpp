@@ -54,6 +54,7 @@ class api {
   http_response markets(const http_request& request);
   http_response task(const http_request& request, std::string_view local_task_id);
   http_response usage(const http_request& request);
+  http_response heatmap(const http_request& request);
   http_response boards_of_market(const http_request& request);
   // Waits for ?min_position (read-your-writes); the read model's position, or the error to answer.
   domain::expected<std::int64_t, http_response> read_model_position(const http_request& request);

@@ -25,6 +25,13 @@ constexpr const char* boards_of_market_sql =
     "SELECT local_board_id::text, market_id::text, master_strategy_id::text, status, strategy_version "
     "FROM read_boards WHERE market_id = $1::uuid ORDER BY local_board_id";
 
+constexpr const char* heatmap_sql =
+    "SELECT b.market_id::text, coalesce(m.name, ''), b.local_board_id::text, b.status, "
+    "coalesce(sum(t.weight) FILTER (WHERE t.status = 'DONE'), 0)::float8 / nullif(sum(t.weight), 0)::float8 "
+    "FROM read_boards b LEFT JOIN read_markets m ON m.market_id = b.market_id "
+    "LEFT JOIN read_board_tasks t ON t.local_board_id = b.local_board_id "
+    "WHERE b.master_strategy_id = $1::uuid GROUP BY b.market_id, m.name, b.local_board_id, b.status ORDER BY 2";
+
 std::optional<std::string> optional_text(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return f.as<std::string>();
@@ -143,6 +150,19 @@ domain::expected<std::vector<board_summary>, std::string> board_reader::boards_o
     for (const auto& row : r.exec_params(boards_of_market_sql, market_id))
       out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                      row[3].as<std::string>(), row[4].as<std::int32_t>()});
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
+domain::expected<std::vector<heatmap_cell>, std::string> board_reader::heatmap(const std::string& tenant_id,
+                                                                               const std::string& master_strategy_id) {
+  std::vector<heatmap_cell> out;
+  if (!is_uuid(master_strategy_id)) return out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    for (const auto& row : r.exec_params(heatmap_sql, master_strategy_id))
+      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                     row[3].as<std::string>(), row[4].is_null() ? 0.0 : row[4].as<double>()});
   });
   if (!ok) return domain::unexpected(ok.error());
   return out;

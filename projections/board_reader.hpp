@@ -42,6 +42,11 @@ struct board_summary {
   std::int32_t strategy_version = 0;
 };
 
+struct heatmap_cell {
+  std::string market_id, market_name, local_board_id, board_status;
+  double score = 0;  // weights of DONE tasks / all weights
+};
+
 class board_reader {
  public:
   explicit board_reader(std::string app_conninfo);
@@ -53,6 +58,9 @@ class board_reader {
   domain::expected<std::vector<market_view>, std::string> markets(const std::string& tenant_id);
   domain::expected<std::vector<board_summary>, std::string> boards_of_market(const std::string& tenant_id,
                                                                              const std::string& market_id);
+  // One cell per market running the strategy, by market name.
+  domain::expected<std::vector<heatmap_cell>, std::string> heatmap(const std::string& tenant_id,
+                                                                   const std::string& master_strategy_id);
 
  private:
   struct pool;

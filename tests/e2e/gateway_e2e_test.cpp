@@ -703,6 +703,24 @@ TEST_F(Gateway, UsageShowsTheQuotaAndTheOverdraftState) {
   EXPECT_NE(globex.body.find(R"("ai_token_quota":50000,"ai_tokens_used":0)"), std::string::npos) << globex.body;
 }
 
+TEST_F(Gateway, TheHeatmapScoresEachMarketByTheWeightsOfItsDoneTasks) {
+  const auto admin = token("admin@acme.com");
+  std::string strategy;
+  for (const auto& e : *store_->read_all(0, 100000))
+    if (e.event_type() == "MasterStrategyCreated" && e.tenant_id() == acme) strategy = e.stream_id().substr(9);
+  auto moved = command("MoveTask", move(review_task_, "TODO", "DONE"), token("spain@acme.com"));
+  ASSERT_EQ(moved.status, 200);
+  const auto position = std::stoll(moved.body.substr(moved.body.find("\"global_position\":") + 18));
+  auto r = http_call(server_->port(), "GET",
+                     "/api/v1/heatmap?strategy_id=" + strategy + "&min_position=" + std::to_string(position), "",
+                     {{"Authorization", "Bearer " + admin}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  // By hand: Spain has "Review Privacy Law" (weight 1) DONE of 1 + 5; France has nothing done.
+  EXPECT_NE(r.body.find(R"("market_name":"France - Retail")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("board_status":"ACTIVE","heatmap_score":0})"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("heatmap_score":0.16666666666666666)"), std::string::npos) << r.body;
+}
+
 TEST_F(Gateway, HealthAndReadinessAnswer) {
   EXPECT_EQ(http_call(server_->port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(http_call(server_->port(), "GET", "/readyz").status, 200);
