@@ -1,11 +1,9 @@
 #pragma once
 // Group commit: appends from many threads queue here; a writer thread takes everything
 // queued (up to a limit) and records it in one transaction, so the store is bound by
-// Postgres, not by round trips. Two writers by default: while one waits for its commit
-// to reach disk, the other sends the next batch (the append lock still orders their
-// inserts). A conflicting append fails alone; a lost connection is retried (safe: event
-// ids make the retry idempotent). Thread-safe; the destructor finishes what is queued
-// and joins the writers.
+// Postgres, not by round trips. One writer by default (more only split the batches: the
+// append lock serializes their inserts anyway). A conflicting append fails alone; a lost connection is retried (safe:
+// event ids make the retry idempotent). Thread-safe; the destructor finishes what is queued and joins the writers.
 
 #include <condition_variable>
 #include <deque>

@@ -35,7 +35,7 @@ domain::expected<commands::generated_content, std::string> gemini_client::ask(co
   const auto target = url->base_path + "/v1beta/models/" + options_.model + ":generateContent";
 
   const auto reply = post_json_retrying(*url, target, {{"x-goog-api-key", options_.api_key}}, body.str(),
-                                        options_.timeout, {options_.attempts, options_.first_backoff});
+                                        options_.timeout, options_.retries);
   if (reply.status != 200) return domain::unexpected("Gemini: " + describe_failure(reply));
   simdjson::ondemand::parser parser;
   const simdjson::padded_string text(reply.body);

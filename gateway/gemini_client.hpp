@@ -7,6 +7,7 @@
 #include <string>
 
 #include "commands/pre_flight_scanner.hpp"
+#include "gateway/outbound_http.hpp"
 
 namespace stradia::gateway {
 
@@ -15,8 +16,7 @@ struct gemini_options {
   std::string api_key;
   std::string model = "gemini-2.0-flash";
   std::chrono::milliseconds timeout{10000};
-  int attempts = 3;
-  std::chrono::milliseconds first_backoff{200};
+  retry_policy retries;  // 429 and 5xx
 };
 
 class gemini_client final : public commands::pre_flight_scanner, public commands::content_generator {

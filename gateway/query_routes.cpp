@@ -121,7 +121,7 @@ http_response api::task(const http_request& request, std::string_view local_task
   json_writer json;
   json.begin_object();
   json.field("position", events.back().global_position());
-  json.key("task").raw(*state_json(stream_id, events));
+  json.key("task").raw(local_task_json(state));
   json.end_object();
   return json_ok(json.take());
 }

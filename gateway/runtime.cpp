@@ -50,7 +50,7 @@ runtime::runtime(const runtime_config& config)
       gemini_(config.gemini_url.empty() ? nullptr
                                         : std::make_unique<gemini_client>(gemini_options{
                                               config.gemini_url, config.gemini_api_key, "gemini-2.0-flash",
-                                              std::chrono::milliseconds(10000), 3, std::chrono::milliseconds(200)})),
+                                              std::chrono::milliseconds(10000), retry_policy{}})),
       tag_manager_([&] {
         tag_manager_options o;
         if (!config.tag_manager_url.empty()) o.tag_manager_url = config.tag_manager_url;

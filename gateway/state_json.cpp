@@ -10,6 +10,7 @@
 #include "domain/user.hpp"
 #include "domain/vault_credential.hpp"
 #include "gateway/json_writer.hpp"
+#include "gateway/request_helpers.hpp"
 
 namespace stradia::gateway {
 
@@ -17,14 +18,6 @@ namespace {
 
 using domain::format_rfc3339;
 using domain::name_of;
-
-template <class State, class Event, class Evolve>
-State fold(const std::vector<stradia::envelope::v1::EventEnvelope>& events, Evolve evolve) {
-  State s;
-  for (const auto& e : events)
-    if (auto event = domain::decode_event<Event>(e)) s = evolve(std::move(s), *event);
-  return s;
-}
 
 void optional_time(json_writer& j, std::string_view name, const std::optional<domain::timestamp>& t) {
   j.key(name);
@@ -147,16 +140,25 @@ void vault(json_writer& j, const domain::vault_credential::state& s) {
   optional_time(j, "updated_at", s.updated_at);
 }
 
-template <class State, class Event, class Evolve, class Write>
-std::string render(const std::vector<stradia::envelope::v1::EventEnvelope>& events, Evolve evolve, Write write) {
+template <class State, class Event, class Write>
+std::string render(const std::vector<stradia::envelope::v1::EventEnvelope>& events,
+                   State (*evolve)(State, const Event&), Write write) {
   json_writer j;
   j.begin_object();
-  write(j, fold<State, Event>(events, evolve));
+  write(j, fold_state(events, evolve));
   j.end_object();
   return j.take();
 }
 
 }  // namespace
+
+std::string local_task_json(const domain::local_task::state& s) {
+  json_writer j;
+  j.begin_object();
+  task(j, s);
+  j.end_object();
+  return j.take();
+}
 
 std::optional<std::string> state_json(const std::string& stream_id,
                                       const std::vector<stradia::envelope::v1::EventEnvelope>& events) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands/task_executor.hpp"
+#include "gateway/outbound_http.hpp"
 
 namespace stradia::gateway {
 
@@ -13,8 +14,7 @@ struct tag_manager_options {
   std::string tag_manager_url = "https://tagmanager.googleapis.com";
   std::string analytics_admin_url = "https://analyticsadmin.googleapis.com";
   std::chrono::milliseconds timeout{10000};
-  int attempts = 3;
-  std::chrono::milliseconds first_backoff{200};
+  retry_policy retries;  // 429 and 5xx
 };
 
 class tag_manager_client final : public commands::task_executor {

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "domain/uuid_text.hpp"
+
 namespace stradia::projections {
 
 namespace {
@@ -35,15 +37,6 @@ constexpr const char* heatmap_sql =
 std::optional<std::string> optional_text(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return f.as<std::string>();
-}
-
-bool is_uuid(const std::string& s) {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -88,7 +81,7 @@ domain::expected<void, std::string> board_reader::read_as(const std::string& ten
 
 domain::expected<std::optional<board_view>, std::string> board_reader::board(const std::string& tenant_id,
                                                                              const std::string& board_id) {
-  if (!is_uuid(board_id)) return std::optional<board_view>{};
+  if (!domain::is_uuid(board_id)) return std::optional<board_view>{};
   std::optional<board_view> out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     auto board = r.exec_params(board_sql, board_id);
@@ -145,7 +138,7 @@ domain::expected<std::vector<market_view>, std::string> board_reader::markets(co
 domain::expected<std::vector<board_summary>, std::string> board_reader::boards_of_market(const std::string& tenant_id,
                                                                                          const std::string& market_id) {
   std::vector<board_summary> out;
-  if (!is_uuid(market_id)) return out;
+  if (!domain::is_uuid(market_id)) return out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     for (const auto& row : r.exec_params(boards_of_market_sql, market_id))
       out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
@@ -158,7 +151,7 @@ domain::expected<std::vector<board_summary>, std::string> board_reader::boards_o
 domain::expected<std::vector<heatmap_cell>, std::string> board_reader::heatmap(const std::string& tenant_id,
                                                                                const std::string& master_strategy_id) {
   std::vector<heatmap_cell> out;
-  if (!is_uuid(master_strategy_id)) return out;
+  if (!domain::is_uuid(master_strategy_id)) return out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     for (const auto& row : r.exec_params(heatmap_sql, master_strategy_id))
       out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
