@@ -25,6 +25,7 @@ struct api_options {
   std::string jwt_secret;
   std::chrono::seconds token_lifetime{8 * 3600};
   std::function<std::int64_t()> unix_seconds;    // the clock tokens are checked against
+  std::function<domain::timestamp()> clock;      // usage periods are read at it (microseconds)
   double requests_per_second = 50;               // per user, burst of twice that; 0 = no limit
   double login_attempts_per_minute = 10;         // per email, burst of the same; off with the limit above
   projections::board_reader* boards = nullptr;   // the board-state read model

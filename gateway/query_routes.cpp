@@ -135,7 +135,9 @@ http_response api::usage(const http_request& request) {
   if (!tenant_events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
   const auto tenant = fold_state(*tenant_events, &domain::tenant::evolve);
   if (!tenant.exists) return problem("NOT_FOUND", "No such tenant.");
-  const auto now = domain::timestamp{std::chrono::seconds{options_.unix_seconds()}};
+  // Microseconds, as the reset date: a whole-second clock could put `now` before a period
+  // that began within the current second, and read the previous period.
+  const auto now = options_.clock();
   const auto period = domain::token_ledger::period_at(tenant.token_reset_date, now);
   const auto ledger_events =
       whole_stream(store_, who->tenant_id, domain::stream_ids::ledger(who->tenant_id, period.start));

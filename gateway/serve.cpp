@@ -80,6 +80,7 @@ int run_serve(const arguments& args) {
     return std::chrono::duration_cast<std::chrono::seconds>(system_now().time_since_epoch()).count();
   };
   api_config.requests_per_second = std::strtod(rate.c_str(), nullptr);
+  api_config.clock = system_now;
   api_config.boards = &rt.boards();
   api_config.board_position = [&rt] { return rt.board_position(); };
   api handler(rt.commands(), rt.store(), rt.users(), api_config);
