@@ -37,6 +37,10 @@ class [[nodiscard]] expected {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T operator*() && { return std::move(*this).value(); }
+  template <class U>
+  T value_or(U&& fallback) const& {
+    return has_value() ? value() : static_cast<T>(std::forward<U>(fallback));
+  }
 
   E& error() & { return std::get<1>(storage_); }
   const E& error() const& { return std::get<1>(storage_); }

@@ -78,10 +78,37 @@ api::api(commands::command_service& commands, eventstore::event_store& store, co
     : commands_(commands), store_(store), users_(users), options_(std::move(options)), jwt_(options_.jwt_secret) {}
 
 http_response api::handle(const http_request& request) {
+  const auto started = std::chrono::steady_clock::now();
+  auto response = route(request);
+  const auto path = path_of(request.target);
+  const std::string_view kind = path.rfind(commands_prefix, 0) == 0       ? "command"
+                                : path == "/api/v1/events"                ? "events"
+                                : path.rfind(streams_prefix, 0) == 0      ? "streams"
+                                : path == "/api/v1/auth/login"            ? "login"
+                                : path == "/healthz" || path == "/readyz" ? "health"
+                                : path == "/metrics"                      ? "metrics"
+                                : path.rfind("/api/v1/", 0) == 0          ? "query"
+                                                                          : "other";
+  metrics_.record(kind, response.status, std::chrono::steady_clock::now() - started);
+  return response;
+}
+
+http_response api::metrics_text() {
+  http_response response;
+  response.content_type = "text/plain; version=0.0.4";
+  metrics_.write(response.body);
+  if (options_.runtime_metrics) response.body += options_.runtime_metrics();
+  return response;
+}
+
+http_response api::route(const http_request& request) {
   const auto path = path_of(request.target);
   if (path == "/healthz")
     return request.method == "GET" ? json_ok(R"({"status":"ok"})") : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path == "/readyz") return request.method == "GET" ? ready() : problem("METHOD_NOT_ALLOWED", "Use GET.");
+  if (path == "/metrics") return request.method == "GET" ? metrics_text() : problem("METHOD_NOT_ALLOWED", "Use GET.");
+  if (path == "/api/v1/heatmap.svg")
+    return request.method == "GET" ? heatmap_svg(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
   if (path == "/api/v1/auth/login")
     return request.method == "POST" ? login(request) : problem("METHOD_NOT_ALLOWED", "Use POST.");
   if (path == "/api/v1/events")
@@ -112,6 +139,9 @@ http_response api::handle(const http_request& request) {
 http_response api::ready() {
   auto head = store_.read_all(0, 1);
   if (!head) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  if (options_.bus_problem)
+    if (auto trouble = options_.bus_problem(); !trouble.empty())
+      return problem("SERVICE_UNAVAILABLE", "The event bus is not ready: " + trouble);
   return json_ok(R"({"status":"ready"})");
 }
 

@@ -16,7 +16,8 @@
 #include "eventstore/event_store.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/jwt.hpp"
-#include "projections/board_reader.hpp"
+#include "gateway/request_metrics.hpp"
+#include "projections/read_model_reader.hpp"
 #include "projections/user_directory.hpp"
 
 namespace stradia::gateway {
@@ -24,12 +25,14 @@ namespace stradia::gateway {
 struct api_options {
   std::string jwt_secret;
   std::chrono::seconds token_lifetime{8 * 3600};
-  std::function<std::int64_t()> unix_seconds;    // the clock tokens are checked against
-  std::function<domain::timestamp()> clock;      // usage periods are read at it (microseconds)
-  double requests_per_second = 50;               // per user, burst of twice that; 0 = no limit
-  double login_attempts_per_minute = 10;         // per email, burst of the same; off with the limit above
-  projections::board_reader* boards = nullptr;   // the board-state read model
-  std::function<std::int64_t()> board_position;  // the last log position it applied
+  std::function<std::int64_t()> unix_seconds;  // the clock tokens are checked against
+  std::function<domain::timestamp()> clock;    // usage periods are read at it (microseconds)
+  double requests_per_second = 50;             // per user, burst of twice that; 0 = no limit
+  double login_attempts_per_minute = 10;       // per email, burst of the same; off with the limit above
+  projections::read_model_reader* read_models = nullptr;
+  std::function<std::int64_t()> read_model_position;  // the last log position every read model applied
+  std::function<std::string()> runtime_metrics;       // Prometheus lines of the store, feeds and relay
+  std::function<std::string()> bus_problem;           // why the bus is not ready; empty when it is
 };
 
 // A token bucket of the rate limits.
@@ -56,6 +59,9 @@ class api {
   http_response task(const http_request& request, std::string_view local_task_id);
   http_response usage(const http_request& request);
   http_response heatmap(const http_request& request);
+  http_response heatmap_svg(const http_request& request);
+  http_response metrics_text();
+  http_response route(const http_request& request);
   http_response boards_of_market(const http_request& request);
   // Waits for ?min_position (read-your-writes); the read model's position, or the error to answer.
   domain::expected<std::int64_t, http_response> read_model_position(const http_request& request);
@@ -82,6 +88,7 @@ class api {
   std::mutex rate_mutex_;
   std::unordered_map<std::string, api_bucket> buckets_;        // by user id
   std::unordered_map<std::string, api_bucket> login_buckets_;  // by email
+  request_metrics metrics_;
 };
 
 }  // namespace stradia::gateway

@@ -1,5 +1,6 @@
 #include "gateway/cli.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -28,6 +29,10 @@ std::optional<std::string> arguments::option(const std::string& name, const char
   return std::nullopt;
 }
 
+bool arguments::flag(const std::string& name) const {
+  return std::find(rest_.begin(), rest_.end(), "--" + name) != rest_.end();
+}
+
 std::vector<std::string> arguments::unknown(const std::vector<std::string>& known) const {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < rest_.size(); ++i) {
@@ -37,7 +42,9 @@ std::vector<std::string> arguments::unknown(const std::vector<std::string>& know
     bool ok = name == "help";
     for (const auto& k : known) ok = ok || k == name;
     if (!ok) out.push_back(a);
-    if (a.find('=') == std::string::npos && name != "help") ++i;  // skip its value
+    // Skip its value; a switch such as --from-beginning has none.
+    if (a.find('=') == std::string::npos && name != "help" && i + 1 < rest_.size() && rest_[i + 1].rfind("--", 0) != 0)
+      ++i;
   }
   return out;
 }

@@ -14,6 +14,9 @@ inline constexpr const char* usage =
     "  serve     run the HTTP API (migrates first when an owner connection is given)\n"
     "  migrate   apply the SQL migrations that are not applied yet (as the owner role)\n"
     "  seed      build the playground (two tenants, users, markets, boards) through commands\n"
+    "  project   a projection worker: Kafka consumer group → read models\n"
+    "  rebuild   empty the read models and replay the whole log into them\n"
+    "  kafka-dev run a mock Kafka cluster (a real protocol peer) on loopback for development\n"
     "\n"
     "Run 'stradia <command> --help' for a command's options.\n";
 
@@ -24,6 +27,8 @@ class arguments {
   bool wants_help() const;
   // --name VALUE or --name=VALUE, else the environment variable, else nullopt.
   std::optional<std::string> option(const std::string& name, const char* env_var) const;
+  // A switch with no value (--from-beginning).
+  bool flag(const std::string& name) const;
   // Options given that are not in `known`.
   std::vector<std::string> unknown(const std::vector<std::string>& known) const;
 
@@ -35,5 +40,8 @@ class arguments {
 int run_migrate(const arguments& args);
 int run_serve(const arguments& args);
 int run_seed(const arguments& args);
+int run_kafka_dev(const arguments& args);
+int run_project(const arguments& args);
+int run_rebuild(const arguments& args);
 
 }  // namespace stradia::gateway

@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   if (command == "migrate") return stradia::gateway::run_migrate(args);
   if (command == "serve") return stradia::gateway::run_serve(args);
   if (command == "seed") return stradia::gateway::run_seed(args);
+  if (command == "project") return stradia::gateway::run_project(args);
+  if (command == "rebuild") return stradia::gateway::run_rebuild(args);
+  if (command == "kafka-dev") return stradia::gateway::run_kafka_dev(args);
   if (command.empty() || command == "--help" || command == "-h" || command == "help") {
     std::fputs(stradia::gateway::usage, stdout);
     return command.empty() ? 2 : 0;

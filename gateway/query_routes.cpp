@@ -8,6 +8,7 @@
 #include "domain/token_ledger.hpp"
 #include "gateway/api.hpp"
 #include "gateway/event_log_json.hpp"
+#include "gateway/heatmap_svg.hpp"
 #include "gateway/json_writer.hpp"
 #include "gateway/problem.hpp"
 #include "gateway/request_helpers.hpp"
@@ -16,6 +17,28 @@
 namespace stradia::gateway {
 
 namespace {
+
+// The fields of a task in the board-state read model (API.md §4), inside an open object.
+void write_board_task(json_writer& json, const projections::board_task_view& t) {
+  auto optional = [&](std::string_view name, const std::optional<std::string>& v) {
+    json.key(name);
+    if (v)
+      json.value(*v);
+    else
+      json.null();
+  };
+  json.field("id", t.id).field("global_task_id", t.global_task_id).field("title", t.title);
+  json.field("task_type", t.task_type).field("target_platform", t.target_platform).field("weight", t.weight);
+  json.field("order_index", t.order_index).field("status", t.status);
+  json.field("is_custom_local_task", t.is_custom_local_task).field("is_ghost_card", t.is_ghost_card);
+  json.field("pre_flight_scan_status", t.pre_flight_scan_status).field("gemini_token_cost", t.gemini_token_cost);
+  optional("locked_by", t.locked_by);
+  optional("locked_at", t.locked_at);
+  optional("expires_at", t.expires_at);
+  json.field("error_log", t.error_log);
+  optional("last_executed_at", t.last_executed_at);
+  json.field("version", t.version);
+}
 
 constexpr auto read_your_writes_wait = std::chrono::seconds(5);
 constexpr std::size_t default_log_limit = 100;
@@ -87,15 +110,15 @@ http_response api::stream(const http_request& request, std::string_view stream_i
 }
 
 domain::expected<std::int64_t, http_response> api::read_model_position(const http_request& request) {
-  if (!options_.boards) return domain::unexpected(problem("SERVICE_UNAVAILABLE", "No read model is configured."));
+  if (!options_.read_models) return domain::unexpected(problem("SERVICE_UNAVAILABLE", "No read model is configured."));
   const auto min_position = query_param(request.target, "min_position");
   if (min_position && !whole_number(min_position))
     return domain::unexpected(
         problem("VALIDATION_FAILED", "min_position is a whole number.", {{"min_position", "Expected a whole number"}}));
-  std::int64_t position = options_.board_position();
+  std::int64_t position = options_.read_model_position();
   if (const auto wanted = whole_number(min_position)) {
     const auto deadline = std::chrono::steady_clock::now() + read_your_writes_wait;
-    while ((position = options_.board_position()) < *wanted) {
+    while ((position = options_.read_model_position()) < *wanted) {
       if (std::chrono::steady_clock::now() >= deadline)
         return domain::unexpected(
             problem("READ_MODEL_BEHIND", "The read model has not reached position " + *min_position + " yet."));
@@ -105,50 +128,59 @@ domain::expected<std::int64_t, http_response> api::read_model_position(const htt
   return position;
 }
 
-// A task with its timeline (notes, rejections, executions), rebuilt from its stream, so it
-// is always current; a LOCAL_USER sees only tasks of assigned markets.
+// A task with its timeline (notes, rejections, executions), from the read models.
 http_response api::task(const http_request& request, std::string_view local_task_id) {
   const auto who = authenticate(request);
   if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
   if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
-  const auto stream_id = "task-" + url_decode(local_task_id);
-  const auto read = whole_stream(store_, who->tenant_id, stream_id);
-  if (!read) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
-  const auto& events = *read;
-  const auto state = fold_state(events, &domain::local_task::evolve);
-  if (!state.exists || (who->role == domain::roles::LOCAL_USER && !who->assigned_to(state.market_id)))
+  const auto waited = read_model_position(request);
+  if (!waited) return waited.error();
+  const auto found = options_.read_models->task(who->tenant_id, url_decode(local_task_id));
+  if (!found) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  if (!*found || (who->role == domain::roles::LOCAL_USER && !who->assigned_to((*found)->task.market_id)))
     return problem("NOT_FOUND", "No such task.");
+  const auto& t = (*found)->task;
   json_writer json;
-  json.begin_object();
-  json.field("position", events.back().global_position());
-  json.key("task").raw(local_task_json(state));
-  json.end_object();
+  json.begin_object().field("position", *waited).key("task").begin_object();
+  json.field("local_board_id", t.local_board_id).field("market_id", t.market_id);
+  write_board_task(json, t);
+  json.key("timeline").begin_array();
+  for (const auto& entry : (*found)->timeline) {
+    json.begin_object().field("position", entry.position).field("kind", entry.kind);
+    json.field("user_id", entry.user_id).field("detail", entry.detail).key("http_status");
+    if (entry.http_status)
+      json.value(*entry.http_status);
+    else
+      json.null();
+    json.field("at", entry.at).end_object();
+  }
+  json.end_array().end_object().end_object();
   return json_ok(json.take());
 }
 
-// The tenant's AI token usage in the current period, from the Tenant and TokenLedger streams.
+// The tenant's AI token usage in the current period, from the token-usage read model.
 http_response api::usage(const http_request& request) {
   const auto who = authenticate(request);
   if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
   if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
-  const auto tenant_events = whole_stream(store_, who->tenant_id, domain::stream_ids::tenant(who->tenant_id));
-  if (!tenant_events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
-  const auto tenant = fold_state(*tenant_events, &domain::tenant::evolve);
-  if (!tenant.exists) return problem("NOT_FOUND", "No such tenant.");
+  const auto waited = read_model_position(request);
+  if (!waited) return waited.error();
+  const auto found = options_.read_models->usage(who->tenant_id);
+  if (!found) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  if (!*found) return problem("NOT_FOUND", "No such tenant.");
+  const auto& u = **found;
   // Microseconds, as the reset date: a whole-second clock could put `now` before a period
   // that began within the current second, and read the previous period.
   const auto now = options_.clock();
-  const auto period = domain::token_ledger::period_at(tenant.token_reset_date, now);
-  const auto ledger_events =
-      whole_stream(store_, who->tenant_id, domain::stream_ids::ledger(who->tenant_id, period.start));
-  if (!ledger_events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
-  const auto ledger = fold_state(*ledger_events, &domain::token_ledger::evolve);
-  const auto used = domain::token_ledger::used_at(ledger, now);
-  const auto overdraft = domain::token_ledger::overdraft_at(used, tenant.ai_token_quota);
+  const auto period = domain::token_ledger::period_at(u.token_reset_date, now);
+  std::int64_t used = 0;
+  for (const auto& p : u.periods)
+    if (p.start == period.start && now < p.resets_at) used = p.ai_tokens_used;
+  const auto overdraft = domain::token_ledger::overdraft_at(used, u.ai_token_quota);
   json_writer json;
-  json.begin_object();
-  json.field("ai_token_quota", tenant.ai_token_quota).field("ai_tokens_used", used);
-  json.field("overdraft_limit", tenant.ai_token_quota * (100 + domain::token_ledger::overdraft_percent) / 100);
+  json.begin_object().field("position", *waited);
+  json.field("ai_token_quota", u.ai_token_quota).field("ai_tokens_used", used);
+  json.field("overdraft_limit", u.ai_token_quota * (100 + domain::token_ledger::overdraft_percent) / 100);
   json.field("overdraft_state", overdraft == domain::token_ledger::overdraft_state::ok          ? "ok"
                                 : overdraft == domain::token_ledger::overdraft_state::overdraft ? "overdraft"
                                                                                                 : "locked");
@@ -168,7 +200,7 @@ http_response api::heatmap(const http_request& request) {
     return problem("VALIDATION_FAILED", "strategy_id is required.", {{"strategy_id", "Required"}});
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
-  auto cells = options_.boards->heatmap(who->tenant_id, *strategy_id);
+  auto cells = options_.read_models->heatmap(who->tenant_id, *strategy_id);
   if (!cells) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
   json_writer json;
   json.begin_object().field("master_strategy_id", *strategy_id).field("position", *waited).key("markets").begin_array();
@@ -182,6 +214,26 @@ http_response api::heatmap(const http_request& request) {
   return json_ok(json.take());
 }
 
+// The heatmap as a labelled SVG picture (the same cells as GET /api/v1/heatmap).
+http_response api::heatmap_svg(const http_request& request) {
+  const auto who = authenticate(request);
+  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
+  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+  const auto strategy_id = query_param(request.target, "strategy_id");
+  if (!strategy_id || strategy_id->empty())
+    return problem("VALIDATION_FAILED", "strategy_id is required.", {{"strategy_id", "Required"}});
+  const auto waited = read_model_position(request);
+  if (!waited) return waited.error();
+  auto cells = options_.read_models->heatmap(who->tenant_id, *strategy_id);
+  if (!cells) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  if (who->role == domain::roles::LOCAL_USER)
+    std::erase_if(*cells, [&](const auto& c) { return !who->assigned_to(c.market_id); });
+  http_response response;
+  response.content_type = "image/svg+xml";
+  response.body = gateway::heatmap_svg(*strategy_id, *cells);
+  return response;
+}
+
 // The markets the caller may see: all of the tenant's, or a LOCAL_USER's assigned ones.
 http_response api::markets(const http_request& request) {
   const auto who = authenticate(request);
@@ -189,7 +241,7 @@ http_response api::markets(const http_request& request) {
   if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
-  auto markets = options_.boards->markets(who->tenant_id);
+  auto markets = options_.read_models->markets(who->tenant_id);
   if (!markets) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
   json_writer json;
   json.begin_object().field("position", *waited).key("markets").begin_array();
@@ -214,7 +266,7 @@ http_response api::boards_of_market(const http_request& request) {
   if (!waited) return waited.error();
   if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(*market_id))
     return problem("NOT_FOUND", "No such market.");
-  auto boards = options_.boards->boards_of_market(who->tenant_id, *market_id);
+  auto boards = options_.read_models->boards_of_market(who->tenant_id, *market_id);
   if (!boards) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
   json_writer json;
   json.begin_object().field("position", *waited).key("boards").begin_array();
@@ -236,7 +288,7 @@ http_response api::board(const http_request& request, std::string_view board_id)
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
   const auto position = *waited;
-  auto view = options_.boards->board(who->tenant_id, std::string(board_id));
+  auto view = options_.read_models->board(who->tenant_id, std::string(board_id));
   if (!view) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
   const auto in_sandbox = *view && (who->role != domain::roles::LOCAL_USER || who->assigned_to((*view)->market_id));
   if (!in_sandbox) return problem("NOT_FOUND", "No such board.");
@@ -247,26 +299,9 @@ http_response api::board(const http_request& request, std::string_view board_id)
   json.field("status", b.status).field("strategy_version", b.strategy_version).field("heatmap_score", b.heatmap_score);
   json.field("position", position);
   json.key("tasks").begin_array();
-  auto optional = [&](std::string_view name, const std::optional<std::string>& v) {
-    json.key(name);
-    if (v)
-      json.value(*v);
-    else
-      json.null();
-  };
   for (const auto& t : b.tasks) {
     json.begin_object();
-    json.field("id", t.id).field("global_task_id", t.global_task_id).field("title", t.title);
-    json.field("task_type", t.task_type).field("target_platform", t.target_platform).field("weight", t.weight);
-    json.field("order_index", t.order_index).field("status", t.status);
-    json.field("is_custom_local_task", t.is_custom_local_task).field("is_ghost_card", t.is_ghost_card);
-    json.field("pre_flight_scan_status", t.pre_flight_scan_status).field("gemini_token_cost", t.gemini_token_cost);
-    optional("locked_by", t.locked_by);
-    optional("locked_at", t.locked_at);
-    optional("expires_at", t.expires_at);
-    json.field("error_log", t.error_log);
-    optional("last_executed_at", t.last_executed_at);
-    json.field("version", t.version);
+    write_board_task(json, t);
     json.end_object();
   }
   json.end_array();

@@ -8,6 +8,12 @@
 
 namespace stradia::gateway {
 
+namespace {
+
+constexpr const char* embedded_source = "embedded";
+
+}  // namespace
+
 domain::timestamp system_now() {
   return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
 }
@@ -38,6 +44,8 @@ std::optional<runtime_config> read_runtime_config(const arguments& args, const c
   config.gemini_api_key = args.option("gemini-api-key", "STRADIA_GEMINI_API_KEY").value_or("");
   config.tag_manager_url = args.option("tag-manager-url", "STRADIA_TAG_MANAGER_URL").value_or("");
   config.analytics_admin_url = args.option("analytics-admin-url", "STRADIA_ANALYTICS_ADMIN_URL").value_or("");
+  config.kafka_brokers = args.option("kafka-brokers", "STRADIA_KAFKA_BROKERS").value_or("");
+  config.kafka_topic = args.option("kafka-topic", "STRADIA_KAFKA_TOPIC").value_or("stradia.events");
   return config;
 }
 
@@ -60,8 +68,7 @@ runtime::runtime(const runtime_config& config)
       commands_(std::make_unique<commands::command_service>(
           *store_, commands::command_service_options{system_now, &zones_, 8, vault_ ? &*vault_ : nullptr, gemini_.get(),
                                                      gemini_.get(), &tag_manager_})),
-      board_projection_(config.worker_database_url),
-      boards_(config.database_url) {
+      reader_(config.database_url) {
   eventstore::subscription_options feed;
   feed.worker_conninfo = config.worker_database_url;
   feed.subscription_id = "user-directory";
@@ -73,21 +80,67 @@ runtime::runtime(const runtime_config& config)
     users_.apply(events);
     return true;
   });
-  // The board-state read model, fed in process (embedded mode), from its own checkpoint.
-  eventstore::subscription_options boards = feed;
-  boards.subscription_id = projections::board_state_projection::name;
-  const auto checkpoint = board_projection_.checkpoint();
-  boards.start_after = checkpoint ? *checkpoint : 0;
-  board_position_ = boards.start_after;
-  board_feed_ = std::make_unique<eventstore::subscription>(boards, [this](const auto& events) {
-    if (!board_projection_.apply(events)) return false;
-    board_position_ = events.back().global_position();
+  if (!config.kafka_brokers.empty()) {
+    // Kafka mode: this process relays the log (when elected); `stradia project` workers
+    // build the read models.
+    eventstore::kafka_relay_options relay;
+    relay.brokers = config.kafka_brokers;
+    relay.topic = config.kafka_topic;
+    relay.worker_conninfo = config.worker_database_url;
+    relay_ = std::make_unique<eventstore::kafka_relay>(relay);
+    return;
+  }
+  // Embedded mode: the read models fed in process, from their own checkpoints.
+  read_models_ = std::make_unique<projections::projector>(config.worker_database_url);
+  eventstore::subscription_options models = feed;
+  models.subscription_id = "read-models";
+  const auto checkpoint = read_models_->checkpoint(embedded_source);
+  models.start_after = checkpoint ? *checkpoint : 0;
+  read_model_position_ = models.start_after;
+  read_model_feed_ = std::make_unique<eventstore::subscription>(models, [this](const auto& events) {
+    const auto outcome = read_models_->apply(embedded_source, events);
+    if (!outcome) return false;
+    read_model_position_ = outcome->position;
     return true;
   });
 }
 
+std::int64_t runtime::read_model_position() {
+  if (!relay_) return read_model_position_.load();
+  return reader_.applied_position("kafka:").value_or(0);
+}
+
+std::string runtime::bus_problem() const {
+  if (relay_) return relay_->leading() || relay_->last_error().empty() ? "" : relay_->last_error();
+  return read_model_feed_ ? read_model_feed_->last_error() : "";
+}
+
+std::string runtime::metrics() {
+  const auto head = store_->head_position().value_or(0);
+  const auto applied = read_model_position();
+  std::string out;
+  auto gauge = [&](const char* name, const char* help, std::int64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " +
+           std::to_string(value) + "\n";
+  };
+  gauge("stradia_log_head_position", "The last position in the event log.", head);
+  gauge("stradia_read_model_position", "The last position every read model applied.", applied);
+  gauge("stradia_read_model_lag_events", "Events in the log the read models have not applied yet.",
+        std::max<std::int64_t>(0, head - applied));
+  gauge("stradia_user_directory_position", "The last position the in-memory user directory applied.",
+        users_.position());
+  if (relay_) {
+    gauge("stradia_relay_position", "The last position Kafka confirmed for the relay.", relay_->position());
+    gauge("stradia_relay_leading", "1 when this process is the elected relay.", relay_->leading() ? 1 : 0);
+    gauge("stradia_relay_produced_events", "Events this process relayed to Kafka.",
+          static_cast<std::int64_t>(relay_->produced()));
+  }
+  return out;
+}
+
 runtime::~runtime() {
-  board_feed_.reset();
+  read_model_feed_.reset();
+  relay_.reset();
   directory_feed_.reset();
 }
 

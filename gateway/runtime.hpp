@@ -10,13 +10,14 @@
 #include "commands/vault_sealer.hpp"
 #include "domain/zone_catalog.hpp"
 #include "eventstore/event_store.hpp"
+#include "eventstore/relay/kafka_relay.hpp"
 #include "eventstore/subscription.hpp"
 #include "eventstore/tenant_key_store.hpp"
 #include "gateway/cli.hpp"
 #include "gateway/gemini_client.hpp"
 #include "gateway/tag_manager_client.hpp"
-#include "projections/board_reader.hpp"
-#include "projections/board_state_projection.hpp"
+#include "projections/projector.hpp"
+#include "projections/read_model_reader.hpp"
 #include "projections/user_directory.hpp"
 
 namespace stradia::gateway {
@@ -30,6 +31,8 @@ struct runtime_config {
   std::string gemini_api_key;
   std::string tag_manager_url;  // empty: Google's; tests point it at loopback
   std::string analytics_admin_url;
+  std::string kafka_brokers;  // empty: embedded mode, the read models are fed in process
+  std::string kafka_topic = "stradia.events";
 };
 
 // Reads --database-url, --worker-database-url, --owner-database-url (or STRADIA_DATABASE_URL,
@@ -47,9 +50,16 @@ class runtime {
   eventstore::event_store& store() { return *store_; }
   commands::command_service& commands() { return *commands_; }
   const projections::user_directory& users() const { return users_; }
-  projections::board_reader& boards() { return boards_; }
-  // The last log position the board-state read model applied.
-  std::int64_t board_position() const { return board_position_.load(); }
+  projections::read_model_reader& read_models() { return reader_; }
+  // The last log position every read model applied: in embedded mode the in-process
+  // feed's, in Kafka mode the lowest partition checkpoint the workers committed.
+  std::int64_t read_model_position();
+  bool kafka_mode() const { return relay_ != nullptr; }
+  // Why the bus (the in-process feed, or the relay to Kafka) is not working; empty when it is.
+  std::string bus_problem() const;
+  // Gauges for GET /metrics: log head, read-model position and lag, relay progress.
+  std::string metrics();
+  eventstore::kafka_relay* relay() { return relay_.get(); }
 
  private:
   domain::zone_catalog zones_;
@@ -61,10 +71,11 @@ class runtime {
   projections::user_directory users_;
   std::unique_ptr<commands::command_service> commands_;
   std::unique_ptr<eventstore::subscription> directory_feed_;
-  projections::board_state_projection board_projection_;
-  projections::board_reader boards_;
-  std::atomic<std::int64_t> board_position_{0};
-  std::unique_ptr<eventstore::subscription> board_feed_;
+  projections::read_model_reader reader_;
+  std::unique_ptr<projections::projector> read_models_;
+  std::atomic<std::int64_t> read_model_position_{0};
+  std::unique_ptr<eventstore::subscription> read_model_feed_;
+  std::unique_ptr<eventstore::kafka_relay> relay_;
 };
 
 domain::timestamp system_now();

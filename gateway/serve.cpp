@@ -21,7 +21,10 @@ constexpr const char* database_help =
     "  --gemini-url URL           Gemini API base URL for pre-flight scans (env STRADIA_GEMINI_URL)\n"
     "  --gemini-api-key KEY       (env STRADIA_GEMINI_API_KEY)\n"
     "  --tag-manager-url URL      Tag Manager API base (env STRADIA_TAG_MANAGER_URL, default Google's)\n"
-    "  --analytics-admin-url URL  Analytics Admin API base (env STRADIA_ANALYTICS_ADMIN_URL, default Google's)\n";
+    "  --analytics-admin-url URL  Analytics Admin API base (env STRADIA_ANALYTICS_ADMIN_URL, default Google's)\n"
+    "  --kafka-brokers LIST       Kafka mode: relay the log to these brokers; `stradia project` workers\n"
+    "                             build the read models (env STRADIA_KAFKA_BROKERS; default: embedded)\n"
+    "  --kafka-topic NAME         (env STRADIA_KAFKA_TOPIC, default stradia.events)\n";
 
 bool migrate_if_asked(const runtime_config& config, const char* command) {
   if (config.owner_database_url.empty()) return true;
@@ -48,7 +51,7 @@ int run_serve(const arguments& args) {
   }
   if (auto bad = args.unknown({"listen", "jwt-secret", "rate-limit", "database-url", "worker-database-url",
                                "owner-database-url", "master-key", "gemini-url", "gemini-api-key", "tag-manager-url",
-                               "analytics-admin-url"});
+                               "analytics-admin-url", "kafka-brokers", "kafka-topic"});
       !bad.empty()) {
     std::fprintf(stderr, "stradia serve: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
     return 2;
@@ -81,8 +84,10 @@ int run_serve(const arguments& args) {
   };
   api_config.requests_per_second = std::strtod(rate.c_str(), nullptr);
   api_config.clock = system_now;
-  api_config.boards = &rt.boards();
-  api_config.board_position = [&rt] { return rt.board_position(); };
+  api_config.read_models = &rt.read_models();
+  api_config.read_model_position = [&rt] { return rt.read_model_position(); };
+  api_config.runtime_metrics = [&rt] { return rt.metrics(); };
+  api_config.bus_problem = [&rt] { return rt.bus_problem(); };
   api handler(rt.commands(), rt.store(), rt.users(), api_config);
   server_options options;
   options.address = listen.substr(0, colon);
@@ -105,8 +110,9 @@ int run_seed(const arguments& args) {
     std::fputs(help.c_str(), stdout);
     return 0;
   }
-  if (auto bad = args.unknown({"database-url", "worker-database-url", "owner-database-url", "master-key", "gemini-url",
-                               "gemini-api-key", "tag-manager-url", "analytics-admin-url"});
+  if (auto bad =
+          args.unknown({"database-url", "worker-database-url", "owner-database-url", "master-key", "gemini-url",
+                        "gemini-api-key", "tag-manager-url", "analytics-admin-url", "kafka-brokers", "kafka-topic"});
       !bad.empty()) {
     std::fprintf(stderr, "stradia seed: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
     return 2;

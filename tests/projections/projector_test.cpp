@@ -1,16 +1,17 @@
-// The board-state read model applied from the real log, and applied again (a redelivery,
-// as after a crash between the read model's commit and the bus acknowledging it).
-#include "projections/board_state_projection.hpp"
+// The read models applied from the real log, applied again (a redelivery, as after a
+// crash between the read model's commit and the bus acknowledging it), moved by
+// watermarks, and rebuilt.
+#include "projections/projector.hpp"
 
 #include "domain/local_board.hpp"
 #include "domain/local_task.hpp"
 #include "eventstore/pg_fixture.hpp"
-#include "projections/board_reader.hpp"
+#include "projections/read_model_reader.hpp"
 
 namespace stradia::testing {
 namespace {
 
-class BoardStateProjection : public store_test {};
+class Projector : public store_test {};
 
 eventstore::append_request task_events(const std::string& tenant, const std::string& board,
                                        const std::string& task_id) {
@@ -38,7 +39,7 @@ eventstore::append_request task_events(const std::string& tenant, const std::str
         {event("LocalTaskCreated", created), event("PreFlightScanCompleted", scanned), event("TaskMoved", moved)}}}};
 }
 
-TEST_F(BoardStateProjection, AppliesTheLogOnceEvenWhenItIsDeliveredTwice) {
+TEST_F(Projector, AppliesTheLogOnceEvenWhenItIsDeliveredTwice) {
   const auto tenant = new_uuid(), board = new_uuid(), task = new_uuid();
   ASSERT_TRUE(store_->append(task_events(tenant, board, task)).has_value());
   board::v1::LocalBoardCreated created;
@@ -55,12 +56,17 @@ TEST_F(BoardStateProjection, AppliesTheLogOnceEvenWhenItIsDeliveredTwice) {
                   .has_value());
   const auto log = *store_->read_all(0, 1000);
 
-  projections::board_state_projection projection(worker());
-  ASSERT_TRUE(projection.apply(log).has_value());
-  ASSERT_TRUE(projection.apply(log).has_value());  // redelivered
-  EXPECT_EQ(*projection.checkpoint(), log.back().global_position());
+  projections::projector projection(worker());
+  auto first = projection.apply("embedded", log);
+  ASSERT_TRUE(first.has_value()) << first.error();
+  EXPECT_EQ(first->applied, log.size());
+  auto again = projection.apply("embedded", log);  // redelivered
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->applied, 0u);
+  EXPECT_EQ(again->skipped, log.size());
+  EXPECT_EQ(*projection.checkpoint("embedded"), log.back().global_position());
 
-  projections::board_reader reader(app());
+  projections::read_model_reader reader(app());
   auto view = reader.board(tenant, board);
   ASSERT_TRUE(view.has_value());
   ASSERT_TRUE(view->has_value());

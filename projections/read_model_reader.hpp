@@ -1,5 +1,6 @@
 #pragma once
-// Reads the board-state read model for one tenant (stradia_app, row-level security).
+// Reads the read models for one tenant (stradia_app, row-level security): boards and
+// their tasks, markets, the heatmap, a task with its timeline, token usage.
 // Thread-safe (a connection per call from a small pool of its own).
 #include <cstdint>
 #include <functional>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/clock.hpp"
 #include "domain/expected.hpp"
 
 namespace pqxx {
@@ -23,6 +25,31 @@ struct board_task_view {
   bool is_custom_local_task = false, is_ghost_card = false;
   std::int64_t gemini_token_cost = 0, version = 0;
   std::optional<std::string> locked_by, locked_at, expires_at, last_executed_at;  // RFC 3339
+  std::string local_board_id, market_id;
+};
+
+struct timeline_entry {
+  std::int64_t position = 0;
+  std::string kind;  // NOTE, AUTO_SAVE_NOTE, GHOST_REJECTED, EXECUTION_REQUESTED/SUCCEEDED/FAILED/PAUSED
+  std::string user_id, detail;
+  std::optional<std::int32_t> http_status;
+  std::string at;  // RFC 3339
+};
+
+struct task_view {
+  board_task_view task;
+  std::vector<timeline_entry> timeline;
+};
+
+struct usage_period {
+  domain::timestamp start, resets_at;
+  std::int64_t ai_tokens_used = 0;
+};
+
+struct usage_view {
+  std::int64_t ai_token_quota = 0;
+  domain::timestamp token_reset_date;
+  std::vector<usage_period> periods;  // the latest first
 };
 
 struct board_view {
@@ -47,10 +74,10 @@ struct heatmap_cell {
   double score = 0;  // weights of DONE tasks / all weights
 };
 
-class board_reader {
+class read_model_reader {
  public:
-  explicit board_reader(std::string app_conninfo);
-  ~board_reader();
+  explicit read_model_reader(std::string app_conninfo);
+  ~read_model_reader();
   // nullopt when the tenant has no such board.
   domain::expected<std::optional<board_view>, std::string> board(const std::string& tenant_id,
                                                                  const std::string& board_id);
@@ -61,6 +88,12 @@ class board_reader {
   // One cell per market running the strategy, by market name.
   domain::expected<std::vector<heatmap_cell>, std::string> heatmap(const std::string& tenant_id,
                                                                    const std::string& master_strategy_id);
+  domain::expected<std::optional<task_view>, std::string> task(const std::string& tenant_id,
+                                                               const std::string& local_task_id);
+  // nullopt when the tenant is not in the read model yet.
+  domain::expected<std::optional<usage_view>, std::string> usage(const std::string& tenant_id);
+  // The lowest checkpoint of the sources starting with `source_prefix` ("kafka:", "embedded").
+  domain::expected<std::int64_t, std::string> applied_position(const std::string& source_prefix);
 
  private:
   struct pool;

@@ -1,0 +1,160 @@
+#include "projections/projector.hpp"
+
+#include <pqxx/pqxx>
+#include <stdexcept>
+
+#include "projections/board_state.hpp"
+#include "projections/directory.hpp"
+#include "projections/task_timeline.hpp"
+#include "projections/token_usage.hpp"
+
+namespace stradia::projections {
+
+namespace {
+
+using envelope = stradia::envelope::v1::EventEnvelope;
+
+constexpr std::size_t rebuild_batch = 20000;
+
+std::unique_ptr<read_model> make_read_model(const std::string& name) {
+  if (name == "board-state") return std::make_unique<board_state>();
+  if (name == "task-timeline") return std::make_unique<task_timeline>();
+  if (name == "token-usage") return std::make_unique<token_usage>();
+  if (name == "directory") return std::make_unique<directory>();
+  throw std::invalid_argument("no read model named " + name);
+}
+
+std::string names_array(const std::vector<std::string>& names) {
+  std::string out = "{";
+  for (const auto& n : names) out += (out.size() > 1 ? "," : "") + n;
+  return out + "}";
+}
+
+}  // namespace
+
+struct projector::connection {
+  explicit connection(const std::string& conninfo) : c(conninfo) {}
+  pqxx::connection c;
+};
+
+std::vector<std::string> projector::all_read_models() {
+  return {"board-state", "task-timeline", "token-usage", "directory"};
+}
+
+projector::projector(std::string worker_conninfo, const std::vector<std::string>& read_models)
+    : conninfo_(std::move(worker_conninfo)), names_(read_models.empty() ? all_read_models() : read_models) {
+  for (const auto& name : names_) models_.push_back(make_read_model(name));
+}
+
+projector::~projector() = default;
+
+projector::connection& projector::connect() {
+  if (!connection_) connection_ = std::make_unique<connection>(conninfo_);
+  return *connection_;
+}
+
+domain::expected<batch_outcome, std::string> projector::apply(const std::string& source,
+                                                              const std::vector<envelope>& events,
+                                                              std::int64_t watermark) {
+  try {
+    pqxx::work w(connect().c);
+    const auto names = names_array(names_);
+    if (!known_sources_.count(source)) {
+      w.exec_params(
+          "INSERT INTO projection_checkpoints (projection, source, position) "
+          "SELECT p, $2, coalesce((SELECT f.position FROM projection_checkpoints f "
+          "WHERE f.projection = p AND f.source = $3), 0) FROM unnest($1::text[]) p ON CONFLICT DO NOTHING",
+          names, source, std::string(rebuilt_source));
+    }
+    std::map<std::string, std::int64_t> done;
+    for (const auto& r : w.exec_params("SELECT projection, position FROM projection_checkpoints WHERE source = $2 AND "
+                                       "projection = ANY($1::text[]) "
+                                       "ORDER BY projection FOR UPDATE",
+                                       names, source))
+      done[r[0].as<std::string>()] = r[1].as<std::int64_t>();
+
+    batch_outcome outcome;
+    outcome.position = watermark;
+    std::vector<std::vector<const envelope*>> todo(models_.size());
+    for (const auto& e : events) {
+      bool fresh = false;
+      for (std::size_t m = 0; m < models_.size(); ++m) {
+        if (e.global_position() <= done[names_[m]]) continue;
+        fresh = true;
+        if (models_[m]->reads(e)) todo[m].push_back(&e);
+      }
+      ++(fresh ? outcome.applied : outcome.skipped);
+      outcome.position = std::max(outcome.position, e.global_position());
+    }
+    for (std::size_t m = 0; m < models_.size(); ++m) {
+      if (todo[m].empty()) continue;
+      models_[m]->load(w, todo[m]);
+      for (const auto* e : todo[m]) models_[m]->apply(*e);
+      models_[m]->flush(w, write_mode::upsert);
+    }
+    if (outcome.position > 0)
+      w.exec_params(
+          "UPDATE projection_checkpoints SET position = greatest(position, $3) "
+          "WHERE source = $2 AND projection = ANY($1::text[])",
+          names, source, outcome.position);
+    w.commit();
+    known_sources_.insert(source);
+    return outcome;
+  } catch (const std::exception& e) {
+    connection_.reset();
+    return domain::unexpected(std::string(e.what()));
+  }
+}
+
+domain::expected<std::int64_t, std::string> projector::checkpoint(const std::string& source) {
+  try {
+    pqxx::read_transaction r(connect().c);
+    auto rows = r.exec_params(
+        "SELECT coalesce(min(position), 0) FROM projection_checkpoints WHERE source = $2 AND projection = "
+        "ANY($1::text[])",
+        names_array(names_), source);
+    return rows[0][0].as<std::int64_t>();
+  } catch (const std::exception& e) {
+    connection_.reset();
+    return domain::unexpected(std::string(e.what()));
+  }
+}
+
+domain::expected<std::int64_t, std::string> projector::rebuild(const log_source& read, std::int64_t head,
+                                                               const std::function<void(std::int64_t)>& progress) {
+  try {
+    pqxx::work w(connect().c);
+    // Workers wait on their checkpoints until this commits; queries keep reading old rows.
+    w.exec("LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE");
+    for (const auto& model : models_)
+      for (const auto& table : model->tables()) w.exec("DELETE FROM " + table);
+    std::int64_t after = 0, replayed = 0;
+    while (after < head) {
+      auto batch = read(after, rebuild_batch);
+      if (!batch) return domain::unexpected(batch.error());
+      if (batch->empty()) break;
+      for (const auto& e : *batch) {
+        if (e.global_position() > head) break;
+        for (const auto& model : models_)
+          if (model->reads(e)) model->apply(e);
+        after = e.global_position();
+        ++replayed;
+      }
+      if (progress) progress(replayed);
+    }
+    for (const auto& model : models_) model->flush(w, write_mode::copy);
+    const auto names = names_array(names_);
+    w.exec_params("UPDATE projection_checkpoints SET position = $2 WHERE projection = ANY($1::text[])", names, head);
+    w.exec_params(
+        "INSERT INTO projection_checkpoints (projection, source, position) SELECT p, $3, $2 "
+        "FROM unnest($1::text[]) p ON CONFLICT (projection, source) DO UPDATE SET position = EXCLUDED.position",
+        names, head, std::string(rebuilt_source));
+    w.commit();
+    return replayed;
+  } catch (const std::exception& e) {
+    connection_.reset();
+    return domain::unexpected(std::string(e.what()));
+  }
+}
+
+}  // namespace stradia::projections

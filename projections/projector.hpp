@@ -1,0 +1,67 @@
+#pragma once
+// Applies batches of events to the read models (board state, task timeline, token usage,
+// directory) in ONE Postgres transaction together with each model's checkpoint for the
+// batch's source: "embedded" for the in-process subscription, "kafka:<topic>:<partition>"
+// for a Kafka partition. An event at or below a model's checkpoint is skipped, so a
+// redelivered batch never applies twice; the checkpoint row lock serializes two workers
+// that briefly own the same partition during a rebalance. Used by one thread at a time.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "domain/expected.hpp"
+#include "envelope.pb.h"
+#include "projections/read_model.hpp"
+
+namespace stradia::projections {
+
+struct batch_outcome {
+  std::size_t applied = 0;  // events at least one read model had not seen
+  std::size_t skipped = 0;  // events every read model had already applied
+  std::int64_t position = 0;
+};
+
+// Reads the log after a position (at most `max_count` events), for rebuilds.
+using log_source = std::function<domain::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string>(
+    std::int64_t after, std::size_t max_count)>;
+
+class projector {
+ public:
+  // The checkpoint source a rebuild leaves behind: a source seen for the first time starts
+  // from it, because the rebuild already applied everything up to it.
+  static constexpr const char* rebuilt_source = "rebuilt";
+
+  static std::vector<std::string> all_read_models();
+  // `read_models` empty: all. Unknown names are a programming error (std::invalid_argument).
+  explicit projector(std::string worker_conninfo, const std::vector<std::string>& read_models = {});
+  ~projector();
+  projector(const projector&) = delete;
+  projector& operator=(const projector&) = delete;
+
+  // `events` in position order. `watermark`: every event of this source up to it was
+  // delivered already, so the checkpoints may move there even with no event.
+  domain::expected<batch_outcome, std::string> apply(const std::string& source,
+                                                     const std::vector<stradia::envelope::v1::EventEnvelope>& events,
+                                                     std::int64_t watermark = 0);
+  // The lowest checkpoint of the read models for `source` (0 when none).
+  domain::expected<std::int64_t, std::string> checkpoint(const std::string& source);
+
+  // Empties the read models' tables and replays the log up to `head` in one transaction
+  // (readers see the old rows until it commits; workers wait). Returns the events replayed.
+  domain::expected<std::int64_t, std::string> rebuild(const log_source& read, std::int64_t head,
+                                                      const std::function<void(std::int64_t done)>& progress);
+
+ private:
+  struct connection;
+  connection& connect();
+  std::string conninfo_;
+  std::vector<std::unique_ptr<read_model>> models_;
+  std::vector<std::string> names_;
+  std::set<std::string> known_sources_;
+  std::unique_ptr<connection> connection_;
+};
+
+}  // namespace stradia::projections

@@ -1,0 +1,235 @@
+#include "projections/read_model_reader.hpp"
+
+#include <pqxx/pqxx>
+
+#include "domain/uuid_text.hpp"
+
+namespace stradia::projections {
+
+namespace {
+
+constexpr const char* set_tenant_sql = "SELECT set_config('app.current_tenant', $1, true)";
+constexpr const char* board_sql =
+    "SELECT local_board_id::text, market_id::text, master_strategy_id::text, status, strategy_version "
+    "FROM read_boards WHERE local_board_id = $1::uuid";
+// Times leave Postgres as microseconds since the epoch and are written like every other
+// time of the API (domain::format_rfc3339).
+#define STRADIA_UTC(column) "(extract(epoch FROM " column ") * 1000000)::bigint"
+constexpr const char* task_columns =
+    "SELECT local_task_id::text, global_task_id, title, task_type, target_platform, status, pre_flight_scan_status, "
+    "error_log, weight, order_index, is_custom_local_task, is_ghost_card, gemini_token_cost, version, locked_by, "
+    STRADIA_UTC("locked_at") ", " STRADIA_UTC("expires_at") ", " STRADIA_UTC("last_executed_at") ", "
+    "local_board_id::text, market_id::text FROM read_board_tasks ";
+constexpr const char* tasks_of_board_where = "WHERE local_board_id = $1::uuid ORDER BY order_index, local_task_id";
+constexpr const char* task_where = "WHERE local_task_id = $1::uuid";
+constexpr const char* timeline_sql =
+    "SELECT position, kind, actor, detail, http_status, " STRADIA_UTC("at") " FROM read_task_timeline "
+    "WHERE local_task_id = $1::uuid ORDER BY position";
+constexpr const char* quota_sql =
+    "SELECT ai_token_quota, (extract(epoch FROM token_reset_date) * 1000000)::bigint FROM read_token_quotas";
+constexpr const char* periods_sql =
+    "SELECT (extract(epoch FROM period_start) * 1000000)::bigint, (extract(epoch FROM resets_at) * 1000000)::bigint, "
+    "ai_tokens_used FROM read_token_periods ORDER BY period_start DESC LIMIT 3";
+#undef STRADIA_UTC
+
+constexpr const char* markets_sql =
+    "SELECT market_id::text, name, region_code, timezone, is_active FROM read_markets WHERE deleted_at IS NULL "
+    "ORDER BY name";
+constexpr const char* boards_of_market_sql =
+    "SELECT local_board_id::text, market_id::text, master_strategy_id::text, status, strategy_version "
+    "FROM read_boards WHERE market_id = $1::uuid ORDER BY local_board_id";
+
+constexpr const char* heatmap_sql =
+    "SELECT h.market_id::text, coalesce(m.name, ''), h.local_board_id::text, h.board_status, "
+    "h.done_weight::float8 / nullif(h.total_weight, 0)::float8 "
+    "FROM read_heatmap h LEFT JOIN read_markets m ON m.market_id = h.market_id "
+    "WHERE h.master_strategy_id = $1::uuid ORDER BY 2, 3";
+
+std::optional<std::string> optional_text(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<std::string>();
+}
+
+std::optional<std::string> optional_time(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return domain::format_rfc3339(domain::timestamp(std::chrono::microseconds(f.as<std::int64_t>())));
+}
+
+board_task_view task_of(const pqxx::row& row) {
+  board_task_view t;
+  t.id = row[0].as<std::string>();
+  t.global_task_id = row[1].as<std::string>();
+  t.title = row[2].as<std::string>();
+  t.task_type = row[3].as<std::string>();
+  t.target_platform = row[4].as<std::string>();
+  t.status = row[5].as<std::string>();
+  t.pre_flight_scan_status = row[6].as<std::string>();
+  t.error_log = row[7].as<std::string>();
+  t.weight = row[8].as<std::int32_t>();
+  t.order_index = row[9].as<std::int32_t>();
+  t.is_custom_local_task = row[10].as<bool>();
+  t.is_ghost_card = row[11].as<bool>();
+  t.gemini_token_cost = row[12].as<std::int64_t>();
+  t.version = row[13].as<std::int64_t>();
+  t.locked_by = optional_text(row[14]);
+  t.locked_at = optional_time(row[15]);
+  t.expires_at = optional_time(row[16]);
+  t.last_executed_at = optional_time(row[17]);
+  t.local_board_id = row[18].as<std::string>();
+  t.market_id = row[19].as<std::string>();
+  return t;
+}
+
+}  // namespace
+
+struct read_model_reader::pool {
+  std::string conninfo;
+  std::mutex mutex;
+  std::vector<std::unique_ptr<pqxx::connection>> idle;
+};
+
+read_model_reader::read_model_reader(std::string app_conninfo) : pool_(std::make_unique<pool>()) {
+  pool_->conninfo = std::move(app_conninfo);
+}
+
+read_model_reader::~read_model_reader() = default;
+
+domain::expected<void, std::string> read_model_reader::read_as(
+    const std::string& tenant_id, const std::function<void(pqxx::transaction_base&)>& body) {
+  std::unique_ptr<pqxx::connection> c;
+  {
+    std::lock_guard lock(pool_->mutex);
+    if (!pool_->idle.empty()) {
+      c = std::move(pool_->idle.back());
+      pool_->idle.pop_back();
+    }
+  }
+  try {
+    if (!c || !c->is_open()) c = std::make_unique<pqxx::connection>(pool_->conninfo);
+    {
+      pqxx::read_transaction r(*c);
+      r.exec_params(set_tenant_sql, tenant_id);
+      body(r);
+      r.commit();
+    }
+    std::lock_guard lock(pool_->mutex);
+    if (pool_->idle.size() < 16) pool_->idle.push_back(std::move(c));
+    return {};
+  } catch (const std::exception& e) {
+    return domain::unexpected(std::string(e.what()));
+  }
+}
+
+domain::expected<std::optional<board_view>, std::string> read_model_reader::board(const std::string& tenant_id,
+                                                                                  const std::string& board_id) {
+  if (!domain::is_uuid(board_id)) return std::optional<board_view>{};
+  std::optional<board_view> out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    auto board = r.exec_params(board_sql, board_id);
+    if (board.empty()) return;
+    board_view view;
+    view.id = board[0][0].as<std::string>();
+    view.market_id = board[0][1].as<std::string>();
+    view.master_strategy_id = board[0][2].as<std::string>();
+    view.status = board[0][3].as<std::string>();
+    view.strategy_version = board[0][4].as<std::int32_t>();
+    std::int64_t done = 0, total = 0;
+    for (const auto& row : r.exec_params(std::string(task_columns) + tasks_of_board_where, board_id)) {
+      auto t = task_of(row);
+      total += t.weight;
+      if (t.status == "DONE") done += t.weight;
+      view.tasks.push_back(std::move(t));
+    }
+    view.heatmap_score = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+    out = std::move(view);
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
+domain::expected<std::vector<market_view>, std::string> read_model_reader::markets(const std::string& tenant_id) {
+  std::vector<market_view> out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    for (const auto& row : r.exec(markets_sql))
+      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                     row[3].as<std::string>(), row[4].as<bool>()});
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
+domain::expected<std::vector<board_summary>, std::string> read_model_reader::boards_of_market(
+    const std::string& tenant_id, const std::string& market_id) {
+  std::vector<board_summary> out;
+  if (!domain::is_uuid(market_id)) return out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    for (const auto& row : r.exec_params(boards_of_market_sql, market_id))
+      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                     row[3].as<std::string>(), row[4].as<std::int32_t>()});
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
+domain::expected<std::vector<heatmap_cell>, std::string> read_model_reader::heatmap(
+    const std::string& tenant_id, const std::string& master_strategy_id) {
+  std::vector<heatmap_cell> out;
+  if (!domain::is_uuid(master_strategy_id)) return out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    for (const auto& row : r.exec_params(heatmap_sql, master_strategy_id))
+      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                     row[3].as<std::string>(), row[4].is_null() ? 0.0 : row[4].as<double>()});
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
+domain::expected<std::optional<task_view>, std::string> read_model_reader::task(const std::string& tenant_id,
+                                                                                const std::string& local_task_id) {
+  if (!domain::is_uuid(local_task_id)) return std::optional<task_view>{};
+  std::optional<task_view> out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    const auto rows = r.exec_params(std::string(task_columns) + task_where, local_task_id);
+    if (rows.empty()) return;
+    task_view view{task_of(rows[0]), {}};
+    for (const auto& row : r.exec_params(timeline_sql, local_task_id))
+      view.timeline.push_back(
+          {row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
+           row[4].is_null() ? std::nullopt : std::optional(row[4].as<std::int32_t>()), *optional_time(row[5])});
+    out = std::move(view);
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
+domain::expected<std::optional<usage_view>, std::string> read_model_reader::usage(const std::string& tenant_id) {
+  std::optional<usage_view> out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    const auto quota = r.exec(quota_sql);
+    if (quota.empty()) return;
+    usage_view view;
+    view.ai_token_quota = quota[0][0].as<std::int64_t>();
+    view.token_reset_date = domain::timestamp(std::chrono::microseconds(quota[0][1].as<std::int64_t>()));
+    for (const auto& row : r.exec(periods_sql))
+      view.periods.push_back({domain::timestamp(std::chrono::microseconds(row[0].as<std::int64_t>())),
+                              domain::timestamp(std::chrono::microseconds(row[1].as<std::int64_t>())),
+                              row[2].as<std::int64_t>()});
+    out = std::move(view);
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
+domain::expected<std::int64_t, std::string> read_model_reader::applied_position(const std::string& source_prefix) {
+  std::int64_t out = 0;
+  // Checkpoints are not tenant data; any tenant id (here none) reads them.
+  auto ok = read_as("", [&](pqxx::transaction_base& r) {
+    out = r.exec_params("SELECT coalesce(min(position), 0) FROM projection_checkpoints WHERE starts_with(source, $1)",
+                        source_prefix)[0][0]
+              .as<std::int64_t>();
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
+}  // namespace stradia::projections

@@ -1,0 +1,133 @@
+#include "projections/row_table.hpp"
+
+#include <array>
+#include <pqxx/pqxx>
+#include <utility>
+
+namespace stradia::projections {
+
+namespace {
+
+constexpr std::size_t rows_per_statement = 500;
+
+std::string quoted_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+// libpqxx 6 streams tuples only, so rows go out as std::arrays of their table's width.
+constexpr std::size_t widest_row = 24;
+
+template <std::size_t N>
+void copy_out(pqxx::stream_to& out, const row& values) {
+  std::array<std::optional<std::string>, N> fixed;
+  for (std::size_t i = 0; i < N; ++i) fixed[i] = values[i];
+  out << fixed;
+}
+
+template <std::size_t... N>
+constexpr auto copy_table(std::index_sequence<N...>) {
+  return std::array<void (*)(pqxx::stream_to&, const row&), sizeof...(N)>{&copy_out<N + 1>...};  // widths 1..widest_row
+}
+
+constexpr auto copy_by_width = copy_table(std::make_index_sequence<widest_row>());
+
+}  // namespace
+
+row_table::row_table(std::string name, std::vector<std::string> columns, std::string key_type)
+    : name_(std::move(name)), columns_(std::move(columns)), key_type_(std::move(key_type)) {}
+
+void row_table::load(pqxx::transaction_base& t, const std::vector<std::string>& keys) {
+  std::vector<std::string> missing;
+  for (const auto& k : keys)
+    if (!rows_.count(k)) missing.push_back(k);
+  if (missing.empty()) return;
+  std::string sql = "SELECT ";
+  for (std::size_t i = 0; i < columns_.size(); ++i) sql += (i ? ", " : "") + columns_[i] + "::text";
+  sql += " FROM " + name_ + " WHERE " + columns_[0] + " = ANY($1::" + key_type_ + "[])";
+  for (const auto& r : t.exec_params(sql, quoted_array(missing))) {
+    row values(columns_.size());
+    for (std::size_t i = 0; i < columns_.size(); ++i)
+      if (!r[static_cast<int>(i)].is_null()) values[i] = r[static_cast<int>(i)].as<std::string>();
+    rows_.emplace(*values[0], std::move(values));
+  }
+}
+
+row* row_table::change(const std::string& key) {
+  const auto found = rows_.find(key);
+  if (found == rows_.end()) return nullptr;
+  if (!is_changed_[key]) {
+    is_changed_[key] = true;
+    changed_.push_back(key);
+  }
+  return &found->second;
+}
+
+row& row_table::insert(row values) {
+  const std::string key = *values[0];
+  rows_.emplace(key, std::move(values));
+  return *change(key);
+}
+
+void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
+  if (mode == write_mode::copy && !changed_.empty()) {
+    pqxx::stream_to out(t, name_, columns_);
+    const auto copy = copy_by_width.at(columns_.size() - 1);
+    for (const auto& key : changed_) copy(out, rows_.at(key));
+    out.complete();
+  } else {
+    std::string head = "INSERT INTO " + name_ + " (";
+    for (std::size_t i = 0; i < columns_.size(); ++i) head += (i ? ", " : "") + columns_[i];
+    head += ") VALUES ";
+    std::string tail = " ON CONFLICT (" + columns_[0] + ") DO UPDATE SET ";
+    for (std::size_t i = 1; i < columns_.size(); ++i)
+      tail += (i > 1 ? ", " : "") + columns_[i] + " = EXCLUDED." + columns_[i];
+    for (std::size_t from = 0; from < changed_.size(); from += rows_per_statement) {
+      std::string sql = head;
+      const auto to = std::min(changed_.size(), from + rows_per_statement);
+      for (std::size_t k = from; k < to; ++k) {
+        sql += k > from ? ",(" : "(";
+        const auto& values = rows_.at(changed_[k]);
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          if (i) sql += ',';
+          sql += values[i] ? t.quote(*values[i]) : "NULL";
+        }
+        sql += ')';
+      }
+      t.exec(sql + tail);
+    }
+  }
+  rows_.clear();
+  changed_.clear();
+  is_changed_.clear();
+}
+
+std::vector<std::string> parse_text_array(std::string_view text) {
+  std::vector<std::string> out;
+  if (text.size() < 2) return out;
+  text = text.substr(1, text.size() - 2);
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    out.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::string format_text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) out += (out.size() > 1 ? "," : "") + item;
+  return out + "}";
+}
+
+}  // namespace stradia::projections
