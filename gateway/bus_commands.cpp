@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -168,11 +169,30 @@ int run_project(const arguments& args) {
   projections::projector read_models(*worker_url);
   projections::kafka_worker worker(options, read_models);
   bool started = true;
-  std::thread consumer([&] { started = worker.run(); });
+  std::atomic<bool> running{true};
+  std::thread consumer([&] {
+    started = worker.run();
+    running = false;
+  });
   std::printf("stradia project: consuming %s from %s as group %s\n", options.topic.c_str(), options.brokers.c_str(),
               options.group_id.c_str());
   std::fflush(stdout);
-  waiting_for_stop(stop);
+  // A status line whenever the counts moved, at most twice a second, until a stop signal.
+  std::pair<std::uint64_t, std::uint64_t> reported{0, 0};
+  std::string reported_error;
+  const timespec half_second{0, 500'000'000};
+  while (running && sigtimedwait(&stop, nullptr, &half_second) < 0) {
+    if (auto error = worker.last_error(); error != reported_error) {
+      reported_error = error;
+      std::fprintf(stderr, "stradia project: %s\n", error.c_str());
+    }
+    const std::pair counts{worker.applied(), worker.skipped()};
+    if (counts == reported) continue;
+    reported = counts;
+    std::printf("stradia project: applied=%llu skipped=%llu\n", static_cast<unsigned long long>(counts.first),
+                static_cast<unsigned long long>(counts.second));
+    std::fflush(stdout);
+  }
   worker.stop();
   consumer.join();
   if (!started) {

@@ -80,6 +80,7 @@ runtime::runtime(const runtime_config& config)
     users_.apply(events);
     return true;
   });
+  if (!config.feed_read_models) return;
   if (!config.kafka_brokers.empty()) {
     // Kafka mode: this process relays the log (when elected); `stradia project` workers
     // build the read models.
@@ -99,7 +100,14 @@ runtime::runtime(const runtime_config& config)
   read_model_position_ = models.start_after;
   read_model_feed_ = std::make_unique<eventstore::subscription>(models, [this](const auto& events) {
     const auto outcome = read_models_->apply(embedded_source, events);
-    if (!outcome) return false;
+    std::lock_guard lock(read_model_error_mutex_);
+    if (!outcome) {
+      if (outcome.error() != read_model_error_)
+        std::fprintf(stderr, "stradia: the read models stopped: %s\n", outcome.error().c_str());
+      read_model_error_ = outcome.error();
+      return false;  // the same batch is retried
+    }
+    read_model_error_.clear();
     read_model_position_ = outcome->position;
     return true;
   });
@@ -112,6 +120,8 @@ std::int64_t runtime::read_model_position() {
 
 std::string runtime::bus_problem() const {
   if (relay_) return relay_->leading() || relay_->last_error().empty() ? "" : relay_->last_error();
+  std::lock_guard lock(read_model_error_mutex_);
+  if (!read_model_error_.empty()) return read_model_error_;
   return read_model_feed_ ? read_model_feed_->last_error() : "";
 }
 

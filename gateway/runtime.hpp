@@ -3,6 +3,7 @@
 // and the wiring of store, directory and command handlers.
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -33,6 +34,7 @@ struct runtime_config {
   std::string analytics_admin_url;
   std::string kafka_brokers;  // empty: embedded mode, the read models are fed in process
   std::string kafka_topic = "stradia.events";
+  bool feed_read_models = true;  // serve: yes; seed only runs commands
 };
 
 // Reads --database-url, --worker-database-url, --owner-database-url (or STRADIA_DATABASE_URL,
@@ -74,6 +76,8 @@ class runtime {
   projections::read_model_reader reader_;
   std::unique_ptr<projections::projector> read_models_;
   std::atomic<std::int64_t> read_model_position_{0};
+  mutable std::mutex read_model_error_mutex_;
+  std::string read_model_error_;  // why the last embedded batch failed; empty when it did not
   std::unique_ptr<eventstore::subscription> read_model_feed_;
   std::unique_ptr<eventstore::kafka_relay> relay_;
 };

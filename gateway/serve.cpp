@@ -117,9 +117,10 @@ int run_seed(const arguments& args) {
     std::fprintf(stderr, "stradia seed: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
     return 2;
   }
-  const auto config = read_runtime_config(args, "seed");
+  auto config = read_runtime_config(args, "seed");
   if (!config) return 2;
   if (!migrate_if_asked(*config, "seed")) return 1;
+  config->feed_read_models = false;  // the serving process (or the workers) build them
   runtime rt(*config);
   const auto password = args.option("seed-password", "STRADIA_SEED_PASSWORD").value_or("stradia-dev");
   auto report = seed_playground(rt, password);

@@ -15,6 +15,10 @@ class directory final : public read_model {
   void load(pqxx::transaction_base& t, const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) override;
   void apply(const stradia::envelope::v1::EventEnvelope& e) override;
   void flush(pqxx::transaction_base& t, write_mode mode) override;
+  void discard() override {
+    markets_.discard();
+    users_.discard();
+  }
 
  private:
   void apply_market(const stradia::envelope::v1::EventEnvelope& e);

@@ -60,6 +60,18 @@ domain::expected<batch_outcome, std::string> projector::apply(const std::string&
     pqxx::work w(connect().c);
     const auto names = names_array(names_);
     if (!known_sources_.count(source)) {
+      // Embedded and Kafka sources split the log differently: switching between them
+      // without a rebuild would apply some events twice.
+      const auto other = w.exec_params(
+          "SELECT c.source, c.position FROM projection_checkpoints c WHERE c.projection = ANY($1::text[]) "
+          "AND c.source <> $3 AND split_part(c.source, ':', 1) <> split_part($2, ':', 1) "
+          "AND c.position > coalesce((SELECT f.position FROM projection_checkpoints f "
+          "WHERE f.projection = c.projection AND f.source = $3), 0) LIMIT 1",
+          names, source, std::string(rebuilt_source));
+      if (!other.empty())
+        return domain::unexpected("the read models were built from source " + other[0][0].as<std::string>() +
+                                  " up to position " + other[0][1].as<std::string>() +
+                                  "; run `stradia rebuild` before " + "feeding them from " + source);
       w.exec_params(
           "INSERT INTO projection_checkpoints (projection, source, position) "
           "SELECT p, $2, coalesce((SELECT f.position FROM projection_checkpoints f "
@@ -79,7 +91,10 @@ domain::expected<batch_outcome, std::string> projector::apply(const std::string&
     for (const auto& e : events) {
       bool fresh = false;
       for (std::size_t m = 0; m < models_.size(); ++m) {
-        if (e.global_position() <= done[names_[m]]) continue;
+        // At or below the checkpoint, or a copy of an event earlier in this batch.
+        auto& applied_up_to = done[names_[m]];
+        if (e.global_position() <= applied_up_to) continue;
+        applied_up_to = e.global_position();
         fresh = true;
         if (models_[m]->reads(e)) todo[m].push_back(&e);
       }
@@ -101,6 +116,7 @@ domain::expected<batch_outcome, std::string> projector::apply(const std::string&
     known_sources_.insert(source);
     return outcome;
   } catch (const std::exception& e) {
+    for (const auto& model : models_) model->discard();
     connection_.reset();
     return domain::unexpected(std::string(e.what()));
   }
@@ -152,6 +168,7 @@ domain::expected<std::int64_t, std::string> projector::rebuild(const log_source&
     w.commit();
     return replayed;
   } catch (const std::exception& e) {
+    for (const auto& model : models_) model->discard();
     connection_.reset();
     return domain::unexpected(std::string(e.what()));
   }

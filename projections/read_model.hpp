@@ -24,6 +24,8 @@ class read_model {
                     const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) = 0;
   virtual void apply(const stradia::envelope::v1::EventEnvelope& e) = 0;
   virtual void flush(pqxx::transaction_base& t, write_mode mode) = 0;
+  // Drops the rows held in memory: the transaction failed, the next batch loads afresh.
+  virtual void discard() = 0;
 };
 
 // Stream ids are "<kind>-<id>"; the id part of a stream of that kind, or empty.

@@ -80,10 +80,16 @@ row& row_table::insert(row values) {
 
 void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
   if (mode == write_mode::copy && !changed_.empty()) {
-    pqxx::stream_to out(t, name_, columns_);
+    // COPY refuses tables under row-level security, so rows go through a staging table.
+    const std::string stage = "stage_" + name_;
+    t.exec("CREATE TEMP TABLE " + stage + " (LIKE " + name_ + ") ON COMMIT DROP");
+    pqxx::stream_to out(t, stage, columns_);
     const auto copy = copy_by_width.at(columns_.size() - 1);
     for (const auto& key : changed_) copy(out, rows_.at(key));
     out.complete();
+    std::string columns;
+    for (const auto& c : columns_) columns += (columns.empty() ? "" : ", ") + c;
+    t.exec("INSERT INTO " + name_ + " (" + columns + ") SELECT " + columns + " FROM " + stage);
   } else {
     std::string head = "INSERT INTO " + name_ + " (";
     for (std::size_t i = 0; i < columns_.size(); ++i) head += (i ? ", " : "") + columns_[i];
@@ -106,6 +112,10 @@ void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
       t.exec(sql + tail);
     }
   }
+  discard();
+}
+
+void row_table::discard() {
   rows_.clear();
   changed_.clear();
   is_changed_.clear();

@@ -36,6 +36,8 @@ class row_table {
   row& insert(row values);
   // Writes the changed rows and forgets every row.
   void flush(pqxx::transaction_base& t, write_mode mode);
+  // Forgets every row unwritten (the transaction they were for failed).
+  void discard();
   std::size_t changed() const { return changed_.size(); }
 
  private:

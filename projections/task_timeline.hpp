@@ -15,6 +15,7 @@ class task_timeline final : public read_model {
   void load(pqxx::transaction_base&, const std::vector<const stradia::envelope::v1::EventEnvelope*>&) override {}
   void apply(const stradia::envelope::v1::EventEnvelope& e) override;
   void flush(pqxx::transaction_base& t, write_mode mode) override { entries_.flush(t, mode); }
+  void discard() override { entries_.discard(); }
 
  private:
   row_table entries_;

@@ -16,6 +16,10 @@ class token_usage final : public read_model {
   void load(pqxx::transaction_base& t, const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) override;
   void apply(const stradia::envelope::v1::EventEnvelope& e) override;
   void flush(pqxx::transaction_base& t, write_mode mode) override;
+  void discard() override {
+    quotas_.discard();
+    periods_.discard();
+  }
 
  private:
   row_table quotas_;

@@ -7,7 +7,7 @@ namespace stradia::eventstore {
 result<std::unique_ptr<mock_kafka_cluster>> mock_kafka_cluster::start(const mock_kafka_options& options) {
   std::string error;
   // Without nagle disabled the mock's own sockets stall about 40 ms per request.
-  auto* conf = make_kafka_conf({{"socket.nagle.disable", "true"}}, error);
+  auto* conf = make_kafka_conf({{"socket.nagle.disable", "true"}, {"log_level", "3"}}, error);
   if (!conf) return fail(store_errc::retryable, error);
   char text[512];
   kafka_handle owner(rd_kafka_new(RD_KAFKA_PRODUCER, conf, text, sizeof text));

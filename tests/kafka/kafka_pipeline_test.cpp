@@ -1,0 +1,244 @@
+// The whole path store → relay → Kafka → workers → read models, against librdkafka's mock
+// cluster running as its own process (`stradia kafka-dev`) and reached over TCP.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <thread>
+
+#include "e2e/child_process.hpp"
+#include "eventstore/log_reader.hpp"
+#include "eventstore/pg_fixture.hpp"
+#include "eventstore/relay/kafka_relay.hpp"
+#include "projections/kafka_worker.hpp"
+#include "projections/projector.hpp"
+#include "projections/read_model_digest.hpp"
+#include "projections/synthetic_board_log.hpp"
+
+namespace stradia::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int partitions = 6;
+const std::string tenant = "a5e1c0de-0000-4000-8000-000000000001";  // the playground's acme
+
+class KafkaPipeline : public store_test {
+ protected:
+  void SetUp() override {
+    store_test::SetUp();
+    if (HasFatalFailure()) return;
+    env_ = {"STRADIA_DATABASE_URL=" + app(), "STRADIA_WORKER_DATABASE_URL=" + worker(),
+            "STRADIA_OWNER_DATABASE_URL=" + owner()};
+    ASSERT_EQ(run_child({"seed"}), 0);
+    events_ = append_synthetic_board_log(*store_, tenant, {}, &new_uuid);
+    ASSERT_GT(events_, 9000u);
+    head_ = *store_->head_position();
+    kafka_ = std::make_unique<child_process>(
+        std::vector<std::string>{"kafka-dev", "--partitions", std::to_string(partitions)}, std::vector<std::string>{});
+    brokers_ = kafka_->next_line();
+    ASSERT_NE(brokers_.find("127.0.0.1:"), std::string::npos) << brokers_;
+    env_.push_back("STRADIA_KAFKA_BROKERS=" + brokers_);
+  }
+  void TearDown() override {
+    relay_.reset();
+    kafka_.reset();
+    store_test::TearDown();
+  }
+
+  int run_child(const std::vector<std::string>& args) {
+    child_process child(args, env_);
+    child.remaining_lines();
+    return child.signal(0);
+  }
+
+  void start_relay() {
+    eventstore::kafka_relay_options options;
+    options.brokers = brokers_;
+    options.worker_conninfo = worker();
+    relay_ = std::make_unique<eventstore::kafka_relay>(options);
+  }
+
+  std::unique_ptr<child_process> start_worker(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"project"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto worker = std::make_unique<child_process>(args, env_);
+    EXPECT_NE(worker->next_line().find("consuming"), std::string::npos) << worker->last_line();
+    return worker;
+  }
+
+  // Every read model's checkpoint on every partition, and the lowest of them.
+  std::pair<std::int64_t, std::int64_t> kafka_checkpoints() {
+    pqxx::connection c(worker());
+    auto row = pqxx::read_transaction(c).exec(
+        "SELECT count(*), coalesce(min(position), 0) FROM projection_checkpoints WHERE source LIKE 'kafka:%'");
+    return {row[0][0].as<std::int64_t>(), row[0][1].as<std::int64_t>()};
+  }
+
+  // Waits until the workers applied the whole log on every partition.
+  bool wait_until_applied(std::chrono::seconds timeout = 60s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto models = static_cast<std::int64_t>(projections::projector::all_read_models().size());
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto [rows, lowest] = kafka_checkpoints();
+      if (rows == partitions * models && lowest >= head_) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  // The read models as a fresh rebuild from the log makes them (leaves them rebuilt).
+  std::string rebuilt_digest() {
+    projections::projector models(worker());
+    auto reader = eventstore::log_reader::connect(worker());
+    auto replayed = models.rebuild(
+        [&](std::int64_t after,
+            std::size_t max) -> domain::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string> {
+          auto batch = (*reader)->read_after(after, max);
+          if (!batch) return domain::unexpected(batch.error().message);
+          return std::move(*batch);
+        },
+        head_, {});
+    EXPECT_TRUE(replayed.has_value()) << replayed.error();
+    return read_model_digest(worker());
+  }
+
+  static std::map<std::string, std::uint64_t> counts(const std::vector<std::string>& lines) {
+    std::map<std::string, std::uint64_t> out;
+    for (const auto& line : lines)
+      if (const auto at = line.find("applied="); at != std::string::npos) {
+        out["applied"] = std::stoull(line.substr(at + 8));
+        out["skipped"] = std::stoull(line.substr(line.find("skipped=") + 8));
+      }
+    return out;
+  }
+
+  std::vector<std::string> env_;
+  std::size_t events_ = 0;
+  std::int64_t head_ = 0;
+  std::string brokers_;
+  std::unique_ptr<child_process> kafka_;
+  std::unique_ptr<eventstore::kafka_relay> relay_;
+};
+
+TEST_F(KafkaPipeline, EveryEventArrivesAndTheReadModelsEqualTheEmbeddedOnesAndARebuild) {
+  start_relay();
+  auto projecting = start_worker();
+  ASSERT_TRUE(wait_until_applied()) << "lowest checkpoint " << kafka_checkpoints().second << " of " << head_;
+  EXPECT_EQ(relay_->position(), head_);
+  EXPECT_GE(relay_->produced(), static_cast<std::uint64_t>(head_));
+  EXPECT_EQ(projecting->signal(SIGTERM), 0);
+  const auto via_kafka = read_model_digest(worker());
+  EXPECT_EQ(counts(projecting->remaining_lines())["applied"], static_cast<std::uint64_t>(head_));
+
+  // Embedded mode on the same log: the live path in uneven batches from one source.
+  clear_read_models(worker());
+  projections::projector embedded(worker());
+  auto reader = eventstore::log_reader::connect(worker());
+  for (std::int64_t after = 0; after < head_;) {
+    auto batch = (*reader)->read_after(after, 777);
+    ASSERT_TRUE(batch.has_value());
+    ASSERT_TRUE(embedded.apply("embedded", *batch).has_value());
+    after = batch->back().global_position();
+  }
+  EXPECT_EQ(read_model_digest(worker()), via_kafka);
+  EXPECT_EQ(rebuilt_digest(), via_kafka);
+  pqxx::connection c(worker());
+  const auto tasks = pqxx::read_transaction(c)
+                         .exec("SELECT count(*) FROM events WHERE event_type = 'LocalTaskCreated'")[0][0]
+                         .as<std::string>();
+  EXPECT_NE(via_kafka.find("read_board_tasks=" + tasks + ":"), std::string::npos) << via_kafka;
+}
+
+TEST_F(KafkaPipeline, AWorkerKilledMidStreamIsReplacedAndTheReadModelsEqualAFreshRebuild) {
+  // A longer log, so the kill lands while the worker is busy.
+  ASSERT_GT(append_synthetic_board_log(*store_, tenant, {.boards = 100}, &new_uuid), 0u);
+  head_ = *store_->head_position();
+  start_relay();
+  auto first = start_worker();
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (kafka_checkpoints().second == 0 && kafka_checkpoints().first == 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(first->signal(SIGKILL), -1);
+  const auto [rows, lowest] = kafka_checkpoints();
+  EXPECT_LT(lowest, head_) << "killed after it had finished: not mid-stream";
+  EXPECT_GT(rows, 0) << "killed before it applied anything";
+  auto second = start_worker();
+  ASSERT_TRUE(wait_until_applied()) << "lowest checkpoint " << kafka_checkpoints().second << " of " << head_;
+  EXPECT_EQ(second->signal(SIGTERM), 0);
+  const auto after_crash = read_model_digest(worker());
+  EXPECT_EQ(rebuilt_digest(), after_crash);
+}
+
+TEST_F(KafkaPipeline, RedeliveryFromTheBeginningAppliesNothingTwice) {
+  start_relay();
+  auto first = start_worker();
+  ASSERT_TRUE(wait_until_applied());
+  EXPECT_EQ(first->signal(SIGTERM), 0);
+  const auto before = read_model_digest(worker());
+
+  auto replay = start_worker({"--from-beginning"});
+  const auto total = static_cast<std::uint64_t>(head_);
+  ASSERT_TRUE(replay->read_until([&](const std::string& line) {
+    const auto at = line.find("skipped=");
+    return at != std::string::npos && std::stoull(line.substr(at + 8)) >= total;
+  })) << replay->last_line();
+  EXPECT_EQ(replay->signal(SIGTERM), 0);
+  const auto replayed = counts(replay->remaining_lines());
+  EXPECT_EQ(replayed.at("applied"), 0u);
+  EXPECT_EQ(replayed.at("skipped"), total);
+  EXPECT_EQ(read_model_digest(worker()), before);
+}
+
+TEST_F(KafkaPipeline, TwoWorkersInOneGroupSplitThePartitionsAndApplyEverythingOnce) {
+  auto one = start_worker();
+  auto two = start_worker();
+  std::this_thread::sleep_for(4s);  // both in the group before the events arrive
+  start_relay();
+  ASSERT_TRUE(wait_until_applied()) << "lowest checkpoint " << kafka_checkpoints().second << " of " << head_;
+  EXPECT_EQ(one->signal(SIGTERM), 0);
+  EXPECT_EQ(two->signal(SIGTERM), 0);
+  const auto a = counts(one->remaining_lines()), b = counts(two->remaining_lines());
+  EXPECT_GT(a.count("applied") ? a.at("applied") : 0, 0u) << "the first worker got no partition";
+  EXPECT_GT(b.count("applied") ? b.at("applied") : 0, 0u) << "the second worker got no partition";
+  EXPECT_EQ((a.count("applied") ? a.at("applied") : 0) + (b.count("applied") ? b.at("applied") : 0),
+            static_cast<std::uint64_t>(head_));
+  const auto shared = read_model_digest(worker());
+  EXPECT_EQ(rebuilt_digest(), shared);
+}
+
+TEST_F(KafkaPipeline, ABoardsEventsApplyInLogOrder) {
+  start_relay();
+  projections::projector models(worker());
+  projections::kafka_worker_options options;
+  options.brokers = brokers_;
+  options.group_id = "order-check";
+  std::map<std::string, std::int64_t> last_version;  // per stream
+  std::map<int, std::int64_t> last_position;         // per partition
+  std::int64_t seen = 0, out_of_order = 0;
+  std::map<std::string, int> partition_of_stream;
+  std::int64_t split_streams = 0;
+  projections::kafka_worker consumer(options, models, [&](int partition, const auto& events) {
+    for (const auto& e : events) {
+      ++seen;
+      if (e.stream_version() <= last_version[e.stream_id()]) ++out_of_order;
+      if (e.global_position() <= last_position[partition]) ++out_of_order;
+      last_version[e.stream_id()] = e.stream_version();
+      last_position[partition] = e.global_position();
+      const auto [known, fresh] = partition_of_stream.try_emplace(e.stream_id(), partition);
+      if (!fresh && known->second != partition) ++split_streams;
+    }
+  });
+  std::thread run([&] { consumer.run(); });
+  const bool applied = wait_until_applied();
+  consumer.stop();
+  run.join();
+  ASSERT_TRUE(applied);
+  EXPECT_EQ(seen, head_);
+  EXPECT_EQ(out_of_order, 0);
+  EXPECT_EQ(split_streams, 0);
+  EXPECT_GT(last_position.size(), 1u) << "every event in one partition proves nothing";
+}
+
+}  // namespace
+}  // namespace stradia::testing
