@@ -11,6 +11,7 @@
 #include "gateway/jwt.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
+#include "xml_check.hpp"
 
 namespace stradia::testing {
 namespace {
@@ -719,6 +720,64 @@ TEST_F(Gateway, TheHeatmapScoresEachMarketByTheWeightsOfItsDoneTasks) {
   EXPECT_NE(r.body.find(R"("market_name":"France - Retail")"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("board_status":"ACTIVE","heatmap_score":0})"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("heatmap_score":0.16666666666666666)"), std::string::npos) << r.body;
+}
+
+TEST_F(Gateway, TheHeatmapPictureIsValidSvgWithEveryMarketLabelled) {
+  std::string strategy;
+  for (const auto& e : *store_->read_all(0, 100000))
+    if (e.event_type() == "MasterStrategyCreated" && e.tenant_id() == acme) strategy = e.stream_id().substr(9);
+  auto moved = command("MoveTask", move(review_task_, "TODO", "DONE"), token("spain@acme.com"));
+  ASSERT_EQ(moved.status, 200);
+  const auto position = std::stoll(moved.body.substr(moved.body.find("\"global_position\":") + 18));
+  auto r = http_call(server_->port(), "GET",
+                     "/api/v1/heatmap.svg?strategy_id=" + strategy + "&min_position=" + std::to_string(position), "",
+                     {{"Authorization", "Bearer " + token("admin@acme.com")}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["content-type"], "image/svg+xml");
+  EXPECT_EQ(xml_problem(r.body), "") << r.body;
+  EXPECT_NE(r.body.find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);
+  // Spain: weight 1 DONE of 1 + 5 is 17%; France: 0%.
+  EXPECT_NE(r.body.find(">Spain - Retail</text>"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(">17%</text>"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(">France - Retail</text>"), std::string::npos);
+  EXPECT_NE(r.body.find(">0%</text>"), std::string::npos);
+  EXPECT_NE(r.body.find("Legend"), std::string::npos);
+  auto spain = http_call(server_->port(), "GET", "/api/v1/heatmap.svg?strategy_id=" + strategy, "",
+                         {{"Authorization", "Bearer " + token("spain@acme.com")}});
+  EXPECT_EQ(spain.body.find("France - Retail"), std::string::npos) << "a market the LOCAL_USER is not assigned to";
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/heatmap.svg").status, 401);
+}
+
+TEST_F(Gateway, ATasksTimelineReadsItsOwnWrite) {
+  const auto spain = token("spain@acme.com");
+  auto noted =
+      command("AddTaskNote", R"({"local_task_id":")" + review_task_ + R"(","content":"Read me back."})", spain);
+  ASSERT_EQ(noted.status, 200) << noted.body;
+  const auto position = noted.body.substr(noted.body.find("\"global_position\":") + 18);
+  auto r = http_call(server_->port(), "GET",
+                     "/api/v1/tasks/" + review_task_ + "?min_position=" + position.substr(0, position.find(',')), "",
+                     {{"Authorization", "Bearer " + spain}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find(R"("kind":"NOTE")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("detail":"Read me back.")"), std::string::npos) << r.body;
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/tasks/" + review_task_ + "?min_position=99999999", "",
+                      {{"Authorization", "Bearer " + spain}})
+                .status,
+            504);
+}
+
+TEST_F(Gateway, MetricsCountRequestsAndShowTheReadModelsPosition) {
+  EXPECT_EQ(http_call(server_->port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/markets").status, 401);
+  auto r = http_call(server_->port(), "GET", "/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["content-type"], "text/plain; version=0.0.4");
+  EXPECT_NE(r.body.find("stradia_http_requests_total{route=\"health\",code=\"2xx\"} 1\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("stradia_http_requests_total{route=\"query\",code=\"4xx\"} 1\n"), std::string::npos);
+  const auto head = *store_->head_position();
+  EXPECT_NE(r.body.find("stradia_log_head_position " + std::to_string(head) + "\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("stradia_read_model_position "), std::string::npos);
+  EXPECT_NE(r.body.find("stradia_read_model_lag_events "), std::string::npos);
 }
 
 TEST_F(Gateway, HealthAndReadinessAnswer) {

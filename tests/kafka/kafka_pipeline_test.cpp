@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "e2e/child_process.hpp"
+#include "e2e/http_client.hpp"
+#include "e2e/server_process.hpp"
 #include "eventstore/log_reader.hpp"
 #include "eventstore/pg_fixture.hpp"
 #include "eventstore/relay/kafka_relay.hpp"
@@ -238,6 +240,50 @@ TEST_F(KafkaPipeline, ABoardsEventsApplyInLogOrder) {
   EXPECT_EQ(out_of_order, 0);
   EXPECT_EQ(split_streams, 0);
   EXPECT_GT(last_position.size(), 1u) << "every event in one partition proves nothing";
+}
+
+std::string field(const std::string& json, const std::string& name) {
+  const auto key = "\"" + name + "\":";
+  const auto at = json.find(key);
+  if (at == std::string::npos) return "";
+  auto start = at + key.size();
+  if (json[start] == '"') return json.substr(start + 1, json.find('"', start + 1) - start - 1);
+  return json.substr(start, json.find_first_of(",}", start) - start);
+}
+
+TEST_F(KafkaPipeline, InKafkaModeTheGatewayRelaysAndReadsItsOwnWritesFromTheWorkers) {
+  auto env = env_;
+  env.push_back("STRADIA_JWT_SECRET=kafka-e2e-secret-0123456789abcdef0123");
+  server_process gateway(env);
+  auto projecting = start_worker();
+  ASSERT_TRUE(wait_until_applied()) << "the gateway's relay did not feed the workers";
+  auto login =
+      http_call(gateway.port(), "POST", "/api/v1/auth/login", R"({"email":"spain@acme.com","password":"stradia-dev"})");
+  ASSERT_EQ(login.status, 200) << login.body;
+  const auto bearer = "Bearer " + field(login.body, "token");
+  auto markets = http_call(gateway.port(), "GET", "/api/v1/markets", "", {{"Authorization", bearer}});
+  ASSERT_EQ(markets.status, 200) << markets.body;
+  auto boards = http_call(gateway.port(), "GET", "/api/v1/boards?market_id=" + field(markets.body, "id"), "",
+                          {{"Authorization", bearer}});
+  const auto board_id = field(boards.body.substr(boards.body.find("\"boards\"")), "id");
+  auto board = http_call(gateway.port(), "GET", "/api/v1/boards/" + board_id, "", {{"Authorization", bearer}});
+  ASSERT_EQ(board.status, 200) << board.body;
+  const auto tasks = board.body.substr(board.body.find("\"tasks\""));
+  const auto task_id = field(tasks, "id");
+
+  auto noted = http_call(gateway.port(), "POST", "/api/v1/commands/AddTaskNote",
+                         R"({"local_task_id":")" + task_id + R"(","content":"Through Kafka and back."})",
+                         {{"Authorization", bearer}});
+  ASSERT_EQ(noted.status, 200) << noted.body;
+  const auto position = field(noted.body, "global_position");
+  auto read = http_call(gateway.port(), "GET", "/api/v1/tasks/" + task_id + "?min_position=" + position, "",
+                        {{"Authorization", bearer}});
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_NE(read.body.find("Through Kafka and back."), std::string::npos) << read.body;
+  EXPECT_EQ(http_call(gateway.port(), "GET", "/readyz").status, 200);
+  const auto metrics = http_call(gateway.port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("stradia_relay_leading 1\n"), std::string::npos) << metrics;
+  EXPECT_EQ(gateway.stop(), 0);
 }
 
 }  // namespace

@@ -5,13 +5,38 @@
 
 #include "domain/local_board.hpp"
 #include "domain/local_task.hpp"
+#include "eventstore/log_reader.hpp"
 #include "eventstore/pg_fixture.hpp"
+#include "ledger.pb.h"
+#include "market.pb.h"
+#include "projections/read_model_digest.hpp"
 #include "projections/read_model_reader.hpp"
+#include "projections/synthetic_board_log.hpp"
+#include "tenant.pb.h"
+#include "user.pb.h"
 
 namespace stradia::testing {
 namespace {
 
-class Projector : public store_test {};
+class Projector : public store_test {
+ protected:
+  void append(const std::string& tenant, const std::string& stream,
+              std::vector<std::pair<std::string, const google::protobuf::Message*>> events) {
+    eventstore::stream_append s{stream, eventstore::expected_version::any(), {}};
+    for (const auto& [type, message] : events) s.events.push_back(an_event(type, message->SerializeAsString()));
+    ASSERT_TRUE(store_->append({tenant, {s}}).has_value());
+  }
+  std::vector<stradia::envelope::v1::EventEnvelope> log() { return *store_->read_all(0, 100000); }
+
+  projections::log_source reader() {
+    return [this](std::int64_t after,
+                  std::size_t max) -> domain::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string> {
+      auto batch = store_->read_all(after, max);
+      if (!batch) return domain::unexpected(batch.error().message);
+      return std::move(*batch);
+    };
+  }
+};
 
 eventstore::append_request task_events(const std::string& tenant, const std::string& board,
                                        const std::string& task_id) {
@@ -78,6 +103,152 @@ TEST_F(Projector, AppliesTheLogOnceEvenWhenItIsDeliveredTwice) {
   EXPECT_EQ(t.version, 3);
   EXPECT_DOUBLE_EQ((*view)->heatmap_score, 1.0);
   EXPECT_FALSE(reader.board(new_uuid(), board)->has_value()) << "another tenant sees no board";
+}
+
+TEST_F(Projector, AWatermarkMovesTheCheckpointWithNoEvent) {
+  projections::projector models(worker());
+  ASSERT_TRUE(models.apply("kafka:stradia.events:3", {}, 0).has_value());
+  EXPECT_EQ(*models.checkpoint("kafka:stradia.events:3"), 0);
+  ASSERT_TRUE(models.apply("kafka:stradia.events:3", {}, 41).has_value());
+  EXPECT_EQ(*models.checkpoint("kafka:stradia.events:3"), 41);
+  ASSERT_TRUE(models.apply("kafka:stradia.events:3", {}, 7).has_value());
+  EXPECT_EQ(*models.checkpoint("kafka:stradia.events:3"), 41) << "a checkpoint never moves back";
+  EXPECT_EQ(*models.checkpoint("kafka:stradia.events:4"), 0) << "each partition has its own";
+}
+
+TEST_F(Projector, SwitchingBetweenEmbeddedAndKafkaWantsARebuildFirst) {
+  const auto tenant = new_uuid();
+  ASSERT_GT(append_synthetic_board_log(*store_, tenant, {.boards = 2, .tasks_per_board = 2, .events_per_task = 10},
+                                       &new_uuid),
+            0u);
+  const auto events = log();
+  projections::projector models(worker());
+  ASSERT_TRUE(models.apply("embedded", events).has_value());
+  const auto refused = projections::projector(worker()).apply("kafka:stradia.events:0", events);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().find("stradia rebuild"), std::string::npos) << refused.error();
+
+  const auto before = read_model_digest(worker());
+  auto rebuilt = projections::projector(worker()).rebuild(reader(), events.back().global_position(), {});
+  ASSERT_TRUE(rebuilt.has_value()) << rebuilt.error();
+  EXPECT_EQ(*rebuilt, static_cast<std::int64_t>(events.size()));
+  EXPECT_EQ(read_model_digest(worker()), before) << "a rebuild makes what live batches made";
+  // A partition seen for the first time starts where the rebuild stopped.
+  auto fresh = projections::projector(worker()).apply("kafka:stradia.events:0", events);
+  ASSERT_TRUE(fresh.has_value()) << fresh.error();
+  EXPECT_EQ(fresh->applied, 0u);
+  EXPECT_EQ(fresh->skipped, events.size());
+}
+
+TEST_F(Projector, TimelineUsageAndDirectoryFollowTheirStreams) {
+  const auto acme = new_uuid(), globex = new_uuid(), task = new_uuid(), board = new_uuid(), market = new_uuid(),
+             user = new_uuid();
+  tenant::v1::TenantCreated created;
+  created.set_tenant_id(acme);
+  created.set_ai_token_quota(1000);
+  created.mutable_token_reset_date()->set_seconds(1'800'000'000);
+  tenant::v1::TenantPlanUpdated plan;
+  plan.set_ai_token_quota(2000);
+  append(acme, "tenant-" + acme, {{"TenantCreated", &created}, {"TenantPlanUpdated", &plan}});
+  ledger::v1::TokenLedgerOpened opened;
+  opened.set_tenant_id(acme);
+  opened.mutable_period_start()->set_seconds(1'797'000'000);
+  opened.mutable_resets_at()->set_seconds(1'800'000'000);
+  ledger::v1::TokenUsageRecorded first, second;
+  first.set_tokens(450);
+  first.set_ai_tokens_used(450);
+  second.set_tokens(1700);
+  second.set_ai_tokens_used(2150);
+  append(acme, "ledger-" + acme + "-2026-12",
+         {{"TokenLedgerOpened", &opened}, {"TokenUsageRecorded", &first}, {"TokenUsageRecorded", &second}});
+
+  market::v1::MarketCreated spain;
+  spain.set_tenant_id(acme);
+  spain.set_name("Spain - Retail");
+  spain.set_region_code("ES");
+  spain.set_timezone("Europe/Madrid");
+  spain.set_is_active(true);
+  append(acme, "market-" + market, {{"MarketCreated", &spain}});
+  user::v1::UserInvited invited;
+  invited.set_user_id(user);
+  invited.set_tenant_id(acme);
+  invited.set_email("spain@acme.com");
+  invited.set_password_hash("$argon2id$secret");
+  invited.set_role(domain::roles::LOCAL_USER);
+  user::v1::UserAssignedToMarket assigned, other;
+  assigned.set_market_id(market);
+  other.set_market_id(new_uuid());
+  user::v1::UserUnassignedFromMarket unassigned;
+  unassigned.set_market_id(other.market_id());
+  append(acme, "user-" + user,
+         {{"UserInvited", &invited},
+          {"UserAssignedToMarket", &assigned},
+          {"UserAssignedToMarket", &other},
+          {"UserUnassignedFromMarket", &unassigned}});
+
+  task::v1::LocalTaskCreated task_created;
+  task_created.set_local_task_id(task);
+  task_created.set_tenant_id(acme);
+  task_created.set_local_board_id(board);
+  task_created.set_market_id(market);
+  task::v1::TaskNoteAdded note, auto_saved;
+  note.set_user_id(user);
+  note.set_content("Client provided the production Measurement ID over Slack.");
+  auto_saved.set_user_id("system");
+  auto_saved.set_content("[SYSTEM AUTO-SAVE: Version Collision Detected]");
+  task::v1::GhostCardRejected rejected;
+  rejected.set_user_id(user);
+  rejected.set_justification("Local law forbids it.");
+  task::v1::TaskExecutionPaused paused;
+  paused.set_error_log("401 from Tag Manager");
+  paused.set_checkpoint_state(R"({"step":2,"secret":"do-not-show"})");
+  append(acme, "task-" + task,
+         {{"LocalTaskCreated", &task_created},
+          {"TaskNoteAdded", &note},
+          {"TaskNoteAdded", &auto_saved},
+          {"GhostCardRejected", &rejected},
+          {"TaskExecutionPaused", &paused}});
+
+  projections::projector models(worker());
+  ASSERT_TRUE(models.apply("embedded", log()).has_value());
+  projections::read_model_reader reader(app());
+
+  const auto found = reader.task(acme, task);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  const auto& timeline = (*found)->timeline;
+  ASSERT_EQ(timeline.size(), 4u);
+  EXPECT_EQ(timeline[0].kind, "NOTE");
+  EXPECT_EQ(timeline[0].detail, "Client provided the production Measurement ID over Slack.");
+  EXPECT_EQ(timeline[1].kind, "AUTO_SAVE_NOTE");
+  EXPECT_EQ(timeline[1].user_id, "system");
+  EXPECT_EQ(timeline[2].kind, "GHOST_REJECTED");
+  EXPECT_EQ(timeline[2].detail, "Local law forbids it.");
+  EXPECT_EQ(timeline[3].kind, "EXECUTION_PAUSED");
+  EXPECT_EQ(timeline[3].detail, "401 from Tag Manager") << "the checkpoint state stays in the stream";
+
+  const auto usage = reader.usage(acme);
+  ASSERT_TRUE(usage.has_value() && usage->has_value());
+  EXPECT_EQ((*usage)->ai_token_quota, 2000);
+  ASSERT_EQ((*usage)->periods.size(), 1u);
+  EXPECT_EQ((*usage)->periods[0].ai_tokens_used, 2150);
+  EXPECT_EQ((*usage)->token_reset_date, domain::timestamp(std::chrono::seconds(1'800'000'000)));
+
+  const auto markets = reader.markets(acme);
+  ASSERT_TRUE(markets.has_value());
+  ASSERT_EQ(markets->size(), 1u);
+  EXPECT_EQ((*markets)[0].name, "Spain - Retail");
+  pqxx::connection c(worker());
+  const auto row = pqxx::read_transaction(c).exec_params(
+      "SELECT assigned_market_ids::text, role FROM read_users WHERE user_id = $1", user);
+  ASSERT_EQ(row.size(), 1u);
+  EXPECT_EQ(row[0][0].as<std::string>(), "{" + market + "}");
+  EXPECT_EQ(row[0][1].as<std::string>(), "LOCAL_USER");
+  EXPECT_EQ(pqxx::read_transaction(c).exec("SELECT 1 FROM read_users WHERE email LIKE '%argon%'").size(), 0u);
+
+  // Another tenant sees none of it.
+  EXPECT_FALSE(reader.task(globex, task)->has_value());
+  EXPECT_FALSE(reader.usage(globex)->has_value());
+  EXPECT_TRUE(reader.markets(globex)->empty());
 }
 
 }  // namespace
