@@ -1,7 +1,12 @@
 #include "projections/projector.hpp"
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <pqxx/pqxx>
 #include <stdexcept>
+#include <thread>
 
 #include "projections/board_state.hpp"
 #include "projections/directory.hpp"
@@ -23,6 +28,57 @@ std::unique_ptr<read_model> make_read_model(const std::string& name) {
   if (name == "directory") return std::make_unique<directory>();
   throw std::invalid_argument("no read model named " + name);
 }
+
+// The log read ahead by a thread: next() hands out batches in order, nullopt at the end.
+class prefetched_log {
+ public:
+  using batch = domain::expected<std::vector<envelope>, std::string>;
+
+  prefetched_log(const log_source& read, std::int64_t head, std::size_t batch_size)
+      : reader_([this, &read, head, batch_size] {
+          std::int64_t after = 0;
+          while (after < head) {
+            auto b = read(after, batch_size);
+            const bool last = !b || b->empty();
+            if (b && !b->empty()) after = b->back().global_position();
+            std::unique_lock lock(mutex_);
+            room_.wait(lock, [this] { return ready_.size() < 2 || stopping_; });
+            if (stopping_) return;
+            if (!b || !b->empty()) ready_.push_back(std::move(b));
+            if (last) break;
+            filled_.notify_one();
+          }
+          std::lock_guard lock(mutex_);
+          done_ = true;
+          filled_.notify_one();
+        }) {}
+
+  ~prefetched_log() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    room_.notify_one();
+    reader_.join();
+  }
+
+  std::optional<batch> next() {
+    std::unique_lock lock(mutex_);
+    filled_.wait(lock, [this] { return !ready_.empty() || done_; });
+    if (ready_.empty()) return std::nullopt;
+    auto b = std::move(ready_.front());
+    ready_.pop_front();
+    room_.notify_one();
+    return b;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable filled_, room_;
+  std::deque<batch> ready_;
+  bool done_ = false, stopping_ = false;
+  std::thread reader_;
+};
 
 std::string names_array(const std::vector<std::string>& names) {
   std::string out = "{";
@@ -144,21 +200,25 @@ domain::expected<std::int64_t, std::string> projector::rebuild(const log_source&
     w.exec("LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE");
     for (const auto& model : models_)
       for (const auto& table : model->tables()) w.exec("DELETE FROM " + table);
-    std::int64_t after = 0, replayed = 0;
-    while (after < head) {
-      auto batch = read(after, rebuild_batch);
-      if (!batch) return domain::unexpected(batch.error());
-      if (batch->empty()) break;
-      for (const auto& e : *batch) {
+    read_model* streaming = nullptr;
+    for (const auto& model : models_)
+      if (!streaming && model->begin_rebuild(w)) streaming = model.get();
+    // Reading and decoding the log runs on its own thread, a batch ahead of the fold.
+    prefetched_log log(read, head, rebuild_batch);
+    std::int64_t replayed = 0;
+    while (auto batch = log.next()) {
+      if (!*batch) return domain::unexpected((*batch).error());
+      for (const auto& e : **batch) {
         if (e.global_position() > head) break;
         for (const auto& model : models_)
           if (model->reads(e)) model->apply(e);
-        after = e.global_position();
         ++replayed;
       }
       if (progress) progress(replayed);
     }
-    for (const auto& model : models_) model->flush(w, write_mode::copy);
+    if (streaming) streaming->flush(w, write_mode::copy);  // first: its COPY holds the transaction
+    for (const auto& model : models_)
+      if (model.get() != streaming) model->flush(w, write_mode::copy);
     const auto names = names_array(names_);
     w.exec_params("UPDATE projection_checkpoints SET position = $2 WHERE projection = ANY($1::text[])", names, head);
     w.exec_params(

@@ -24,6 +24,9 @@ class read_model {
                     const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) = 0;
   virtual void apply(const stradia::envelope::v1::EventEnvelope& e) = 0;
   virtual void flush(pqxx::transaction_base& t, write_mode mode) = 0;
+  // A rebuild into emptied tables starts; a model may begin streaming rows to Postgres
+  // (true), and then holds the transaction until its flush(). At most one model streams.
+  virtual bool begin_rebuild(pqxx::transaction_base&) { return false; }
   // Drops the rows held in memory: the transaction failed, the next batch loads afresh.
   virtual void discard() = 0;
 };

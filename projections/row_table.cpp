@@ -28,15 +28,15 @@ std::string quoted_array(const std::vector<std::string>& items) {
 constexpr std::size_t widest_row = 24;
 
 template <std::size_t N>
-void copy_out(pqxx::stream_to& out, const row& values) {
+void copy_out(pqxx::stream_to& out, row&& values) {
   std::array<std::optional<std::string>, N> fixed;
-  for (std::size_t i = 0; i < N; ++i) fixed[i] = values[i];
+  for (std::size_t i = 0; i < N; ++i) fixed[i] = std::move(values[i]);
   out << fixed;
 }
 
 template <std::size_t... N>
 constexpr auto copy_table(std::index_sequence<N...>) {
-  return std::array<void (*)(pqxx::stream_to&, const row&), sizeof...(N)>{&copy_out<N + 1>...};  // widths 1..widest_row
+  return std::array<void (*)(pqxx::stream_to&, row &&), sizeof...(N)>{&copy_out<N + 1>...};  // widths 1..widest_row
 }
 
 constexpr auto copy_by_width = copy_table(std::make_index_sequence<widest_row>());
@@ -46,10 +46,30 @@ constexpr auto copy_by_width = copy_table(std::make_index_sequence<widest_row>()
 row_table::row_table(std::string name, std::vector<std::string> columns, std::string key_type)
     : name_(std::move(name)), columns_(std::move(columns)), key_type_(std::move(key_type)) {}
 
+row_table::~row_table() = default;
+
+std::string row_table::stage_for_copy(pqxx::transaction_base& t) const {
+  // COPY refuses tables under row-level security, so rows go through a staging table.
+  const std::string stage = "stage_" + name_;
+  t.exec("CREATE TEMP TABLE " + stage + " (LIKE " + name_ + ") ON COMMIT DROP");
+  return stage;
+}
+
+void row_table::insert_staged(pqxx::transaction_base& t) const {
+  std::string columns;
+  for (const auto& c : columns_) columns += (columns.empty() ? "" : ", ") + c;
+  t.exec("INSERT INTO " + name_ + " (" + columns + ") SELECT " + columns + " FROM stage_" + name_);
+}
+
+void row_table::stream_into(pqxx::transaction_base& t) {
+  const auto stage = stage_for_copy(t);
+  stream_ = std::make_unique<pqxx::stream_to>(t, stage, columns_);
+}
+
 void row_table::load(pqxx::transaction_base& t, const std::vector<std::string>& keys) {
   std::vector<std::string> missing;
   for (const auto& k : keys)
-    if (!rows_.count(k)) missing.push_back(k);
+    if (!by_key_.count(k)) missing.push_back(k);
   if (missing.empty()) return;
   std::string sql = "SELECT ";
   for (std::size_t i = 0; i < columns_.size(); ++i) sql += (i ? ", " : "") + columns_[i] + "::text";
@@ -58,38 +78,50 @@ void row_table::load(pqxx::transaction_base& t, const std::vector<std::string>& 
     row values(columns_.size());
     for (std::size_t i = 0; i < columns_.size(); ++i)
       if (!r[static_cast<int>(i)].is_null()) values[i] = r[static_cast<int>(i)].as<std::string>();
-    rows_.emplace(*values[0], std::move(values));
+    if (by_key_.emplace(*values[0], rows_.size()).second) rows_.push_back({std::move(values), false});
   }
+}
+
+row& row_table::mark(std::size_t at) {
+  if (!rows_[at].changed) {
+    rows_[at].changed = true;
+    changed_.push_back(at);
+  }
+  return rows_[at].values;
 }
 
 row* row_table::change(const std::string& key) {
-  const auto found = rows_.find(key);
-  if (found == rows_.end()) return nullptr;
-  if (!is_changed_[key]) {
-    is_changed_[key] = true;
-    changed_.push_back(key);
-  }
-  return &found->second;
+  const auto found = by_key_.find(key);
+  return found == by_key_.end() ? nullptr : &mark(found->second);
 }
 
 row& row_table::insert(row values) {
-  const std::string key = *values[0];
-  rows_.emplace(key, std::move(values));
-  return *change(key);
+  const auto [found, fresh] = by_key_.emplace(*values[0], rows_.size());
+  if (fresh) rows_.push_back({std::move(values), false});
+  return mark(found->second);
+}
+
+void row_table::append(row values) {
+  if (stream_) {
+    copy_by_width.at(columns_.size() - 1)(*stream_, std::move(values));
+    return;
+  }
+  rows_.push_back({std::move(values), false});
+  mark(rows_.size() - 1);
 }
 
 void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
-  if (mode == write_mode::copy && !changed_.empty()) {
-    // COPY refuses tables under row-level security, so rows go through a staging table.
-    const std::string stage = "stage_" + name_;
-    t.exec("CREATE TEMP TABLE " + stage + " (LIKE " + name_ + ") ON COMMIT DROP");
-    pqxx::stream_to out(t, stage, columns_);
+  if (stream_) {
+    stream_->complete();
+    stream_.reset();
+    insert_staged(t);
+  } else if (mode == write_mode::copy && !changed_.empty()) {
+    stage_for_copy(t);
+    pqxx::stream_to out(t, "stage_" + name_, columns_);
     const auto copy = copy_by_width.at(columns_.size() - 1);
-    for (const auto& key : changed_) copy(out, rows_.at(key));
+    for (const auto at : changed_) copy(out, std::move(rows_[at].values));  // forgotten right after
     out.complete();
-    std::string columns;
-    for (const auto& c : columns_) columns += (columns.empty() ? "" : ", ") + c;
-    t.exec("INSERT INTO " + name_ + " (" + columns + ") SELECT " + columns + " FROM " + stage);
+    insert_staged(t);
   } else {
     std::string head = "INSERT INTO " + name_ + " (";
     for (std::size_t i = 0; i < columns_.size(); ++i) head += (i ? ", " : "") + columns_[i];
@@ -102,7 +134,7 @@ void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
       const auto to = std::min(changed_.size(), from + rows_per_statement);
       for (std::size_t k = from; k < to; ++k) {
         sql += k > from ? ",(" : "(";
-        const auto& values = rows_.at(changed_[k]);
+        const auto& values = rows_[changed_[k]].values;
         for (std::size_t i = 0; i < values.size(); ++i) {
           if (i) sql += ',';
           sql += values[i] ? t.quote(*values[i]) : "NULL";
@@ -116,9 +148,10 @@ void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
 }
 
 void row_table::discard() {
+  stream_.reset();
   rows_.clear();
+  by_key_.clear();
   changed_.clear();
-  is_changed_.clear();
 }
 
 std::vector<std::string> parse_text_array(std::string_view text) {

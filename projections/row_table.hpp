@@ -4,6 +4,7 @@
 // the changed ones back in one statement per chunk (upsert), or by COPY when a rebuild
 // fills emptied tables. Text in and out keeps every read model a plain fold over rows.
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,7 +13,8 @@
 
 namespace pqxx {
 class transaction_base;
-}
+class stream_to;
+}  // namespace pqxx
 
 namespace stradia::projections {
 
@@ -24,6 +26,7 @@ class row_table {
  public:
   // `key_type` is the SQL type of the first column (uuid, text, bigint).
   row_table(std::string name, std::vector<std::string> columns, std::string key_type);
+  ~row_table();
 
   const std::string& name() const { return name_; }
   std::size_t width() const { return columns_.size(); }
@@ -34,19 +37,33 @@ class row_table {
   row* change(const std::string& key);
   // Adds a row unless one with its key exists; returns the row kept, marked changed.
   row& insert(row values);
+  // Adds a row whose key is new by construction (an append-only table): no lookup. While
+  // streaming, the row goes straight to Postgres.
+  void append(row values);
+  // Rebuild of an append-only table: appended rows are copied to Postgres as they come, so
+  // the copy overlaps the fold. Nothing else may use the transaction until flush().
+  void stream_into(pqxx::transaction_base& t);
   // Writes the changed rows and forgets every row.
   void flush(pqxx::transaction_base& t, write_mode mode);
   // Forgets every row unwritten (the transaction they were for failed).
   void discard();
-  std::size_t changed() const { return changed_.size(); }
 
  private:
+  struct held {
+    row values;
+    bool changed = false;
+  };
+  row& mark(std::size_t at);
+  std::string stage_for_copy(pqxx::transaction_base& t) const;  // creates the staging table
+  void insert_staged(pqxx::transaction_base& t) const;
+
   std::string name_;
   std::vector<std::string> columns_;
   std::string key_type_;
-  std::unordered_map<std::string, row> rows_;
-  std::vector<std::string> changed_;  // keys, in first-change order
-  std::unordered_map<std::string, bool> is_changed_;
+  std::vector<held> rows_;
+  std::unordered_map<std::string, std::size_t> by_key_;  // index into rows_
+  std::vector<std::size_t> changed_;                     // in first-change order
+  std::unique_ptr<pqxx::stream_to> stream_;              // the open COPY while streaming
 };
 
 // Postgres array text ("{a,b}") of plain tokens such as uuids, and back.

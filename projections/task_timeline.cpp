@@ -63,7 +63,7 @@ void task_timeline::apply(const envelope& e) {
   } else {
     return;
   }
-  entries_.insert(std::move(r));
+  entries_.append(std::move(r));  // one row per event: its position is its key
 }
 
 }  // namespace stradia::projections

@@ -14,6 +14,11 @@ class task_timeline final : public read_model {
   bool reads(const stradia::envelope::v1::EventEnvelope& e) const override;
   void load(pqxx::transaction_base&, const std::vector<const stradia::envelope::v1::EventEnvelope*>&) override {}
   void apply(const stradia::envelope::v1::EventEnvelope& e) override;
+  // Entries are append-only: in a rebuild they stream to Postgres while the fold goes on.
+  bool begin_rebuild(pqxx::transaction_base& t) override {
+    entries_.stream_into(t);
+    return true;
+  }
   void flush(pqxx::transaction_base& t, write_mode mode) override { entries_.flush(t, mode); }
   void discard() override { entries_.discard(); }
 

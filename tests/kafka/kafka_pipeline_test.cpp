@@ -172,6 +172,54 @@ TEST_F(KafkaPipeline, AWorkerKilledMidStreamIsReplacedAndTheReadModelsEqualAFres
   EXPECT_EQ(rebuilt_digest(), after_crash);
 }
 
+TEST_F(KafkaPipeline, ARelayKilledMidStreamResumesFromItsCursorAndNothingIsLost) {
+  ASSERT_GT(append_synthetic_board_log(*store_, tenant, {.boards = 100}, &new_uuid), 0u);
+  head_ = *store_->head_position();
+  auto env = env_;
+  env.push_back("STRADIA_JWT_SECRET=kafka-e2e-secret-0123456789abcdef0123");
+  env.push_back("STRADIA_LISTEN=127.0.0.1:0");
+  auto relay_cursor = [&] {
+    pqxx::connection c(worker());
+    auto row = pqxx::read_transaction(c).exec(
+        "SELECT global_position FROM subscription_checkpoints WHERE subscription_id = 'kafka-relay'");
+    return row.empty() ? std::int64_t{0} : row[0][0].as<std::int64_t>();
+  };
+  auto projecting = start_worker();
+  {
+    child_process gateway({"serve"}, env);  // in Kafka mode it relays
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (relay_cursor() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(gateway.signal(SIGKILL), -1);
+  }
+  const auto cursor = relay_cursor();
+  EXPECT_GT(cursor, 0);
+  EXPECT_LT(cursor, head_) << "killed after it had relayed everything: not mid-stream";
+  child_process restarted({"serve"}, env);
+  ASSERT_TRUE(wait_until_applied()) << "lowest checkpoint " << kafka_checkpoints().second << " of " << head_;
+  EXPECT_EQ(relay_cursor(), head_);
+  EXPECT_EQ(projecting->signal(SIGTERM), 0);
+  const auto applied = counts(projecting->remaining_lines());
+  EXPECT_EQ(applied.at("applied"), static_cast<std::uint64_t>(head_)) << "every event once, resent copies skipped";
+  const auto after_crash = read_model_digest(worker());
+  EXPECT_EQ(rebuilt_digest(), after_crash);
+}
+
+TEST_F(KafkaPipeline, AWorkerJoiningMidStreamTakesPartitionsAndNothingIsLostOrDoubled) {
+  ASSERT_GT(append_synthetic_board_log(*store_, tenant, {.boards = 100}, &new_uuid), 0u);
+  head_ = *store_->head_position();
+  auto one = start_worker();
+  start_relay();
+  ASSERT_TRUE(one->read_until([](const std::string& line) { return line.find("applied=") != std::string::npos; }));
+  auto two = start_worker();  // the group rebalances while events flow
+  ASSERT_TRUE(wait_until_applied()) << "lowest checkpoint " << kafka_checkpoints().second << " of " << head_;
+  EXPECT_EQ(one->signal(SIGTERM), 0);
+  EXPECT_EQ(two->signal(SIGTERM), 0);
+  auto a = counts(one->remaining_lines()), b = counts(two->remaining_lines());
+  EXPECT_EQ(a["applied"] + b["applied"], static_cast<std::uint64_t>(head_));
+  const auto shared = read_model_digest(worker());
+  EXPECT_EQ(rebuilt_digest(), shared);
+}
+
 TEST_F(KafkaPipeline, RedeliveryFromTheBeginningAppliesNothingTwice) {
   start_relay();
   auto first = start_worker();
