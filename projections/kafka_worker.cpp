@@ -113,26 +113,31 @@ bool kafka_worker::run() {
       }
       if (++taken >= options_.max_batch) break;
     }
-    for (auto& [partition, batch] : batches) {
-      const auto source = "kafka:" + options_.topic + ":" + std::to_string(partition);
-      // Retried until it commits: moving on would lose the batch.
-      while (true) {
-        auto outcome = read_models_.apply(source, batch.events, batch.watermark);
-        if (outcome) {
-          applied_ += outcome->applied;
-          skipped_ += outcome->skipped;
-          break;
+    if (batches.empty()) continue;
+    // Every partition of the poll in one transaction: one commit, not one per partition.
+    std::vector<source_batch> parts;
+    for (const auto& [partition, batch] : batches)
+      parts.push_back({"kafka:" + options_.topic + ":" + std::to_string(partition), &batch.events, batch.watermark});
+    while (true) {  // retried until it commits: moving on would lose the batch
+      auto outcomes = read_models_.apply(parts);
+      if (outcomes) {
+        for (const auto& o : *outcomes) {
+          applied_ += o.applied;
+          skipped_ += o.skipped;
         }
-        set_error(outcome.error());
-        if (stopping_) return true;  // uncommitted: the next owner reads it again
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        break;
       }
-      auto* offsets = rd_kafka_topic_partition_list_new(1);
-      rd_kafka_topic_partition_list_add(offsets, options_.topic.c_str(), partition)->offset = batch.next_offset;
-      rd_kafka_commit(consumer.get(), offsets, 1);
-      rd_kafka_topic_partition_list_destroy(offsets);
-      if (on_applied_) on_applied_(partition, batch.events);
+      set_error(outcomes.error());
+      if (stopping_) return true;  // uncommitted: the next owner reads it again
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
+    auto* offsets = rd_kafka_topic_partition_list_new(static_cast<int>(batches.size()));
+    for (const auto& [partition, batch] : batches)
+      rd_kafka_topic_partition_list_add(offsets, options_.topic.c_str(), partition)->offset = batch.next_offset;
+    rd_kafka_commit(consumer.get(), offsets, 1);
+    rd_kafka_topic_partition_list_destroy(offsets);
+    if (on_applied_)
+      for (const auto& [partition, batch] : batches) on_applied_(partition, batch.events);
   }
   rd_kafka_consumer_close(consumer.get());
   return true;

@@ -1,8 +1,8 @@
 #pragma once
 // A projection worker in a Kafka consumer group: polls the events topic, groups messages
-// by partition and hands each partition's events to the projector under the source
-// "kafka:<topic>:<partition>", so the read-model changes and that partition's checkpoint
-// commit in one Postgres transaction. Kafka offsets are committed only after that commit;
+// by partition and hands them to the projector, each partition as the source
+// "kafka:<topic>:<partition>", so the read-model changes and the partitions' checkpoints
+// commit in one Postgres transaction per poll. Kafka offsets are committed only after that commit;
 // a crash in between redelivers events the checkpoint then skips. Watermark messages from
 // the relay move a partition's checkpoint with no event. run() blocks until stop().
 #include <atomic>

@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <pqxx/pqxx>
@@ -80,6 +81,7 @@ class prefetched_log {
   std::thread reader_;
 };
 
+// A text[] literal of names made of letters, digits, '-', ':' and '.' (no quoting needed).
 std::string names_array(const std::vector<std::string>& names) {
   std::string out = "{";
   for (const auto& n : names) out += (out.size() > 1 ? "," : "") + n;
@@ -112,10 +114,19 @@ projector::connection& projector::connect() {
 domain::expected<batch_outcome, std::string> projector::apply(const std::string& source,
                                                               const std::vector<envelope>& events,
                                                               std::int64_t watermark) {
+  auto outcomes = apply({source_batch{source, &events, watermark}});
+  if (!outcomes) return domain::unexpected(outcomes.error());
+  return outcomes->front();
+}
+
+domain::expected<std::vector<batch_outcome>, std::string> projector::apply(const std::vector<source_batch>& batches) {
   try {
     pqxx::work w(connect().c);
     const auto names = names_array(names_);
-    if (!known_sources_.count(source)) {
+    std::vector<std::string> sources;
+    for (const auto& b : batches) {
+      sources.push_back(b.source);
+      if (known_sources_.count(b.source)) continue;
       // Embedded and Kafka sources split the log differently: switching between them
       // without a rebuild would apply some events twice.
       const auto other = w.exec_params(
@@ -123,54 +134,62 @@ domain::expected<batch_outcome, std::string> projector::apply(const std::string&
           "AND c.source <> $3 AND split_part(c.source, ':', 1) <> split_part($2, ':', 1) "
           "AND c.position > coalesce((SELECT f.position FROM projection_checkpoints f "
           "WHERE f.projection = c.projection AND f.source = $3), 0) LIMIT 1",
-          names, source, std::string(rebuilt_source));
+          names, b.source, std::string(rebuilt_source));
       if (!other.empty())
         return domain::unexpected("the read models were built from source " + other[0][0].as<std::string>() +
                                   " up to position " + other[0][1].as<std::string>() +
-                                  "; run `stradia rebuild` before " + "feeding them from " + source);
+                                  "; run `stradia rebuild` before feeding them from " + b.source);
       w.exec_params(
           "INSERT INTO projection_checkpoints (projection, source, position) "
           "SELECT p, $2, coalesce((SELECT f.position FROM projection_checkpoints f "
           "WHERE f.projection = p AND f.source = $3), 0) FROM unnest($1::text[]) p ON CONFLICT DO NOTHING",
-          names, source, std::string(rebuilt_source));
+          names, b.source, std::string(rebuilt_source));
     }
-    std::map<std::string, std::int64_t> done;
-    for (const auto& r : w.exec_params("SELECT projection, position FROM projection_checkpoints WHERE source = $2 AND "
-                                       "projection = ANY($1::text[]) "
-                                       "ORDER BY projection FOR UPDATE",
-                                       names, source))
-      done[r[0].as<std::string>()] = r[1].as<std::int64_t>();
+    // One lock order for every worker (projection, source): two workers that briefly share
+    // partitions during a rebalance wait for each other instead of deadlocking.
+    std::map<std::pair<std::string, std::string>, std::int64_t> done;  // (source, projection) → position
+    for (const auto& r : w.exec_params(
+             "SELECT source, projection, position FROM projection_checkpoints WHERE source = ANY($2::text[]) AND "
+             "projection = ANY($1::text[]) ORDER BY projection, source FOR UPDATE",
+             names, names_array(sources)))
+      done[{r[0].as<std::string>(), r[1].as<std::string>()}] = r[2].as<std::int64_t>();
 
-    batch_outcome outcome;
-    outcome.position = watermark;
+    std::vector<batch_outcome> outcomes;
     std::vector<std::vector<const envelope*>> todo(models_.size());
-    for (const auto& e : events) {
-      bool fresh = false;
-      for (std::size_t m = 0; m < models_.size(); ++m) {
-        // At or below the checkpoint, or a copy of an event earlier in this batch.
-        auto& applied_up_to = done[names_[m]];
-        if (e.global_position() <= applied_up_to) continue;
-        applied_up_to = e.global_position();
-        fresh = true;
-        if (models_[m]->reads(e)) todo[m].push_back(&e);
+    for (const auto& b : batches) {
+      batch_outcome outcome;
+      outcome.position = b.watermark;
+      for (const auto& e : *b.events) {
+        bool fresh = false;
+        for (std::size_t m = 0; m < models_.size(); ++m) {
+          // At or below the checkpoint, or a copy of an event earlier in this batch.
+          auto& applied_up_to = done[{b.source, names_[m]}];
+          if (e.global_position() <= applied_up_to) continue;
+          applied_up_to = e.global_position();
+          fresh = true;
+          if (models_[m]->reads(e)) todo[m].push_back(&e);
+        }
+        ++(fresh ? outcome.applied : outcome.skipped);
+        outcome.position = std::max(outcome.position, e.global_position());
       }
-      ++(fresh ? outcome.applied : outcome.skipped);
-      outcome.position = std::max(outcome.position, e.global_position());
+      outcomes.push_back(outcome);
     }
+    // Each row has one writing stream, so the sources' events never touch the same rows.
     for (std::size_t m = 0; m < models_.size(); ++m) {
       if (todo[m].empty()) continue;
       models_[m]->load(w, todo[m]);
       for (const auto* e : todo[m]) models_[m]->apply(*e);
       models_[m]->flush(w, write_mode::upsert);
     }
-    if (outcome.position > 0)
-      w.exec_params(
-          "UPDATE projection_checkpoints SET position = greatest(position, $3) "
-          "WHERE source = $2 AND projection = ANY($1::text[])",
-          names, source, outcome.position);
+    for (std::size_t i = 0; i < batches.size(); ++i)
+      if (outcomes[i].position > 0)
+        w.exec_params(
+            "UPDATE projection_checkpoints SET position = greatest(position, $3) "
+            "WHERE source = $2 AND projection = ANY($1::text[])",
+            names, batches[i].source, outcomes[i].position);
     w.commit();
-    known_sources_.insert(source);
-    return outcome;
+    known_sources_.insert(sources.begin(), sources.end());
+    return outcomes;
   } catch (const std::exception& e) {
     for (const auto& model : models_) model->discard();
     connection_.reset();

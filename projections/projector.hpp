@@ -24,6 +24,13 @@ struct batch_outcome {
   std::int64_t position = 0;
 };
 
+// One source's part of a batch: its events in position order and its watermark.
+struct source_batch {
+  std::string source;
+  const std::vector<stradia::envelope::v1::EventEnvelope>* events;
+  std::int64_t watermark = 0;
+};
+
 // Reads the log after a position (at most `max_count` events), for rebuilds.
 using log_source = std::function<domain::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string>(
     std::int64_t after, std::size_t max_count)>;
@@ -46,6 +53,8 @@ class projector {
   domain::expected<batch_outcome, std::string> apply(const std::string& source,
                                                      const std::vector<stradia::envelope::v1::EventEnvelope>& events,
                                                      std::int64_t watermark = 0);
+  // Several sources' batches (a poll of several Kafka partitions) in one transaction.
+  domain::expected<std::vector<batch_outcome>, std::string> apply(const std::vector<source_batch>& batches);
   // The lowest checkpoint of the read models for `source` (0 when none).
   domain::expected<std::int64_t, std::string> checkpoint(const std::string& source);
 
