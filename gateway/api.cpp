@@ -150,10 +150,20 @@ std::optional<domain::caller> api::authenticate(const http_request& request) con
   if (token.empty()) return std::nullopt;
   const auto claims = jwt_.verify(token, options_.unix_seconds());
   if (!claims) return std::nullopt;
-  const auto user = users_.by_id(claims->sub);
-  if (!user || !user->is_active || user->tenant_id != claims->tid) return std::nullopt;
+  return current(domain::caller{claims->sub, claims->tid, {}, {}, false});
+}
+
+std::optional<domain::caller> api::current(const domain::caller& who) const {
+  const auto user = users_.by_id(who.user_id);
+  if (!user || !user->is_active || user->tenant_id != who.tenant_id) return std::nullopt;
   return domain::caller{user->id, user->tenant_id, user->role,
                         std::vector<std::string>(user->market_ids.begin(), user->market_ids.end()), false};
+}
+
+domain::expected<domain::caller, http_response> api::authenticate_socket(const http_request& request) const {
+  auto who = authenticate(request);
+  if (!who) return domain::unexpected(problem("UNAUTHENTICATED", "A valid token is required."));
+  return std::move(*who);
 }
 
 namespace {

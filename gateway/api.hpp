@@ -47,6 +47,10 @@ class api {
       api_options options);
 
   http_response handle(const http_request& request);
+  // The WebSocket handshake's caller, or the 401 refusing the upgrade.
+  domain::expected<domain::caller, http_response> authenticate_socket(const http_request& request) const;
+  // The caller as the directory knows them now; nullopt once deactivated or deleted.
+  std::optional<domain::caller> current(const domain::caller& who) const;
 
  private:
   http_response login(const http_request& request);

@@ -1,6 +1,9 @@
 #include "gateway/runtime.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "commands/system_zone_catalog.hpp"
@@ -15,7 +18,22 @@ constexpr const char* embedded_source = "embedded";
 }  // namespace
 
 domain::timestamp system_now() {
-  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  // STRADIA_CLOCK_OFFSET_FILE: a file holding seconds to add to the clock, re-read at most
+  // ten times a second, so tests (and demos) can let 15-minute locks expire now.
+  static const char* offset_file = std::getenv("STRADIA_CLOCK_OFFSET_FILE");
+  if (!offset_file || !*offset_file) return now;
+  static std::mutex mutex;
+  static std::chrono::steady_clock::time_point read_at;
+  static std::int64_t offset_seconds = 0;
+  std::lock_guard lock(mutex);
+  if (std::chrono::steady_clock::now() - read_at > std::chrono::milliseconds(100)) {
+    read_at = std::chrono::steady_clock::now();
+    std::ifstream in(offset_file);
+    std::int64_t seconds = 0;
+    offset_seconds = (in >> seconds) ? seconds : 0;
+  }
+  return now + std::chrono::seconds(offset_seconds);
 }
 
 std::optional<runtime_config> read_runtime_config(const arguments& args, const char* command) {
@@ -89,6 +107,20 @@ runtime::runtime(const runtime_config& config)
     relay.topic = config.kafka_topic;
     relay.worker_conninfo = config.worker_database_url;
     relay_ = std::make_unique<eventstore::kafka_relay>(relay);
+    // Board events for this gateway's rooms: from the log, each batch held back until the
+    // workers' read models have applied it.
+    eventstore::subscription_options boards = feed;
+    boards.subscription_id = "board-rooms";
+    boards.start_after = store_->head_position().value_or(0);
+    board_feed_ = std::make_unique<eventstore::subscription>(boards, [this](const auto& events) {
+      while (read_model_position() < events.back().global_position()) {
+        if (stopping_) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+      tell_listener(events);
+      return true;
+    });
+    start_sweeper(config);
     return;
   }
   // Embedded mode: the read models fed in process, from their own checkpoints.
@@ -109,8 +141,25 @@ runtime::runtime(const runtime_config& config)
     }
     read_model_error_.clear();
     read_model_position_ = outcome->position;
+    tell_listener(events);
     return true;
   });
+  start_sweeper(config);
+}
+
+void runtime::start_sweeper(const runtime_config& config) {
+  sweeper_ =
+      std::make_unique<lock_sweeper>(config.worker_database_url, *commands_, system_now, config.lock_sweep_interval);
+}
+
+void runtime::on_board_events(std::function<void(const std::vector<stradia::envelope::v1::EventEnvelope>&)> listener) {
+  std::lock_guard lock(listener_mutex_);
+  listener_ = std::move(listener);
+}
+
+void runtime::tell_listener(const std::vector<stradia::envelope::v1::EventEnvelope>& events) {
+  std::lock_guard lock(listener_mutex_);
+  if (listener_) listener_(events);
 }
 
 std::int64_t runtime::read_model_position() {
@@ -149,6 +198,9 @@ std::string runtime::metrics() {
 }
 
 runtime::~runtime() {
+  stopping_ = true;
+  sweeper_.reset();
+  board_feed_.reset();
   read_model_feed_.reset();
   relay_.reset();
   directory_feed_.reset();

@@ -2,6 +2,8 @@
 // What `stradia serve` and `stradia seed` share: the configuration (flags or environment)
 // and the wiring of store, directory and command handlers.
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,6 +18,7 @@
 #include "eventstore/tenant_key_store.hpp"
 #include "gateway/cli.hpp"
 #include "gateway/gemini_client.hpp"
+#include "gateway/lock_sweeper.hpp"
 #include "gateway/tag_manager_client.hpp"
 #include "projections/projector.hpp"
 #include "projections/read_model_reader.hpp"
@@ -34,7 +37,8 @@ struct runtime_config {
   std::string analytics_admin_url;
   std::string kafka_brokers;  // empty: embedded mode, the read models are fed in process
   std::string kafka_topic = "stradia.events";
-  bool feed_read_models = true;  // serve: yes; seed only runs commands
+  bool feed_read_models = true;  // serve: yes (and sweeps expired locks); seed only runs commands
+  std::chrono::milliseconds lock_sweep_interval{1000};
 };
 
 // Reads --database-url, --worker-database-url, --owner-database-url (or STRADIA_DATABASE_URL,
@@ -57,6 +61,8 @@ class runtime {
   // feed's, in Kafka mode the lowest partition checkpoint the workers committed.
   std::int64_t read_model_position();
   bool kafka_mode() const { return relay_ != nullptr; }
+  // Board events once the read models have applied them, in log order (for the rooms).
+  void on_board_events(std::function<void(const std::vector<stradia::envelope::v1::EventEnvelope>&)> listener);
   // Why the bus (the in-process feed, or the relay to Kafka) is not working; empty when it is.
   std::string bus_problem() const;
   // Gauges for GET /metrics: log head, read-model position and lag, relay progress.
@@ -80,6 +86,14 @@ class runtime {
   std::string read_model_error_;  // why the last embedded batch failed; empty when it did not
   std::unique_ptr<eventstore::subscription> read_model_feed_;
   std::unique_ptr<eventstore::kafka_relay> relay_;
+  std::unique_ptr<eventstore::subscription> board_feed_;  // Kafka mode: the rooms' events
+  std::unique_ptr<lock_sweeper> sweeper_;
+  std::mutex listener_mutex_;
+  std::function<void(const std::vector<stradia::envelope::v1::EventEnvelope>&)> listener_;
+  std::atomic<bool> stopping_{false};
+
+  void start_sweeper(const runtime_config& config);
+  void tell_listener(const std::vector<stradia::envelope::v1::EventEnvelope>& events);
 };
 
 domain::timestamp system_now();

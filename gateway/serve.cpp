@@ -6,6 +6,7 @@
 #include "gateway/api.hpp"
 #include "gateway/cli.hpp"
 #include "gateway/http_server.hpp"
+#include "gateway/live_boards.hpp"
 #include "gateway/runtime.hpp"
 #include "gateway/seed.hpp"
 
@@ -43,7 +44,9 @@ int run_serve(const arguments& args) {
           "  --listen HOST:PORT         default 127.0.0.1:8080 (env STRADIA_LISTEN)\n"
           "  --jwt-secret SECRET        HS256 key, 32+ characters (env STRADIA_JWT_SECRET)\n"
           "  --rate-limit N             requests per second per user, bursts of 2N; 0 turns it off\n"
-          "                             (env STRADIA_RATE_LIMIT, default 50)\n") +
+          "                             (env STRADIA_RATE_LIMIT, default 50)\n"
+          "  --ws-queue-limit N         frames a WebSocket client may fall behind before it is\n"
+          "                             closed (env STRADIA_WS_QUEUE_LIMIT, default 1024)\n") +
       database_help;
   if (args.wants_help()) {
     std::fputs(help.c_str(), stdout);
@@ -51,7 +54,7 @@ int run_serve(const arguments& args) {
   }
   if (auto bad = args.unknown({"listen", "jwt-secret", "rate-limit", "database-url", "worker-database-url",
                                "owner-database-url", "master-key", "gemini-url", "gemini-api-key", "tag-manager-url",
-                               "analytics-admin-url", "kafka-brokers", "kafka-topic"});
+                               "analytics-admin-url", "kafka-brokers", "kafka-topic", "ws-queue-limit"});
       !bad.empty()) {
     std::fprintf(stderr, "stradia serve: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
     return 2;
@@ -86,16 +89,47 @@ int run_serve(const arguments& args) {
   api_config.clock = system_now;
   api_config.read_models = &rt.read_models();
   api_config.read_model_position = [&rt] { return rt.read_model_position(); };
-  api_config.runtime_metrics = [&rt] { return rt.metrics(); };
+  websocket_stats sockets;
+  api_config.runtime_metrics = [&rt, &sockets] {
+    auto text = rt.metrics();
+    auto line = [&](const char* name, const char* type, const char* help, long long value) {
+      text += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
+              std::to_string(value) + "\n";
+    };
+    line("stradia_websocket_open", "gauge", "WebSocket connections open.", sockets.open.load());
+    line("stradia_websocket_accepted_total", "counter", "WebSocket connections accepted.",
+         static_cast<long long>(sockets.accepted.load()));
+    line("stradia_websocket_dropped_slow_total", "counter", "Clients closed because their send queue was full.",
+         static_cast<long long>(sockets.dropped_slow.load()));
+    line("stradia_websocket_frames_sent_total", "counter", "Frames written to WebSocket clients.",
+         static_cast<long long>(sockets.frames_sent.load()));
+    return text;
+  };
   api_config.bus_problem = [&rt] { return rt.bus_problem(); };
   api handler(rt.commands(), rt.store(), rt.users(), api_config);
+  live_boards boards(rt.commands(), rt.read_models(),
+                     [&handler](const domain::caller& who) { return handler.current(who); });
+  rt.on_board_events([&boards](const auto& events) { boards.publish(events); });
   server_options options;
   options.address = listen.substr(0, colon);
   options.port = static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)));
-  http_server server(options, [&handler](const http_request& r) { return handler.handle(r); });
+  if (const auto limit = args.option("ws-queue-limit", "STRADIA_WS_QUEUE_LIMIT"))
+    options.websocket_queue_limit = static_cast<std::size_t>(std::max(1L, std::strtol(limit->c_str(), nullptr, 10)));
+  websocket_handlers websocket;
+  websocket.stats = &sockets;
+  websocket.authenticate = [&handler](const http_request& r) { return handler.authenticate_socket(r); };
+  websocket.on_frame = [&boards](const auto& c, const domain::caller& who, std::string_view text) {
+    boards.on_frame(c, who, text);
+  };
+  websocket.on_close = [&boards](const live_connection* c, const std::vector<std::string>& joined) {
+    boards.on_close(c, joined);
+  };
+  http_server server(
+      options, [&handler](const http_request& r) { return handler.handle(r); }, websocket);
   std::printf("stradia serve: listening on http://%s:%u\n", options.address.c_str(), server.port());
   std::fflush(stdout);
   server.run();
+  rt.on_board_events({});
   std::printf("stradia serve: stopped\n");
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "projections/read_model_reader.hpp"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "domain/uuid_text.hpp"
@@ -10,7 +11,7 @@ namespace {
 
 constexpr const char* set_tenant_sql = "SELECT set_config('app.current_tenant', $1, true)";
 constexpr const char* board_sql =
-    "SELECT local_board_id::text, market_id::text, master_strategy_id::text, status, strategy_version "
+    "SELECT local_board_id::text, market_id::text, master_strategy_id::text, status, strategy_version, position "
     "FROM read_boards WHERE local_board_id = $1::uuid";
 // Times leave Postgres as microseconds since the epoch and are written like every other
 // time of the API (domain::format_rfc3339).
@@ -19,7 +20,7 @@ constexpr const char* task_columns =
     "SELECT local_task_id::text, global_task_id, title, task_type, target_platform, status, pre_flight_scan_status, "
     "error_log, weight, order_index, is_custom_local_task, is_ghost_card, gemini_token_cost, version, locked_by, "
     STRADIA_UTC("locked_at") ", " STRADIA_UTC("expires_at") ", " STRADIA_UTC("last_executed_at") ", "
-    "local_board_id::text, market_id::text FROM read_board_tasks ";
+    "local_board_id::text, market_id::text, position FROM read_board_tasks ";
 constexpr const char* tasks_of_board_where = "WHERE local_board_id = $1::uuid ORDER BY order_index, local_task_id";
 constexpr const char* task_where = "WHERE local_task_id = $1::uuid";
 constexpr const char* timeline_sql =
@@ -77,6 +78,7 @@ board_task_view task_of(const pqxx::row& row) {
   t.last_executed_at = optional_time(row[17]);
   t.local_board_id = row[18].as<std::string>();
   t.market_id = row[19].as<std::string>();
+  t.position = row[20].as<std::int64_t>();
   return t;
 }
 
@@ -107,7 +109,8 @@ domain::expected<void, std::string> read_model_reader::read_as(
   try {
     if (!c || !c->is_open()) c = std::make_unique<pqxx::connection>(pool_->conninfo);
     {
-      pqxx::read_transaction r(*c);
+      // One snapshot for every statement: a board and its tasks as of one moment.
+      pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> r(*c);
       r.exec_params(set_tenant_sql, tenant_id);
       body(r);
       r.commit();
@@ -133,11 +136,13 @@ domain::expected<std::optional<board_view>, std::string> read_model_reader::boar
     view.master_strategy_id = board[0][2].as<std::string>();
     view.status = board[0][3].as<std::string>();
     view.strategy_version = board[0][4].as<std::int32_t>();
+    view.position = board[0][5].as<std::int64_t>();
     std::int64_t done = 0, total = 0;
     for (const auto& row : r.exec_params(std::string(task_columns) + tasks_of_board_where, board_id)) {
       auto t = task_of(row);
       total += t.weight;
       if (t.status == "DONE") done += t.weight;
+      view.position = std::max(view.position, t.position);
       view.tasks.push_back(std::move(t));
     }
     view.heatmap_score = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;

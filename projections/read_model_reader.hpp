@@ -26,6 +26,7 @@ struct board_task_view {
   std::int64_t gemini_token_cost = 0, version = 0;
   std::optional<std::string> locked_by, locked_at, expires_at, last_executed_at;  // RFC 3339
   std::string local_board_id, market_id;
+  std::int64_t position = 0;  // the last event applied to this task
 };
 
 struct timeline_entry {
@@ -55,7 +56,8 @@ struct usage_view {
 struct board_view {
   std::string id, market_id, master_strategy_id, status;
   std::int32_t strategy_version = 0;
-  double heatmap_score = 0;  // weights of DONE tasks / all weights
+  double heatmap_score = 0;   // weights of DONE tasks / all weights
+  std::int64_t position = 0;  // the last event of this board (or its tasks) in this view
   std::vector<board_task_view> tasks;
 };
 

@@ -1,0 +1,46 @@
+#include "gateway/board_hub.hpp"
+
+#include <algorithm>
+
+namespace stradia::gateway {
+
+void board_hub::join(const std::string& board_id, const std::shared_ptr<live_connection>& c) {
+  std::lock_guard lock(mutex_);
+  auto& room = rooms_[board_id];
+  std::erase_if(room, [&](const auto& w) { return w.expired() || w.lock() == c; });
+  room.push_back(c);
+}
+
+void board_hub::leave(const std::string& board_id, const live_connection* c) {
+  std::lock_guard lock(mutex_);
+  const auto room = rooms_.find(board_id);
+  if (room == rooms_.end()) return;
+  std::erase_if(room->second, [&](const auto& w) {
+    const auto member = w.lock();
+    return !member || member.get() == c;
+  });
+  if (room->second.empty()) rooms_.erase(room);
+}
+
+void board_hub::broadcast(const std::string& board_id, std::int64_t position,
+                          const std::shared_ptr<const std::string>& frame) {
+  // Copy the members out: delivering must not hold the hub's lock.
+  std::vector<std::shared_ptr<live_connection>> members;
+  {
+    std::lock_guard lock(mutex_);
+    const auto room = rooms_.find(board_id);
+    if (room == rooms_.end()) return;
+    members.reserve(room->second.size());
+    for (const auto& w : room->second)
+      if (auto m = w.lock()) members.push_back(std::move(m));
+  }
+  for (const auto& m : members) m->deliver(board_id, position, frame);
+}
+
+std::size_t board_hub::members(const std::string& board_id) {
+  std::lock_guard lock(mutex_);
+  const auto room = rooms_.find(board_id);
+  return room == rooms_.end() ? 0 : room->second.size();
+}
+
+}  // namespace stradia::gateway

@@ -1,0 +1,45 @@
+#pragma once
+// Board rooms, after Beast's chat-multi example: a map board id → the connections in it,
+// held by weak reference, so a closed socket simply drops out. A broadcast hands the same
+// shared frame to every connection in the room; each connection queues it (bounded) and
+// writes it on its own strand. Thread-safe.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace stradia::gateway {
+
+// What the hub and the live-board logic need of a WebSocket connection.
+class live_connection {
+ public:
+  virtual ~live_connection() = default;
+  // A reply to this client (errors, the board's state): queued like any frame.
+  virtual void send(std::shared_ptr<const std::string> frame) = 0;
+  // A board event at log `position`. While the board is being synced the frame waits;
+  // after the sync only frames past the sync's position go out.
+  virtual void deliver(const std::string& board_id, std::int64_t position,
+                       const std::shared_ptr<const std::string>& frame) = 0;
+  // Joining: hold the board's frames until finish_sync() (called after the state is read).
+  virtual void begin_sync(const std::string& board_id) = 0;
+  // Sends the state, then the held frames past `position`, then goes live.
+  virtual void finish_sync(const std::string& board_id, std::int64_t position,
+                           std::shared_ptr<const std::string> state_frame) = 0;
+  virtual void forget(const std::string& board_id) = 0;
+};
+
+class board_hub {
+ public:
+  void join(const std::string& board_id, const std::shared_ptr<live_connection>& c);
+  void leave(const std::string& board_id, const live_connection* c);
+  void broadcast(const std::string& board_id, std::int64_t position, const std::shared_ptr<const std::string>& frame);
+  std::size_t members(const std::string& board_id);
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::vector<std::weak_ptr<live_connection>>> rooms_;
+};
+
+}  // namespace stradia::gateway

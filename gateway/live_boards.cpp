@@ -1,0 +1,117 @@
+#include "gateway/live_boards.hpp"
+
+#include "domain/access.hpp"
+#include "gateway/ws_protocol.hpp"
+
+namespace stradia::gateway {
+
+namespace {
+
+std::shared_ptr<const std::string> shared(std::string frame) {
+  return std::make_shared<const std::string>(std::move(frame));
+}
+
+// The board when the caller may see it: their tenant's (row-level security) and, for a
+// LOCAL_USER, one of their markets.
+std::optional<projections::board_view> visible_board(projections::read_model_reader& read_models,
+                                                     const domain::caller& who, const std::string& board_id,
+                                                     bool& unavailable) {
+  auto board = read_models.board(who.tenant_id, board_id);
+  unavailable = !board;
+  if (!board || !*board) return std::nullopt;
+  if (who.role == domain::roles::LOCAL_USER && !who.assigned_to((*board)->market_id)) return std::nullopt;
+  return std::move(**board);
+}
+
+}  // namespace
+
+live_boards::live_boards(commands::command_service& commands, projections::read_model_reader& read_models,
+                         refresh_caller refresh)
+    : commands_(commands), read_models_(read_models), refresh_(std::move(refresh)) {}
+
+void live_boards::on_frame(const std::shared_ptr<live_connection>& c, const domain::caller& connected,
+                           std::string_view text) {
+  auto parsed = ws::parse_client_frame(text);
+  if (!parsed) {
+    ws::error_details details;
+    details.request_id = parsed.error().request_id;
+    details.fields = parsed.error().fields;
+    c->send(shared(ws::error_frame("VALIDATION_FAILED", parsed.error().message, details)));
+    return;
+  }
+  const auto& f = *parsed;
+  ws::error_details details;
+  details.request_id = f.request_id;
+  details.local_task_id = f.local_task_id;
+  const auto who = refresh_(connected);
+  if (!who) {
+    c->send(shared(ws::error_frame("UNAUTHENTICATED", "The user is no longer active.", details)));
+    return;
+  }
+  switch (f.event) {
+    case ws::client_event::join_board: {
+      bool unavailable = false;
+      if (!visible_board(read_models_, *who, f.local_board_id, unavailable)) {
+        c->send(shared(unavailable ? ws::error_frame("SERVICE_UNAVAILABLE", "The read model is not reachable.", details)
+                                   : ws::error_frame("NOT_FOUND", "No such board.", details)));
+        return;
+      }
+      // In the room first, holding its frames; then the state; then what came after it.
+      c->begin_sync(f.local_board_id);
+      hub_.join(f.local_board_id, c);
+      auto board = visible_board(read_models_, *who, f.local_board_id, unavailable);
+      if (!board) {
+        hub_.leave(f.local_board_id, c.get());
+        c->forget(f.local_board_id);
+        c->send(shared(ws::error_frame("SERVICE_UNAVAILABLE", "The read model is not reachable.", details)));
+        return;
+      }
+      c->finish_sync(f.local_board_id, board->position,
+                     shared(ws::board_state_sync_frame(*board, board->position, f.request_id)));
+      return;
+    }
+    case ws::client_event::leave_board:
+      hub_.leave(f.local_board_id, c.get());
+      c->forget(f.local_board_id);
+      return;
+    default: break;
+  }
+  auto result = [&]() -> commands::command_result {
+    if (f.event == ws::client_event::request_task_lock) {
+      task::v1::AcquireLock lock;
+      lock.set_local_task_id(f.local_task_id);
+      return commands_.acquire_lock(*who, lock);
+    }
+    if (f.event == ws::client_event::release_task_lock) {
+      task::v1::ReleaseLock release;
+      release.set_local_task_id(f.local_task_id);
+      return commands_.release_lock(*who, release);
+    }
+    task::v1::MoveTask move;
+    move.set_local_task_id(f.local_task_id);
+    move.set_new_status(f.new_status);
+    move.set_expected_previous_status(f.expected_previous_status);
+    details.revert_to_status = f.expected_previous_status;  // where the card snaps back to
+    return commands_.move_task(*who, move);
+  }();
+  if (result) return;  // the room hears the event once the read model has it
+  if (result.error().unavailable) {
+    c->send(shared(ws::error_frame("SERVICE_UNAVAILABLE", "The event store is not reachable.", details)));
+    return;
+  }
+  details.fields.clear();
+  for (const auto& e : result.error().error.errors) details.fields.emplace_back(e.path, e.message);
+  c->send(shared(ws::error_frame(domain::code_name(result.error().error.code), result.error().error.detail, details)));
+}
+
+void live_boards::on_close(const live_connection* c, const std::vector<std::string>& boards) {
+  for (const auto& b : boards) hub_.leave(b, c);
+}
+
+void live_boards::publish(const std::vector<stradia::envelope::v1::EventEnvelope>& events) {
+  for (const auto& e : events)
+    if (auto b = ws::broadcast_of(e))
+      hub_.broadcast(b->local_board_id, e.global_position(), shared(std::move(b->frame)));
+}
+
+}  // namespace stradia::gateway

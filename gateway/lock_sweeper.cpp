@@ -1,0 +1,55 @@
+#include "gateway/lock_sweeper.hpp"
+
+#include <pqxx/pqxx>
+
+#include "domain/clock.hpp"
+
+namespace stradia::gateway {
+
+lock_sweeper::lock_sweeper(std::string worker_conninfo, commands::command_service& commands,
+                           std::function<domain::timestamp()> clock, std::chrono::milliseconds interval)
+    : conninfo_(std::move(worker_conninfo)),
+      commands_(commands),
+      clock_(std::move(clock)),
+      interval_(interval),
+      thread_([this] { run(); }) {}
+
+lock_sweeper::~lock_sweeper() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void lock_sweeper::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    sweep_once();
+    lock.lock();
+    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+  }
+}
+
+void lock_sweeper::sweep_once() {
+  std::vector<std::pair<std::string, std::string>> due;  // task, tenant
+  try {
+    pqxx::connection c(conninfo_);
+    pqxx::read_transaction r(c);
+    for (const auto& row : r.exec_params("SELECT local_task_id::text, tenant_id::text FROM read_board_tasks "
+                                         "WHERE expires_at <= $1::timestamptz ORDER BY expires_at LIMIT 1000",
+                                         domain::format_rfc3339(clock_())))
+      due.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
+  } catch (const std::exception&) {
+    return;  // the database is away: the next sweep tries again
+  }
+  for (const auto& [task, tenant] : due) {
+    task::v1::ExpireLock expire;
+    expire.set_local_task_id(task);
+    if (commands_.expire_lock(tenant, expire)) ++expired_;
+  }
+}
+
+}  // namespace stradia::gateway

@@ -1,0 +1,271 @@
+// Live boards over WebSocket: real clients against the real server on loopback, seeded
+// with the playground.
+#include <gtest/gtest.h>
+
+#include <ctime>
+#include <fstream>
+#include <future>
+
+#include "eventstore/event_store.hpp"
+#include "eventstore/pg_fixture.hpp"
+#include "gateway/jwt.hpp"
+#include "http_client.hpp"
+#include "server_process.hpp"
+#include "ws_client.hpp"
+
+namespace stradia::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string secret = "live-e2e-secret-0123456789abcdef012345";
+
+std::string field(const std::string& json, const std::string& name, std::size_t from = 0) {
+  const auto key = "\"" + name + "\":";
+  const auto at = json.find(key, from);
+  if (at == std::string::npos) return "";
+  const auto start = at + key.size();
+  if (json[start] == '"') return json.substr(start + 1, json.find('"', start + 1) - start - 1);
+  return json.substr(start, json.find_first_of(",}", start) - start);
+}
+
+class LiveBoards : public pg_test {
+ protected:
+  void SetUp() override {
+    pg_test::SetUp();
+    if (HasFatalFailure()) return;
+    clock_file_ = "/tmp/stradia-clock-" + database_;
+    std::ofstream(clock_file_) << 0;
+    env_ = {"STRADIA_DATABASE_URL=" + app(),
+            "STRADIA_WORKER_DATABASE_URL=" + worker(),
+            "STRADIA_OWNER_DATABASE_URL=" + owner(),
+            "STRADIA_JWT_SECRET=" + secret,
+            "STRADIA_RATE_LIMIT=0",
+            "STRADIA_CLOCK_OFFSET_FILE=" + clock_file_};
+    ASSERT_EQ(run_stradia({"seed"}, env_), 0);
+    start_server();
+    spain_ = token("spain@acme.com");
+    const auto markets = get("/api/v1/markets", spain_);
+    const auto boards = get("/api/v1/boards?market_id=" + field(markets, "id"), spain_);
+    board_ = field(boards, "id", boards.find("\"boards\""));
+    const auto board = get("/api/v1/boards/" + board_, spain_);
+    for (auto at = board.find("\"tasks\""); (at = board.find("{\"id\":", at)) != std::string::npos; ++at)
+      (field(board, "title", at) == "Review Privacy Law" ? review_ : consent_) = field(board, "id", at);
+    ASSERT_FALSE(review_.empty());
+    ASSERT_FALSE(consent_.empty());
+  }
+  void TearDown() override {
+    server_.reset();
+    std::remove(clock_file_.c_str());
+    pg_test::TearDown();
+  }
+
+  void start_server(std::vector<std::string> extra = {}) {
+    auto env = env_;
+    env.insert(env.end(), extra.begin(), extra.end());
+    server_ = std::make_unique<server_process>(env);
+  }
+  std::string token(const std::string& email) {
+    auto r = http_call(server_->port(), "POST", "/api/v1/auth/login",
+                       R"({"email":")" + email + R"(","password":"stradia-dev"})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return field(r.body, "token");
+  }
+  std::string get(const std::string& path, const std::string& bearer) {
+    return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + bearer}}).body;
+  }
+  std::unique_ptr<ws_client> connect(const std::string& bearer, int receive_buffer = 0) {
+    auto c = std::make_unique<ws_client>(server_->port(), bearer, "", receive_buffer);
+    EXPECT_EQ(c->handshake_status(), 101);
+    return c;
+  }
+  std::string join(ws_client& c, const std::string& board) {
+    c.send(R"({"event":"client:join_board","request_id":"j1","payload":{"local_board_id":")" + board + R"("}})");
+    return c.next().value_or("");
+  }
+  static std::string task_frame(const char* event, const std::string& board, const std::string& task,
+                                const std::string& extra = "") {
+    return std::string(R"({"event":")") + event + R"(","request_id":"r-)" + event +
+           R"(","payload":{"local_board_id":")" + board + R"(","local_task_id":")" + task + "\"" + extra + "}}";
+  }
+
+  std::vector<std::string> env_;
+  std::string clock_file_;
+  std::unique_ptr<server_process> server_;
+  std::string spain_, board_, review_, consent_;
+};
+
+TEST_F(LiveBoards, TheHandshakeWantsAValidTokenInTheHeaderOrTheCookie) {
+  EXPECT_EQ(ws_client(server_->port(), "").handshake_status(), 401);
+  auto tampered = spain_;
+  tampered[tampered.size() - 3] = tampered[tampered.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(ws_client(server_->port(), tampered).handshake_status(), 401);
+  const gateway::jwt_codec codec(secret);
+  auto claims = *codec.verify(spain_, std::time(nullptr));
+  claims.iat = 1000;
+  claims.exp = 1600;
+  const auto expired = codec.sign(claims);
+  EXPECT_EQ(ws_client(server_->port(), expired).handshake_status(), 401);
+  EXPECT_EQ(ws_client(server_->port(), spain_).handshake_status(), 101);
+  EXPECT_EQ(ws_client(server_->port(), "", "stradia_session=" + spain_).handshake_status(), 101);
+}
+
+TEST_F(LiveBoards, TwoUsersSeeEachOthersLockMoveAndNoteInTheSameOrder) {
+  const auto supervisor = token("supervisor@acme.com");
+  auto a = connect(spain_), b = connect(supervisor);
+  const auto sync = join(*a, board_);
+  EXPECT_NE(sync.find(R"("event":"server:board_state_sync")"), std::string::npos) << sync;
+  EXPECT_NE(sync.find(R"("request_id":"j1")"), std::string::npos);
+  EXPECT_NE(sync.find(review_), std::string::npos);
+  EXPECT_NE(join(*b, board_).find("server:board_state_sync"), std::string::npos);
+
+  a->send(task_frame("client:request_task_lock", board_, review_));
+  a->send(task_frame("client:move_task", board_, review_,
+                     R"(,"new_status":"IN_PROGRESS","expected_previous_status":"TODO")"));
+  auto note = http_call(server_->port(), "POST", "/api/v1/commands/AddTaskNote",
+                        R"({"local_task_id":")" + review_ + R"(","content":"Seen live."})",
+                        {{"Authorization", "Bearer " + supervisor}});
+  ASSERT_EQ(note.status, 200) << note.body;
+  for (auto* c : {a.get(), b.get()}) {
+    std::vector<std::string> seen;
+    for (int i = 0; i < 3; ++i) seen.push_back(c->next().value_or("(nothing)"));
+    EXPECT_NE(seen[0].find(R"("event":"server:task_locked")"), std::string::npos) << seen[0];
+    EXPECT_NE(seen[0].find(R"("locked_by_user_id":")"), std::string::npos);
+    EXPECT_NE(seen[0].find(R"("expires_at":")"), std::string::npos);
+    EXPECT_NE(seen[1].find(R"("event":"server:task_moved")"), std::string::npos) << seen[1];
+    EXPECT_NE(seen[1].find(R"("new_status":"IN_PROGRESS")"), std::string::npos);
+    EXPECT_NE(seen[2].find(R"("event":"server:note_added")"), std::string::npos) << seen[2];
+    EXPECT_NE(seen[2].find("Seen live."), std::string::npos);
+    EXPECT_FALSE(c->next(300ms)) << "nothing more, no copies";
+  }
+}
+
+TEST_F(LiveBoards, TwoClientsRacingForOneLockGetOneLockAndOneTaskLocked) {
+  const auto supervisor = token("supervisor@acme.com");
+  auto a = connect(spain_), b = connect(supervisor), watcher = connect(spain_);
+  join(*a, board_);
+  join(*b, board_);
+  join(*watcher, board_);
+  const auto lock = task_frame("client:request_task_lock", board_, review_);
+  auto first = std::async(std::launch::async, [&] { return a->send(lock); });
+  auto second = std::async(std::launch::async, [&] { return b->send(lock); });
+  first.get();
+  second.get();
+  EXPECT_TRUE(watcher->next_event("server:task_locked").has_value());
+  EXPECT_FALSE(watcher->next_event("server:task_locked", 800ms)) << "a second lock was granted";
+  int refused = 0;
+  for (auto* c : {a.get(), b.get()})
+    for (auto f = c->next(800ms); f; f = c->next(300ms))
+      if (f->find(R"("event":"server:error")") != std::string::npos) {
+        EXPECT_NE(f->find(R"("code":"TASK_LOCKED")"), std::string::npos) << *f;
+        EXPECT_NE(f->find(R"("local_task_id":")" + review_), std::string::npos) << *f;
+        ++refused;
+      }
+  EXPECT_EQ(refused, 1);
+}
+
+TEST_F(LiveBoards, NobodyJoinsABoardTheyMayNotSee) {
+  auto france = connect(token("france@acme.com"));
+  auto globex = connect(token("admin@globex.com"));
+  for (auto* c : {france.get(), globex.get()}) {
+    const auto refused = join(*c, board_);
+    EXPECT_NE(refused.find(R"("event":"server:error")"), std::string::npos) << refused;
+    EXPECT_NE(refused.find(R"("code":"NOT_FOUND")"), std::string::npos) << refused;
+    EXPECT_EQ(refused.find(review_), std::string::npos) << "nothing of the board";
+  }
+  auto spain = connect(spain_);
+  join(*spain, board_);
+  spain->send(task_frame("client:request_task_lock", board_, review_));
+  EXPECT_TRUE(spain->next_event("server:task_locked").has_value());
+  EXPECT_FALSE(france->next(500ms)) << "a frame of a board it was refused";
+  EXPECT_FALSE(globex->next(100ms)) << "a frame of another tenant's board";
+}
+
+TEST_F(LiveBoards, AnInvalidFrameIsAnsweredAndTheSocketStaysOpenButAHugeOneClosesIt) {
+  auto c = connect(spain_);
+  c->send(R"({"event":"client:join_board","request_id":"bad-1","payload":{"local_board_id":"not-a-uuid"}})");
+  auto answer = c->next().value_or("");
+  EXPECT_NE(answer.find(R"("code":"VALIDATION_FAILED")"), std::string::npos) << answer;
+  EXPECT_NE(answer.find(R"("request_id":"bad-1")"), std::string::npos) << answer;
+  EXPECT_NE(answer.find(R"("path":"payload.local_board_id")"), std::string::npos) << answer;
+  c->send(
+      task_frame("client:move_task", board_, review_, R"(,"new_status":"FINISHED","expected_previous_status":"TODO")"));
+  EXPECT_NE(c->next().value_or("").find("VALIDATION_FAILED"), std::string::npos);
+  c->send("not json");
+  EXPECT_NE(c->next().value_or("").find("VALIDATION_FAILED"), std::string::npos);
+  EXPECT_NE(join(*c, board_).find("server:board_state_sync"), std::string::npos) << "the socket still works";
+
+  c->send(std::string(100 * 1024, 'x'));
+  EXPECT_TRUE(c->closed());
+  EXPECT_EQ(c->close_code(), 1009);
+}
+
+TEST_F(LiveBoards, ARefusedTypeCMoveToDoneSaysWhereTheCardGoesBack) {
+  auto c = connect(spain_);
+  join(*c, board_);
+  c->send(task_frame("client:move_task", board_, consent_,
+                     R"(,"new_status":"DONE","expected_previous_status":"IN_PROGRESS")"));
+  const auto refused = c->next().value_or("");
+  EXPECT_NE(refused.find(R"("event":"server:error")"), std::string::npos) << refused;
+  EXPECT_NE(refused.find(R"("code":"EXECUTION_REQUIRED")"), std::string::npos) << refused;
+  EXPECT_NE(refused.find(R"("revert_to_status":"IN_PROGRESS")"), std::string::npos) << refused;
+  EXPECT_NE(refused.find(R"("local_task_id":")" + consent_), std::string::npos) << refused;
+}
+
+TEST_F(LiveBoards, LocksExpireWithNobodyConnectedAlsoAcrossARestart) {
+  {
+    auto c = connect(spain_);
+    join(*c, board_);
+    c->send(task_frame("client:request_task_lock", board_, review_));
+    ASSERT_TRUE(c->next_event("server:task_locked").has_value());
+  }
+  // A new process knows the review lock and the seeded golden-record lock only from the log.
+  server_.reset();
+  start_server();
+  auto c = connect(spain_);
+  join(*c, board_);
+  std::ofstream(clock_file_) << 16 * 60;  // 16 minutes later
+  std::vector<std::string> unlocked;
+  for (int i = 0; i < 2; ++i)
+    if (auto f = c->next_event("server:task_unlocked", 10s)) unlocked.push_back(*f);
+  ASSERT_EQ(unlocked.size(), 2u);
+  for (const auto& f : unlocked) EXPECT_NE(f.find(R"("reason":"expired")"), std::string::npos) << f;
+  const bool both =
+      (unlocked[0].find(review_) != std::string::npos) != (unlocked[1].find(review_) != std::string::npos);
+  EXPECT_TRUE(both) << unlocked[0] << unlocked[1];
+  eventstore::event_store store({app(), worker()});
+  int expired = 0;
+  for (const auto& e : *store.read_all(0, 100000)) expired += e.event_type() == "TaskLockExpired";
+  EXPECT_EQ(expired, 2);
+}
+
+TEST_F(LiveBoards, AClientThatNeverReadsIsDroppedAndTheOthersKeepReceiving) {
+  server_.reset();
+  start_server({"STRADIA_WS_QUEUE_LIMIT=32"});
+  spain_ = token("spain@acme.com");
+  auto sleeper = std::make_unique<ws_client>(server_->port(), spain_, "", 4096, /*reading=*/false);
+  ASSERT_EQ(sleeper->handshake_status(), 101);
+  auto reader = connect(spain_);
+  sleeper->send(R"({"event":"client:join_board","payload":{"local_board_id":")" + board_ + R"("}})");
+  join(*reader, board_);
+  const std::string content(4900, 'n');
+  constexpr int notes = 1500;
+  int received = 0;
+  std::thread counting([&] {
+    while (received < notes && reader->next_event("server:note_added", 10s)) ++received;
+  });
+  // The sleeper never reads: its small socket buffer, then the server's bounded queue fill.
+  for (int i = 0; i < notes; ++i)
+    ASSERT_EQ(http_call(server_->port(), "POST", "/api/v1/commands/AddTaskNote",
+                        R"({"local_task_id":")" + review_ + R"(","content":")" + content + R"("})",
+                        {{"Authorization", "Bearer " + spain_}})
+                  .status,
+              200);
+  counting.join();
+  EXPECT_EQ(received, notes) << "the reading client missed frames";
+  const auto metrics = http_call(server_->port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("stradia_websocket_dropped_slow_total 1\n"), std::string::npos) << metrics;
+}
+
+}  // namespace
+}  // namespace stradia::testing
