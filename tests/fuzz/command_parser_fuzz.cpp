@@ -1,11 +1,13 @@
-// libFuzzer target: arbitrary bytes as command bodies (and as tokens). The parser must
-// answer with a message or a parse failure, never crash, hang or read out of bounds.
+// libFuzzer target: arbitrary bytes as command bodies, as tokens and as WebSocket frames.
+// The parsers must answer with a message or a failure, never crash, hang or read out of
+// bounds.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "gateway/command_parser.hpp"
 #include "gateway/jwt.hpp"
+#include "gateway/ws_protocol.hpp"
 #include "market.pb.h"
 #include "strategy.pb.h"
 #include "task.pb.h"
@@ -27,5 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (parsed) (void)(*parsed)->ByteSizeLong();
   static const stradia::gateway::jwt_codec codec("fuzzing-secret-0123456789abcdef0123");
   (void)codec.verify(body, 0);
+  auto frame = stradia::gateway::ws::parse_client_frame(body);
+  if (!frame)
+    (void)stradia::gateway::ws::error_frame("VALIDATION_FAILED", frame.error().message,
+                                            {frame.error().request_id, "", std::nullopt, frame.error().fields});
   return 0;
 }
