@@ -8,6 +8,7 @@
 #include "e2e/child_process.hpp"
 #include "e2e/http_client.hpp"
 #include "e2e/server_process.hpp"
+#include "e2e/ws_client.hpp"
 #include "eventstore/log_reader.hpp"
 #include "eventstore/pg_fixture.hpp"
 #include "eventstore/relay/kafka_relay.hpp"
@@ -332,6 +333,37 @@ TEST_F(KafkaPipeline, InKafkaModeTheGatewayRelaysAndReadsItsOwnWritesFromTheWork
   const auto metrics = http_call(gateway.port(), "GET", "/metrics").body;
   EXPECT_NE(metrics.find("stradia_relay_leading 1\n"), std::string::npos) << metrics;
   EXPECT_EQ(gateway.stop(), 0);
+}
+
+TEST_F(KafkaPipeline, TwoGatewaysServeOneBoardConsistently) {
+  auto env = env_;
+  env.push_back("STRADIA_JWT_SECRET=kafka-e2e-secret-0123456789abcdef0123");
+  server_process one(env), two(env);
+  auto projecting = start_worker();
+  ASSERT_TRUE(wait_until_applied());
+  auto login =
+      http_call(one.port(), "POST", "/api/v1/auth/login", R"({"email":"spain@acme.com","password":"stradia-dev"})");
+  ASSERT_EQ(login.status, 200) << login.body;
+  const auto token = field(login.body, "token");
+  const auto bearer = "Bearer " + token;
+  auto markets = http_call(one.port(), "GET", "/api/v1/markets", "", {{"Authorization", bearer}});
+  auto boards = http_call(one.port(), "GET", "/api/v1/boards?market_id=" + field(markets.body, "id"), "",
+                          {{"Authorization", bearer}});
+  const auto board_id = field(boards.body.substr(boards.body.find("\"boards\"")), "id");
+  auto board = http_call(one.port(), "GET", "/api/v1/boards/" + board_id, "", {{"Authorization", bearer}});
+  const auto task_id = field(board.body.substr(board.body.find("\"tasks\"")), "id");
+
+  ws_client watcher(two.port(), token);
+  ASSERT_EQ(watcher.handshake_status(), 101);
+  watcher.send(R"({"event":"client:join_board","payload":{"local_board_id":")" + board_id + R"("}})");
+  ASSERT_TRUE(watcher.next_event("server:board_state_sync").has_value());
+  auto noted = http_call(one.port(), "POST", "/api/v1/commands/AddTaskNote",
+                         R"({"local_task_id":")" + task_id + R"(","content":"From the other gateway."})",
+                         {{"Authorization", bearer}});
+  ASSERT_EQ(noted.status, 200) << noted.body;
+  const auto heard = watcher.next_event("server:note_added", std::chrono::seconds(10));
+  ASSERT_TRUE(heard.has_value()) << "a change through one gateway never reached a client of the other";
+  EXPECT_NE(heard->find("From the other gateway."), std::string::npos) << *heard;
 }
 
 }  // namespace
