@@ -334,12 +334,17 @@ void http_server::impl::begin_shutdown() {
     for (const auto& w : sockets)
       if (auto socket = w.lock()) socket->close_going_away();
   }
-  // Wait for requests in flight, then stop the loop.
+  // Wait for requests in flight and for the sockets' closing handshakes, then stop the loop.
   auto timer = std::make_shared<net::steady_timer>(io);
   const auto deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
   auto poll = std::make_shared<std::function<void()>>();
   *poll = [this, timer, deadline, poll] {
-    if (in_flight == 0 || std::chrono::steady_clock::now() >= deadline) {
+    bool sockets_open = false;
+    {
+      std::lock_guard lock(sockets_mutex);
+      for (const auto& w : sockets) sockets_open = sockets_open || !w.expired();
+    }
+    if ((in_flight == 0 && !sockets_open) || std::chrono::steady_clock::now() >= deadline) {
       io.stop();
       return;
     }

@@ -3,6 +3,7 @@
 
 #include <future>
 
+#include "child_process.hpp"
 #include "domain/event_codec.hpp"
 #include "domain/local_board.hpp"
 #include "eventstore/event_store.hpp"
@@ -784,6 +785,25 @@ TEST_F(Gateway, HealthAndReadinessAnswer) {
   EXPECT_EQ(http_call(server_->port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(http_call(server_->port(), "GET", "/readyz").status, 200);
   EXPECT_EQ(http_call(server_->port(), "GET", "/nowhere").status, 404);
+}
+
+TEST_F(Gateway, RebuildReplaysTheLogIntoTheSameReadModels) {
+  const auto admin = token("admin@acme.com");
+  const auto before =
+      http_call(server_->port(), "GET", "/api/v1/boards/" + spain_board_, "", {{"Authorization", "Bearer " + admin}});
+  ASSERT_EQ(before.status, 200);
+  child_process all({"rebuild"}, env_);
+  const auto report = all.next_line();
+  EXPECT_EQ(all.signal(0), 0);
+  EXPECT_NE(report.find("events into 4 read models"), std::string::npos) << report;
+  const auto after =
+      http_call(server_->port(), "GET", "/api/v1/boards/" + spain_board_, "", {{"Authorization", "Bearer " + admin}});
+  // The same board and tasks (the answer's position moved with the admin's login event).
+  EXPECT_EQ(after.body.substr(after.body.find("\"tasks\"")), before.body.substr(before.body.find("\"tasks\"")));
+  child_process one({"rebuild", "--projection", "board-state"}, env_);
+  EXPECT_NE(one.next_line().find("into 1 read models"), std::string::npos) << one.last_line();
+  EXPECT_EQ(one.signal(0), 0);
+  EXPECT_EQ(run_stradia({"rebuild", "--projection", "heat"}, env_), 2);
 }
 
 TEST_F(Gateway, SeedingTwiceChangesNothing) {

@@ -181,6 +181,20 @@ TEST_F(LiveBoards, NobodyJoinsABoardTheyMayNotSee) {
   EXPECT_FALSE(globex->next(100ms)) << "a frame of another tenant's board";
 }
 
+TEST_F(LiveBoards, LeavingABoardStopsItsFramesAndShutdownSaysGoingAway) {
+  auto stays = connect(spain_), leaves = connect(spain_);
+  join(*stays, board_);
+  join(*leaves, board_);
+  leaves->send(R"({"event":"client:leave_board","payload":{"local_board_id":")" + board_ + R"("}})");
+  std::this_thread::sleep_for(200ms);
+  stays->send(task_frame("client:request_task_lock", board_, review_));
+  EXPECT_TRUE(stays->next_event("server:task_locked").has_value());
+  EXPECT_FALSE(leaves->next(500ms)) << "a frame of a board it left";
+  EXPECT_EQ(server_->stop(), 0);
+  EXPECT_TRUE(stays->closed());
+  EXPECT_EQ(stays->close_code(), 1001);
+}
+
 TEST_F(LiveBoards, AnInvalidFrameIsAnsweredAndTheSocketStaysOpenButAHugeOneClosesIt) {
   auto c = connect(spain_);
   c->send(R"({"event":"client:join_board","request_id":"bad-1","payload":{"local_board_id":"not-a-uuid"}})");
