@@ -64,6 +64,12 @@ class api {
   http_response usage(const http_request& request);
   http_response heatmap(const http_request& request);
   http_response heatmap_svg(const http_request& request);
+  struct heatmap_view {
+    std::string strategy_id;
+    std::int64_t position = 0;
+    std::vector<projections::heatmap_cell> cells;
+  };
+  domain::expected<heatmap_view, http_response> visible_heatmap(const http_request& request);
   http_response metrics_text();
   http_response route(const http_request& request);
   http_response boards_of_market(const http_request& request);

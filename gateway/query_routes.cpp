@@ -7,6 +7,7 @@
 #include "domain/tenant.hpp"
 #include "domain/token_ledger.hpp"
 #include "gateway/api.hpp"
+#include "gateway/board_json.hpp"
 #include "gateway/event_log_json.hpp"
 #include "gateway/heatmap_svg.hpp"
 #include "gateway/json_writer.hpp"
@@ -17,28 +18,6 @@
 namespace stradia::gateway {
 
 namespace {
-
-// The fields of a task in the board-state read model (API.md §4), inside an open object.
-void write_board_task(json_writer& json, const projections::board_task_view& t) {
-  auto optional = [&](std::string_view name, const std::optional<std::string>& v) {
-    json.key(name);
-    if (v)
-      json.value(*v);
-    else
-      json.null();
-  };
-  json.field("id", t.id).field("global_task_id", t.global_task_id).field("title", t.title);
-  json.field("task_type", t.task_type).field("target_platform", t.target_platform).field("weight", t.weight);
-  json.field("order_index", t.order_index).field("status", t.status);
-  json.field("is_custom_local_task", t.is_custom_local_task).field("is_ghost_card", t.is_ghost_card);
-  json.field("pre_flight_scan_status", t.pre_flight_scan_status).field("gemini_token_cost", t.gemini_token_cost);
-  optional("locked_by", t.locked_by);
-  optional("locked_at", t.locked_at);
-  optional("expires_at", t.expires_at);
-  json.field("error_log", t.error_log);
-  optional("last_executed_at", t.last_executed_at);
-  json.field("version", t.version);
-}
 
 constexpr auto read_your_writes_wait = std::chrono::seconds(5);
 constexpr std::size_t default_log_limit = 100;
@@ -190,22 +169,33 @@ http_response api::usage(const http_request& request) {
   return json_ok(json.take());
 }
 
-// Per market running a strategy: the weighted completion score 0..1 and the board status.
-http_response api::heatmap(const http_request& request) {
+// The cells of the heatmap the caller may see (a LOCAL_USER: their markets), after the
+// read-your-writes wait; or the answer refusing them.
+domain::expected<api::heatmap_view, http_response> api::visible_heatmap(const http_request& request) {
   const auto who = authenticate(request);
-  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
-  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+  if (!who) return domain::unexpected(problem("UNAUTHENTICATED", "A valid token is required."));
+  if (!within_rate_limit(who->user_id))
+    return domain::unexpected(problem("RATE_LIMITED", "Too many requests; slow down."));
   const auto strategy_id = query_param(request.target, "strategy_id");
   if (!strategy_id || strategy_id->empty())
-    return problem("VALIDATION_FAILED", "strategy_id is required.", {{"strategy_id", "Required"}});
+    return domain::unexpected(problem("VALIDATION_FAILED", "strategy_id is required.", {{"strategy_id", "Required"}}));
   const auto waited = read_model_position(request);
-  if (!waited) return waited.error();
+  if (!waited) return domain::unexpected(waited.error());
   auto cells = options_.read_models->heatmap(who->tenant_id, *strategy_id);
-  if (!cells) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  if (!cells) return domain::unexpected(problem("SERVICE_UNAVAILABLE", "The read model is not reachable."));
+  if (who->role == domain::roles::LOCAL_USER)
+    std::erase_if(*cells, [&](const auto& c) { return !who->assigned_to(c.market_id); });
+  return heatmap_view{*strategy_id, *waited, std::move(*cells)};
+}
+
+// Per market running a strategy: the weighted completion score 0..1 and the board status.
+http_response api::heatmap(const http_request& request) {
+  const auto view = visible_heatmap(request);
+  if (!view) return view.error();
   json_writer json;
-  json.begin_object().field("master_strategy_id", *strategy_id).field("position", *waited).key("markets").begin_array();
-  for (const auto& c : *cells) {
-    if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(c.market_id)) continue;
+  json.begin_object().field("master_strategy_id", view->strategy_id).field("position", view->position);
+  json.key("markets").begin_array();
+  for (const auto& c : view->cells) {
     json.begin_object().field("market_id", c.market_id).field("market_name", c.market_name);
     json.field("local_board_id", c.local_board_id).field("board_status", c.board_status);
     json.field("heatmap_score", c.score).end_object();
@@ -216,21 +206,11 @@ http_response api::heatmap(const http_request& request) {
 
 // The heatmap as a labelled SVG picture (the same cells as GET /api/v1/heatmap).
 http_response api::heatmap_svg(const http_request& request) {
-  const auto who = authenticate(request);
-  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
-  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
-  const auto strategy_id = query_param(request.target, "strategy_id");
-  if (!strategy_id || strategy_id->empty())
-    return problem("VALIDATION_FAILED", "strategy_id is required.", {{"strategy_id", "Required"}});
-  const auto waited = read_model_position(request);
-  if (!waited) return waited.error();
-  auto cells = options_.read_models->heatmap(who->tenant_id, *strategy_id);
-  if (!cells) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
-  if (who->role == domain::roles::LOCAL_USER)
-    std::erase_if(*cells, [&](const auto& c) { return !who->assigned_to(c.market_id); });
+  const auto view = visible_heatmap(request);
+  if (!view) return view.error();
   http_response response;
   response.content_type = "image/svg+xml";
-  response.body = gateway::heatmap_svg(*strategy_id, *cells);
+  response.body = gateway::heatmap_svg(view->strategy_id, view->cells);
   return response;
 }
 

@@ -8,6 +8,7 @@
 #include "domain/event_codec.hpp"
 #include "domain/local_task.hpp"
 #include "domain/uuid_text.hpp"
+#include "gateway/board_json.hpp"
 #include "gateway/json_writer.hpp"
 
 namespace stradia::gateway::ws {
@@ -150,26 +151,11 @@ std::string board_state_sync_frame(const projections::board_view& board, std::in
         j.field("local_board_id", board.id).field("market_id", board.market_id);
         j.field("master_strategy_id", board.master_strategy_id).field("status", board.status);
         j.field("heatmap_score", board.heatmap_score).field("position", position);
-        auto optional = [&](std::string_view name, const std::optional<std::string>& v) {
-          j.key(name);
-          if (v)
-            j.value(*v);
-          else
-            j.null();
-        };
         j.key("tasks").begin_array();
         for (const auto& t : board.tasks) {
-          j.begin_object().field("id", t.id).field("global_task_id", t.global_task_id).field("title", t.title);
-          j.field("task_type", t.task_type).field("target_platform", t.target_platform).field("weight", t.weight);
-          j.field("order_index", t.order_index).field("status", t.status);
-          j.field("is_custom_local_task", t.is_custom_local_task).field("is_ghost_card", t.is_ghost_card);
-          j.field("pre_flight_scan_status", t.pre_flight_scan_status).field("gemini_token_cost", t.gemini_token_cost);
-          optional("locked_by", t.locked_by);
-          optional("locked_at", t.locked_at);
-          optional("expires_at", t.expires_at);
-          j.field("error_log", t.error_log);
-          optional("last_executed_at", t.last_executed_at);
-          j.field("version", t.version).end_object();
+          j.begin_object();
+          write_board_task(j, t);
+          j.end_object();
         }
         j.end_array();
       },

@@ -169,7 +169,8 @@ int main(int argc, char** argv) {
   const double s = std::chrono::duration<double>(clock_type::now() - start).count();
   std::printf("stradia read whole log: %lld events in %.2f s: %.0f events/s\n", static_cast<long long>(read), s,
               static_cast<double>(read) / s);
-  if (read != expected) std::fprintf(stderr, "read %lld events, the log has %lld\n", static_cast<long long>(read),
-                                    static_cast<long long>(expected));
+  if (read != expected)
+    std::fprintf(stderr, "read %lld events, the log has %lld\n", static_cast<long long>(read),
+                 static_cast<long long>(expected));
   return read == expected ? 0 : 1;
 }

@@ -22,6 +22,7 @@
 #include "eventstore/event_store.hpp"
 #include "eventstore/log_reader.hpp"
 #include "projections/synthetic_board_log.hpp"
+#include "random_uuid.hpp"
 
 namespace {
 
@@ -32,15 +33,7 @@ using namespace stradia;
 using clock_type = std::chrono::steady_clock;
 const std::string acme = "a5e1c0de-0000-4000-8000-000000000001";
 
-std::string uuid() {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out(36, '-');
-  for (std::size_t i = 0; i < out.size(); ++i)
-    if (i != 8 && i != 13 && i != 18 && i != 23) out[i] = hex[rng() % 16];
-  out[14] = '4';
-  return out;
-}
+std::string uuid() { return testing::random_uuid(); }
 
 long rss_kib(int pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");

@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "../random_uuid.hpp"
 #include "eventstore/append.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/migrator.hpp"
@@ -65,15 +66,7 @@ class store_test : public pg_test {
   std::unique_ptr<eventstore::event_store> store_;
 };
 
-inline std::string new_uuid() {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out(36, '-');
-  for (std::size_t i = 0; i < out.size(); ++i)
-    if (i != 8 && i != 13 && i != 18 && i != 23) out[i] = hex[rng() % 16];
-  out[14] = '4';
-  return out;
-}
+inline std::string new_uuid() { return random_uuid(); }
 
 inline eventstore::event_to_append an_event(std::string type = "TaskMoved", std::string payload = "payload") {
   eventstore::event_to_append e;

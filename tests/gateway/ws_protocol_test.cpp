@@ -78,6 +78,44 @@ TEST(WsFrames, BoardEventsBecomeTheirBroadcasts) {
   e.set_payload(expired.SerializeAsString());
   EXPECT_NE(broadcast_of(e)->frame.find(R"("reason":"expired")"), std::string::npos);
 
+  e.set_event_type("TaskLockReleased");
+  task::v1::TaskLockReleased released;
+  released.set_local_board_id(board);
+  e.set_payload(released.SerializeAsString());
+  EXPECT_NE(broadcast_of(e)->frame.find(R"("event":"server:task_unlocked")"), std::string::npos);
+  EXPECT_NE(broadcast_of(e)->frame.find(R"("reason":"released")"), std::string::npos);
+
+  e.set_event_type("TaskMoved");
+  task::v1::TaskMoved moved;
+  moved.set_local_board_id(board);
+  moved.set_new_status(domain::statuses::BLOCKED);
+  moved.set_moved_by("u-2");
+  e.set_payload(moved.SerializeAsString());
+  EXPECT_NE(broadcast_of(e)->frame.find(R"("event":"server:task_moved")"), std::string::npos);
+  EXPECT_NE(broadcast_of(e)->frame.find(R"("new_status":"BLOCKED","moved_by_user_id":"u-2","timestamp":)"),
+            std::string::npos)
+      << broadcast_of(e)->frame;
+
+  e.set_event_type("TaskNoteAdded");
+  task::v1::TaskNoteAdded note;
+  note.set_local_board_id(board);
+  note.set_note_id("n-1");
+  note.set_user_id("system");
+  note.set_content("say \"hi\"");
+  e.set_payload(note.SerializeAsString());
+  EXPECT_NE(broadcast_of(e)->frame.find(R"("note":{"id":"n-1","user_id":"system","content":"say \"hi\"")"),
+            std::string::npos)
+      << broadcast_of(e)->frame;
+
+  e.set_event_type("TaskExecutionCompleted");
+  task::v1::TaskExecutionCompleted done;
+  done.set_local_board_id(board);
+  done.set_http_status(200);
+  done.set_succeeded(true);
+  e.set_payload(done.SerializeAsString());
+  EXPECT_NE(broadcast_of(e)->frame.find(R"("event":"server:execution_completed")"), std::string::npos);
+  EXPECT_NE(broadcast_of(e)->frame.find(R"("http_status":200,"succeeded":true)"), std::string::npos);
+
   e.set_event_type("PreFlightScanRequested");
   e.set_payload("");
   EXPECT_FALSE(broadcast_of(e).has_value()) << "not an event of §5";
