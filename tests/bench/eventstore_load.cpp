@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "eventstore/event_store.hpp"
+#include "random_uuid.hpp"
 #include "task.pb.h"
 
 namespace {
@@ -20,14 +21,7 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 namespace es = stradia::eventstore;
 
-std::string uuid(std::mt19937_64& rng) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out(36, '-');
-  for (std::size_t i = 0; i < out.size(); ++i)
-    if (i != 8 && i != 13 && i != 18 && i != 23) out[i] = hex[rng() % 16];
-  out[14] = '4';
-  return out;
-}
+std::string uuid(std::mt19937_64& rng) { return stradia::testing::random_uuid(rng); }
 
 std::string task_moved_payload() {
   stradia::task::v1::TaskMoved e;

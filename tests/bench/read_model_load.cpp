@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/latency_percentiles.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/log_reader.hpp"
 #include "eventstore/relay/kafka_relay.hpp"
@@ -251,13 +252,9 @@ int lag(const std::string& app, const std::string& worker, const std::string& mo
   relay.reset();
 
   auto& lags = recorder.lags_us;
-  std::sort(lags.begin(), lags.end());
-  auto pct = [&](double p) {
-    return lags.empty()
-               ? 0.0
-               : static_cast<double>(lags[std::min(lags.size() - 1, static_cast<std::size_t>(p * lags.size()))]) /
-                     1000.0;
-  };
+  const testing::latency_percentiles percentiles(lags);
+  auto pct = [&](double p) { return percentiles.ms(p); };
+
   std::printf(
       "lag %s at %.0f commands/s (sent %.0f/s, %ld late): p50 %.2f ms, p99 %.2f ms, max %.2f ms over %zu events\n",
       mode.c_str(), rate, static_cast<double>(sent) / took, late.load(), pct(0.50), pct(0.99), pct(1.0), lags.size());

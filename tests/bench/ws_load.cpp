@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/latency_percentiles.hpp"
 #include "e2e/http_client.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/log_reader.hpp"
@@ -220,13 +221,9 @@ int main(int argc, char** argv) {
   loop.join();
   std::lock_guard lock(r.mutex);
   auto& lags = r.lags_us;
-  std::sort(lags.begin(), lags.end());
-  auto pct = [&](double p) {
-    return lags.empty()
-               ? 0.0
-               : static_cast<double>(lags[std::min(lags.size() - 1, static_cast<std::size_t>(p * lags.size()))]) /
-                     1000.0;
-  };
+  const testing::latency_percentiles percentiles(lags);
+  auto pct = [&](double p) { return percentiles.ms(p); };
+
   std::printf(
       "%d clients, %d boards, %.0f notes/s (sent %.0f/s): %ld of %ld frames, commit→frame p50 %.2f ms, p99 "
       "%.2f ms, max %.2f ms\n",
