@@ -232,12 +232,6 @@ int run_rebuild(const arguments& args) {
     std::fprintf(stderr, "stradia rebuild: %s\n", reader.error().message.c_str());
     return 1;
   }
-  const auto head_text = (*reader)->query_value("SELECT coalesce(max(global_position), 0)::text FROM events", {});
-  if (!head_text || !*head_text) {
-    std::fprintf(stderr, "stradia rebuild: cannot read the log's head\n");
-    return 1;
-  }
-  const std::int64_t head = std::stoll(**head_text);
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
@@ -250,13 +244,12 @@ int run_rebuild(const arguments& args) {
         if (!batch) return domain::unexpected(batch.error().message);
         return std::move(*batch);
       },
-      head,
-      [&](std::int64_t done) {
+      [&](std::int64_t done, std::int64_t total) {
         if (terminal) {
-          std::fprintf(stderr, "\r%s", progress_line(done, head, seconds(), true).c_str());
-        } else if (const int tenth = head > 0 ? static_cast<int>(done * 10 / head) : 10; tenth != reported_tenth) {
+          std::fprintf(stderr, "\r%s", progress_line(done, total, seconds(), true).c_str());
+        } else if (const int tenth = total > 0 ? static_cast<int>(done * 10 / total) : 10; tenth != reported_tenth) {
           reported_tenth = tenth;
-          std::fprintf(stderr, "stradia rebuild: %s\n", progress_line(done, head, seconds(), false).c_str());
+          std::fprintf(stderr, "stradia rebuild: %s\n", progress_line(done, total, seconds(), false).c_str());
         }
       });
   if (terminal) std::fputc('\n', stderr);

@@ -155,7 +155,10 @@ class ws_session : public live_connection, public std::enable_shared_from_this<w
     net::post(server_.workers, [self = shared_from_this(), text = std::move(text)] {
       if (self->server_.websocket.on_frame) self->server_.websocket.on_frame(self, self->who_, text);
       net::post(self->ws_.get_executor(), [self] {
-        if (!self->closing_) self->do_read();
+        if (self->closing_)
+          self->finish();  // no read is pending to report the close
+        else
+          self->do_read();
       });
     });
   }
@@ -183,7 +186,9 @@ class ws_session : public live_connection, public std::enable_shared_from_this<w
 
   void write_next() {
     writing_ = true;
-    ws_.async_write(net::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    // The frame is held by the handler too: a full queue may be cleared mid-write.
+    auto frame = queue_.front();
+    ws_.async_write(net::buffer(*frame), [self = shared_from_this(), frame](beast::error_code ec, std::size_t) {
       self->writing_ = false;
       if (ec) return;
       if (auto* stats = self->server_.websocket.stats) ++stats->frames_sent;
@@ -193,6 +198,8 @@ class ws_session : public live_connection, public std::enable_shared_from_this<w
   }
 
   void finish() {
+    if (finished_) return;
+    finished_ = true;
     closing_ = true;
     if (counted_open_) {
       counted_open_ = false;
@@ -216,6 +223,7 @@ class ws_session : public live_connection, public std::enable_shared_from_this<w
   bool writing_ = false;                                  // strand only
   bool closing_ = false;                                  // strand only
   bool counted_open_ = false;                             // strand only
+  bool finished_ = false;                                 // strand only
   std::mutex boards_mutex_;
   std::unordered_map<std::string, joined_board> boards_;
 };

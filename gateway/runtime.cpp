@@ -106,6 +106,7 @@ runtime::runtime(const runtime_config& config)
     relay.brokers = config.kafka_brokers;
     relay.topic = config.kafka_topic;
     relay.worker_conninfo = config.worker_database_url;
+    kafka_topic_ = config.kafka_topic;
     relay_ = std::make_unique<eventstore::kafka_relay>(relay);
     // Board events for this gateway's rooms: from the log, each batch held back until the
     // workers' read models have applied it.
@@ -132,14 +133,16 @@ runtime::runtime(const runtime_config& config)
   read_model_position_ = models.start_after;
   read_model_feed_ = std::make_unique<eventstore::subscription>(models, [this](const auto& events) {
     const auto outcome = read_models_->apply(embedded_source, events);
-    std::lock_guard lock(read_model_error_mutex_);
-    if (!outcome) {
-      if (outcome.error() != read_model_error_)
-        std::fprintf(stderr, "stradia: the read models stopped: %s\n", outcome.error().c_str());
-      read_model_error_ = outcome.error();
-      return false;  // the same batch is retried
+    {
+      std::lock_guard lock(read_model_error_mutex_);
+      if (!outcome) {
+        if (outcome.error() != read_model_error_)
+          std::fprintf(stderr, "stradia: the read models stopped: %s\n", outcome.error().c_str());
+        read_model_error_ = outcome.error();
+        return false;  // the same batch is retried
+      }
+      read_model_error_.clear();
     }
-    read_model_error_.clear();
     read_model_position_ = outcome->position;
     tell_listener(events);
     return true;
@@ -164,7 +167,7 @@ void runtime::tell_listener(const std::vector<stradia::envelope::v1::EventEnvelo
 
 std::int64_t runtime::read_model_position() {
   if (!relay_) return read_model_position_.load();
-  return reader_.applied_position("kafka:").value_or(0);
+  return reader_.applied_position("kafka:" + kafka_topic_ + ":").value_or(0);
 }
 
 std::string runtime::bus_problem() const {

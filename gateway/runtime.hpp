@@ -86,6 +86,7 @@ class runtime {
   std::string read_model_error_;  // why the last embedded batch failed; empty when it did not
   std::unique_ptr<eventstore::subscription> read_model_feed_;
   std::unique_ptr<eventstore::kafka_relay> relay_;
+  std::string kafka_topic_;
   std::unique_ptr<eventstore::subscription> board_feed_;  // Kafka mode: the rooms' events
   std::unique_ptr<lock_sweeper> sweeper_;
   std::mutex listener_mutex_;

@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <charconv>
 #include <map>
 #include <memory>
 #include <thread>
@@ -35,7 +36,10 @@ std::int64_t watermark_of(const rd_kafka_message_t* m) {
   const void* value = nullptr;
   size_t size = 0;
   if (rd_kafka_header_get_last(headers, watermark_header, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
-  return std::stoll(std::string(static_cast<const char*>(value), size));
+  const auto* text = static_cast<const char*>(value);
+  std::int64_t position = 0;
+  const auto [end, error] = std::from_chars(text, text + size, position);
+  return error == std::errc{} && end == text + size ? position : 0;  // a malformed mark moves nothing
 }
 
 }  // namespace

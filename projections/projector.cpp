@@ -30,6 +30,16 @@ std::unique_ptr<read_model> make_read_model(const std::string& name) {
   throw std::invalid_argument("no read model named " + name);
 }
 
+// Drops what the read models still hold in memory when a transaction's scope ends (after a
+// commit nothing is left; after a failure, rows and any open COPY). Declared after the
+// transaction, so an open COPY ends while the transaction still exists.
+struct forget_rows_at_end {
+  std::vector<std::unique_ptr<read_model>>& models;
+  ~forget_rows_at_end() {
+    for (const auto& m : models) m->discard();
+  }
+};
+
 // The log read ahead by a thread: next() hands out batches in order, nullopt at the end.
 class prefetched_log {
  public:
@@ -39,7 +49,12 @@ class prefetched_log {
       : reader_([this, &read, head, batch_size] {
           std::int64_t after = 0;
           while (after < head) {
-            auto b = read(after, batch_size);
+            batch b = domain::unexpected(std::string("the log could not be read"));
+            try {
+              b = read(after, batch_size);
+            } catch (const std::exception& e) {
+              b = domain::unexpected(std::string(e.what()));
+            }
             const bool last = !b || b->empty();
             if (b && !b->empty()) after = b->back().global_position();
             std::unique_lock lock(mutex_);
@@ -122,6 +137,7 @@ domain::expected<batch_outcome, std::string> projector::apply(const std::string&
 domain::expected<std::vector<batch_outcome>, std::string> projector::apply(const std::vector<source_batch>& batches) {
   try {
     pqxx::work w(connect().c);
+    const forget_rows_at_end guard{models_};
     const auto names = names_array(names_);
     std::vector<std::string> sources;
     for (const auto& b : batches) {
@@ -191,7 +207,6 @@ domain::expected<std::vector<batch_outcome>, std::string> projector::apply(const
     known_sources_.insert(sources.begin(), sources.end());
     return outcomes;
   } catch (const std::exception& e) {
-    for (const auto& model : models_) model->discard();
     connection_.reset();
     return domain::unexpected(std::string(e.what()));
   }
@@ -211,12 +226,15 @@ domain::expected<std::int64_t, std::string> projector::checkpoint(const std::str
   }
 }
 
-domain::expected<std::int64_t, std::string> projector::rebuild(const log_source& read, std::int64_t head,
-                                                               const std::function<void(std::int64_t)>& progress) {
+domain::expected<std::int64_t, std::string> projector::rebuild(
+    const log_source& read, const std::function<void(std::int64_t done, std::int64_t total)>& progress) {
   try {
     pqxx::work w(connect().c);
+    const forget_rows_at_end guard{models_};
     // Workers wait on their checkpoints until this commits; queries keep reading old rows.
+    // The head is read after the lock: nothing applied before it lies beyond the head.
     w.exec("LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE");
+    const auto head = w.exec("SELECT coalesce(max(global_position), 0) FROM events")[0][0].as<std::int64_t>();
     for (const auto& model : models_)
       for (const auto& table : model->tables()) w.exec("DELETE FROM " + table);
     read_model* streaming = nullptr;
@@ -233,7 +251,7 @@ domain::expected<std::int64_t, std::string> projector::rebuild(const log_source&
           if (model->reads(e)) model->apply(e);
         ++replayed;
       }
-      if (progress) progress(replayed);
+      if (progress) progress(replayed, head);
     }
     if (streaming) streaming->flush(w, write_mode::copy);  // first: its COPY holds the transaction
     for (const auto& model : models_)
@@ -247,7 +265,6 @@ domain::expected<std::int64_t, std::string> projector::rebuild(const log_source&
     w.commit();
     return replayed;
   } catch (const std::exception& e) {
-    for (const auto& model : models_) model->discard();
     connection_.reset();
     return domain::unexpected(std::string(e.what()));
   }

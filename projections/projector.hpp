@@ -58,10 +58,10 @@ class projector {
   // The lowest checkpoint of the read models for `source` (0 when none).
   domain::expected<std::int64_t, std::string> checkpoint(const std::string& source);
 
-  // Empties the read models' tables and replays the log up to `head` in one transaction
+  // Empties the read models' tables and replays the log up to its head in one transaction
   // (readers see the old rows until it commits; workers wait). Returns the events replayed.
-  domain::expected<std::int64_t, std::string> rebuild(const log_source& read, std::int64_t head,
-                                                      const std::function<void(std::int64_t done)>& progress);
+  domain::expected<std::int64_t, std::string> rebuild(
+      const log_source& read, const std::function<void(std::int64_t done, std::int64_t total)>& progress);
 
  private:
   struct connection;

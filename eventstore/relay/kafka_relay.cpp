@@ -36,6 +36,10 @@ bool kafka_relay::open_producer() {
   std::string error;
   auto* conf = make_kafka_conf({{"bootstrap.servers", options_.brokers},
                                 {"enable.idempotence", "true"},
+                                // A batch that could leave a gap (a message lost, later ones
+                                // delivered) stops the producer instead: consumers skip by
+                                // position, so a gap would be a lost event.
+                                {"enable.gapless.guarantee", "true"},
                                 {"linger.ms", "1"},
                                 {"socket.nagle.disable", "true"},
                                 {"message.timeout.ms", std::to_string(options_.delivery_timeout.count())}},
@@ -68,6 +72,13 @@ bool kafka_relay::open_producer() {
 }
 
 void kafka_relay::run() {
+  while (!stopping_) {
+    lead();
+    if (!stopping_) std::this_thread::sleep_for(std::chrono::milliseconds(500));  // then stand again
+  }
+}
+
+void kafka_relay::lead() {
   // Leadership: the session-level advisory lock is held while this connection lives.
   std::unique_ptr<pqxx::connection> leader;
   while (!stopping_) {
@@ -75,13 +86,14 @@ void kafka_relay::run() {
       if (!leader) leader = std::make_unique<pqxx::connection>(options_.worker_conninfo);
       pqxx::nontransaction n(*leader);
       if (n.exec_params("SELECT pg_try_advisory_lock($1)", leader_lock_key)[0][0].as<bool>()) break;
+      set_error("");  // a follower that reaches the database is well
     } catch (const std::exception& e) {
       leader.reset();
       set_error(e.what());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  while (!stopping_ && !open_producer()) std::this_thread::sleep_for(std::chrono::seconds(1));
+  while (!stopping_ && !producer_ && !open_producer()) std::this_thread::sleep_for(std::chrono::seconds(1));
   if (stopping_) return;
   leading_ = true;
   subscription_options feed;
@@ -97,7 +109,7 @@ void kafka_relay::run() {
       pqxx::nontransaction(*leader).exec("SELECT 1");  // keep the lock's session alive and checked
     } catch (const std::exception& e) {
       set_error(std::string("leader connection lost: ") + e.what());
-      break;  // another relay may take over; this one stops relaying
+      break;  // the lock went with the session: stand for election again
     }
   }
   feed_.reset();
@@ -142,9 +154,18 @@ bool kafka_relay::relay_batch(const std::vector<stradia::envelope::v1::EventEnve
   if (rd_kafka_flush(producer_.get(), static_cast<int>(options_.delivery_timeout.count())) !=
           RD_KAFKA_RESP_ERR_NO_ERROR ||
       failed_deliveries_.load() != failures_before) {
+    char reason[256];
+    if (rd_kafka_fatal_error(producer_.get(), reason, sizeof reason) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // A fatal producer (a possible gap) cannot go on: a new one resends the batch.
+      set_error(std::string("the producer stopped: ") + reason + "; the batch is sent again by a new one");
+      producer_.reset();
+      while (!stopping_ && !open_producer()) std::this_thread::sleep_for(std::chrono::seconds(1));
+      return false;
+    }
     set_error("Kafka did not confirm every event of the batch; it is sent again");
     return false;
   }
+  set_error("");
   produced_ += events.size();
   position_ = events.back().global_position();
   return true;

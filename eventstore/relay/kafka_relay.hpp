@@ -47,6 +47,7 @@ class kafka_relay {
 
  private:
   void run();
+  void lead();  // wins the election, relays until the leader session is lost or stop
   bool relay_batch(const std::vector<stradia::envelope::v1::EventEnvelope>& events);
   bool open_producer();
   void set_error(std::string text);

@@ -254,7 +254,9 @@ TEST_F(LiveBoards, AnInvalidFrameIsAnsweredAndTheSocketStaysOpenButAHugeOneClose
 
   c->send(std::string(100 * 1024, 'x'));
   EXPECT_TRUE(c->closed());
-  EXPECT_EQ(c->close_code(), 1009);
+  // The server sends 1009 and closes; when the rest of our 100 KiB is still unread on its
+  // side, its kernel resets the connection and the close frame may not reach this client.
+  EXPECT_TRUE(c->close_code() == 1009 || c->close_code() == 0) << c->close_code();
 }
 
 TEST_F(LiveBoards, ARefusedTypeCMoveToDoneSaysWhereTheCardGoesBack) {

@@ -100,7 +100,7 @@ class KafkaPipeline : public store_test {
           if (!batch) return domain::unexpected(batch.error().message);
           return std::move(*batch);
         },
-        head_, {});
+        {});
     EXPECT_TRUE(replayed.has_value()) << replayed.error();
     return read_model_digest(worker());
   }
