@@ -43,4 +43,13 @@ std::size_t board_hub::members(const std::string& board_id) {
   return room == rooms_.end() ? 0 : room->second.size();
 }
 
+std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> board_hub::rooms_of(const std::string& user_id) {
+  std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [board, room] : rooms_)
+    for (const auto& w : room)
+      if (auto member = w.lock(); member && member->user_id() == user_id) out.emplace_back(board, std::move(member));
+  return out;
+}
+
 }  // namespace stradia::gateway

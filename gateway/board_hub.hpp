@@ -28,6 +28,8 @@ class live_connection {
   virtual void finish_sync(const std::string& board_id, std::int64_t position,
                            std::shared_ptr<const std::string> state_frame) = 0;
   virtual void forget(const std::string& board_id) = 0;
+  // Who opened the socket (as authenticated at the handshake).
+  virtual const std::string& user_id() const = 0;
 };
 
 class board_hub {
@@ -36,6 +38,8 @@ class board_hub {
   void leave(const std::string& board_id, const live_connection* c);
   void broadcast(const std::string& board_id, std::int64_t position, const std::shared_ptr<const std::string>& frame);
   std::size_t members(const std::string& board_id);
+  // The rooms a user's connections are in: (board id, connection).
+  std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> rooms_of(const std::string& user_id);
 
  private:
   std::mutex mutex_;

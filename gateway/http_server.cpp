@@ -128,6 +128,8 @@ class ws_session : public live_connection, public std::enable_shared_from_this<w
     boards_.erase(board_id);
   }
 
+  const std::string& user_id() const override { return who_.user_id; }
+
   void close_going_away() {
     net::post(ws_.get_executor(), [self = shared_from_this()] {
       if (self->closing_) return;

@@ -1,5 +1,7 @@
 #include "gateway/live_boards.hpp"
 
+#include <algorithm>
+
 #include "domain/access.hpp"
 #include "gateway/ws_protocol.hpp"
 
@@ -109,9 +111,35 @@ void live_boards::on_close(const live_connection* c, const std::vector<std::stri
 }
 
 void live_boards::publish(const std::vector<stradia::envelope::v1::EventEnvelope>& events) {
-  for (const auto& e : events)
+  for (const auto& e : events) {
     if (auto b = ws::broadcast_of(e))
       hub_.broadcast(b->local_board_id, e.global_position(), shared(std::move(b->frame)));
+    const auto& type = e.event_type();
+    if (e.stream_id().rfind("user-", 0) == 0 && (type == "UserUnassignedFromMarket" || type == "UserDeactivated" ||
+                                                 type == "UserDeleted" || type == "UserRoleChanged"))
+      recheck_rooms(e.tenant_id(), e.stream_id().substr(5));
+  }
+}
+
+// A user lost access (deactivated, deleted, unassigned, role changed): their sockets leave
+// every room they may no longer see. Judged on the directory read model, which already
+// has the change when this runs (broadcasts follow the read models).
+void live_boards::recheck_rooms(const std::string& tenant_id, const std::string& user_id) {
+  const auto rooms = hub_.rooms_of(user_id);
+  if (rooms.empty()) return;
+  const auto user = read_models_.user(tenant_id, user_id);
+  for (const auto& [board_id, c] : rooms) {
+    bool allowed = user && *user && (*user)->is_active;
+    if (allowed && (*user)->role == "LOCAL_USER") {
+      const auto board = read_models_.board(tenant_id, board_id);
+      const auto& markets = (*user)->assigned_market_ids;
+      allowed = board && *board && std::find(markets.begin(), markets.end(), (*board)->market_id) != markets.end();
+    }
+    if (allowed) continue;
+    hub_.leave(board_id, c.get());
+    c->forget(board_id);
+    c->send(shared(ws::error_frame("NOT_FOUND", "You may no longer see board " + board_id + ".", {})));
+  }
 }
 
 }  // namespace stradia::gateway

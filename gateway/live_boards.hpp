@@ -34,6 +34,8 @@ class live_boards {
   board_hub& hub() { return hub_; }
 
  private:
+  void recheck_rooms(const std::string& tenant_id, const std::string& user_id);
+
   commands::command_service& commands_;
   projections::read_model_reader& read_models_;
   refresh_caller refresh_;

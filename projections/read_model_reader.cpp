@@ -225,6 +225,30 @@ domain::expected<std::optional<usage_view>, std::string> read_model_reader::usag
   return out;
 }
 
+domain::expected<std::optional<directory_user>, std::string> read_model_reader::user(const std::string& tenant_id,
+                                                                                     const std::string& user_id) {
+  std::optional<directory_user> out;
+  if (!domain::is_uuid(user_id)) return out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    const auto rows = r.exec_params(
+        "SELECT role, is_active AND deleted_at IS NULL, array_to_string(assigned_market_ids, ',') FROM read_users "
+        "WHERE user_id = $1::uuid",
+        user_id);
+    if (rows.empty()) return;
+    directory_user u{rows[0][0].as<std::string>(), rows[0][1].as<bool>(), {}};
+    std::string markets = rows[0][2].as<std::string>();
+    for (std::size_t from = 0; from < markets.size();) {
+      const auto comma = markets.find(',', from);
+      u.assigned_market_ids.push_back(markets.substr(from, comma - from));
+      if (comma == std::string::npos) break;
+      from = comma + 1;
+    }
+    out = std::move(u);
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
 domain::expected<std::int64_t, std::string> read_model_reader::applied_position(const std::string& source_prefix) {
   std::int64_t out = 0;
   // Checkpoints are not tenant data; any tenant id (here none) reads them.

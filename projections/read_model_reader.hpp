@@ -42,6 +42,12 @@ struct task_view {
   std::vector<timeline_entry> timeline;
 };
 
+struct directory_user {
+  std::string role;
+  bool is_active = false;
+  std::vector<std::string> assigned_market_ids;
+};
+
 struct usage_period {
   domain::timestamp start, resets_at;
   std::int64_t ai_tokens_used = 0;
@@ -94,6 +100,9 @@ class read_model_reader {
                                                                const std::string& local_task_id);
   // nullopt when the tenant is not in the read model yet.
   domain::expected<std::optional<usage_view>, std::string> usage(const std::string& tenant_id);
+  // The user as the directory read model has them; nullopt when unknown (or deleted).
+  domain::expected<std::optional<directory_user>, std::string> user(const std::string& tenant_id,
+                                                                    const std::string& user_id);
   // The lowest checkpoint of the sources starting with `source_prefix` ("kafka:", "embedded").
   domain::expected<std::int64_t, std::string> applied_position(const std::string& source_prefix);
 

@@ -238,6 +238,26 @@ TEST_F(LiveBoards, LeavingABoardStopsItsFramesAndShutdownSaysGoingAway) {
   EXPECT_EQ(stays->close_code(), 1001);
 }
 
+TEST_F(LiveBoards, AUserUnassignedFromTheMarketLeavesItsBoardAtOnce) {
+  auto c = connect(spain_);
+  join(*c, board_);
+  const auto spain_id = gateway::jwt_codec(secret).verify(spain_, std::time(nullptr))->sub;
+  const auto market = field(get("/api/v1/markets", spain_), "id");
+  const auto admin = token("admin@acme.com");
+  auto unassigned = http_call(server_->port(), "POST", "/api/v1/commands/UnassignUserFromMarket",
+                              R"({"user_id":")" + spain_id + R"(","market_id":")" + market + R"("})",
+                              {{"Authorization", "Bearer " + admin}});
+  ASSERT_EQ(unassigned.status, 200) << unassigned.body;
+  const auto dropped = c->next_event("server:error");
+  ASSERT_TRUE(dropped.has_value());
+  EXPECT_NE(dropped->find(R"("code":"NOT_FOUND")"), std::string::npos) << *dropped;
+  auto noted = http_call(server_->port(), "POST", "/api/v1/commands/AddTaskNote",
+                         R"({"local_task_id":")" + review_ + R"(","content":"Not for Spain any more."})",
+                         {{"Authorization", "Bearer " + token("supervisor@acme.com")}});
+  ASSERT_EQ(noted.status, 200) << noted.body;
+  EXPECT_FALSE(c->next(800ms)) << "a frame of a board the user may no longer see";
+}
+
 TEST_F(LiveBoards, AnInvalidFrameIsAnsweredAndTheSocketStaysOpenButAHugeOneClosesIt) {
   auto c = connect(spain_);
   c->send(R"({"event":"client:join_board","request_id":"bad-1","payload":{"local_board_id":"not-a-uuid"}})");
