@@ -46,15 +46,18 @@ int run_serve(const arguments& args) {
           "  --rate-limit N             requests per second per user, bursts of 2N; 0 turns it off\n"
           "                             (env STRADIA_RATE_LIMIT, default 50)\n"
           "  --ws-queue-limit N         frames a WebSocket client may fall behind before it is\n"
-          "                             closed (env STRADIA_WS_QUEUE_LIMIT, default 1024)\n") +
+          "                             closed (env STRADIA_WS_QUEUE_LIMIT, default 1024)\n"
+          "  --ws-idle-seconds N        a quiet WebSocket is pinged after N/2 s and closed when no\n"
+          "                             answer comes by N s (env STRADIA_WS_IDLE_SECONDS, default 60)\n") +
       database_help;
   if (args.wants_help()) {
     std::fputs(help.c_str(), stdout);
     return 0;
   }
-  if (auto bad = args.unknown({"listen", "jwt-secret", "rate-limit", "database-url", "worker-database-url",
-                               "owner-database-url", "master-key", "gemini-url", "gemini-api-key", "tag-manager-url",
-                               "analytics-admin-url", "kafka-brokers", "kafka-topic", "ws-queue-limit"});
+  if (auto bad =
+          args.unknown({"listen", "jwt-secret", "rate-limit", "database-url", "worker-database-url",
+                        "owner-database-url", "master-key", "gemini-url", "gemini-api-key", "tag-manager-url",
+                        "analytics-admin-url", "kafka-brokers", "kafka-topic", "ws-queue-limit", "ws-idle-seconds"});
       !bad.empty()) {
     std::fprintf(stderr, "stradia serve: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
     return 2;
@@ -115,6 +118,8 @@ int run_serve(const arguments& args) {
   options.port = static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)));
   if (const auto limit = args.option("ws-queue-limit", "STRADIA_WS_QUEUE_LIMIT"))
     options.websocket_queue_limit = static_cast<std::size_t>(std::max(1L, std::strtol(limit->c_str(), nullptr, 10)));
+  if (const auto idle = args.option("ws-idle-seconds", "STRADIA_WS_IDLE_SECONDS"))
+    options.websocket_idle_timeout = std::chrono::seconds(std::max(1L, std::strtol(idle->c_str(), nullptr, 10)));
   websocket_handlers websocket;
   websocket.stats = &sockets;
   websocket.authenticate = [&handler](const http_request& r) { return handler.authenticate_socket(r); };

@@ -258,6 +258,20 @@ TEST_F(LiveBoards, AUserUnassignedFromTheMarketLeavesItsBoardAtOnce) {
   EXPECT_FALSE(c->next(800ms)) << "a frame of a board the user may no longer see";
 }
 
+TEST_F(LiveBoards, AQuietClientThatAnswersPingsStaysAndOneThatDoesNotIsClosed) {
+  server_.reset();
+  start_server({"STRADIA_WS_IDLE_SECONDS=2"});
+  spain_ = token("spain@acme.com");
+  auto answering = connect(spain_);  // its reader answers the server's pings
+  auto silent = std::make_unique<ws_client>(server_->port(), spain_, "", 0, /*reading=*/false);
+  ASSERT_EQ(silent->handshake_status(), 101);
+  std::this_thread::sleep_for(4500ms);
+  EXPECT_FALSE(answering->closed(10ms)) << "a live client was timed out";
+  const auto metrics = http_call(server_->port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("stradia_websocket_open 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(join(*answering, board_).find("server:board_state_sync"), std::string::npos);
+}
+
 TEST_F(LiveBoards, AnInvalidFrameIsAnsweredAndTheSocketStaysOpenButAHugeOneClosesIt) {
   auto c = connect(spain_);
   c->send(R"({"event":"client:join_board","request_id":"bad-1","payload":{"local_board_id":"not-a-uuid"}})");
