@@ -17,6 +17,7 @@ timestamp from_proto(const google::protobuf::Timestamp& t);
 
 // RFC 3339 UTC with 'Z'; fractional seconds only when the instant has them.
 std::string format_rfc3339(timestamp t);
+inline std::string format_rfc3339(const google::protobuf::Timestamp& t) { return format_rfc3339(from_proto(t)); }
 
 // Parses RFC 3339 ("2026-02-22T10:15:00Z", fractions, "+01:00" offsets); nullopt if invalid.
 std::optional<timestamp> parse_rfc3339(std::string_view text);

@@ -103,14 +103,7 @@ int run_kafka_dev(const arguments& args) {
       "  --brokers N      mock brokers (default 3)\n"
       "  --partitions N   partitions of the topic (default 6)\n"
       "  --kafka-topic NAME  (env STRADIA_KAFKA_TOPIC, default stradia.events)\n";
-  if (args.wants_help()) {
-    std::fputs(help, stdout);
-    return 0;
-  }
-  if (auto bad = args.unknown({"brokers", "partitions", "kafka-topic"}); !bad.empty()) {
-    std::fprintf(stderr, "stradia kafka-dev: unknown option %s\n\n%s", bad.front().c_str(), help);
-    return 2;
-  }
+  if (const auto done = args.help_or_refusal("kafka-dev", help, {"brokers", "partitions", "kafka-topic"})) return *done;
   eventstore::mock_kafka_options options;
   const auto brokers = positive_number(args, "brokers", nullptr, 3);
   const auto partitions = positive_number(args, "partitions", nullptr, 6);
@@ -145,15 +138,9 @@ int run_project(const arguments& args) {
       "  --kafka-group NAME           consumer group (env STRADIA_KAFKA_GROUP, default stradia-projections)\n"
       "  --from-beginning             read every assigned partition from its start (replays are skipped)\n"
       "  --worker-database-url URL    role stradia_worker (env STRADIA_WORKER_DATABASE_URL)\n";
-  if (args.wants_help()) {
-    std::fputs(help, stdout);
-    return 0;
-  }
-  if (auto bad = args.unknown({"kafka-brokers", "kafka-topic", "kafka-group", "from-beginning", "worker-database-url"});
-      !bad.empty()) {
-    std::fprintf(stderr, "stradia project: unknown option %s\n\n%s", bad.front().c_str(), help);
-    return 2;
-  }
+  if (const auto done = args.help_or_refusal(
+          "project", help, {"kafka-brokers", "kafka-topic", "kafka-group", "from-beginning", "worker-database-url"}))
+    return *done;
   const auto brokers = args.option("kafka-brokers", "STRADIA_KAFKA_BROKERS");
   const auto worker_url = args.option("worker-database-url", "STRADIA_WORKER_DATABASE_URL");
   if (!brokers || brokers->empty() || !worker_url) {
@@ -212,14 +199,7 @@ int run_rebuild(const arguments& args) {
       "  --projection NAMES           comma-separated: board-state, task-timeline, token-usage,\n"
       "                               directory (default: all)\n"
       "  --worker-database-url URL    role stradia_worker (env STRADIA_WORKER_DATABASE_URL)\n";
-  if (args.wants_help()) {
-    std::fputs(help, stdout);
-    return 0;
-  }
-  if (auto bad = args.unknown({"projection", "worker-database-url"}); !bad.empty()) {
-    std::fprintf(stderr, "stradia rebuild: unknown option %s\n\n%s", bad.front().c_str(), help);
-    return 2;
-  }
+  if (const auto done = args.help_or_refusal("rebuild", help, {"projection", "worker-database-url"})) return *done;
   const auto worker_url = args.option("worker-database-url", "STRADIA_WORKER_DATABASE_URL");
   if (!worker_url) {
     std::fprintf(stderr, "stradia rebuild: set --worker-database-url (STRADIA_WORKER_DATABASE_URL)\n");

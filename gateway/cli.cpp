@@ -33,6 +33,20 @@ bool arguments::flag(const std::string& name) const {
   return std::find(rest_.begin(), rest_.end(), "--" + name) != rest_.end();
 }
 
+std::optional<int> arguments::help_or_refusal(std::string_view command, std::string_view help,
+                                              const std::vector<std::string>& known) const {
+  if (wants_help()) {
+    std::fwrite(help.data(), 1, help.size(), stdout);
+    return 0;
+  }
+  if (auto bad = unknown(known); !bad.empty()) {
+    std::fprintf(stderr, "stradia %.*s: unknown option %s\n\n%.*s", static_cast<int>(command.size()), command.data(),
+                 bad.front().c_str(), static_cast<int>(help.size()), help.data());
+    return 2;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> arguments::unknown(const std::vector<std::string>& known) const {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < rest_.size(); ++i) {
@@ -55,14 +69,7 @@ int run_migrate(const arguments& args) {
       "\n"
       "Applies the migrations not yet recorded in schema_migrations, in order, each once.\n"
       "  --database-url URL  the owner role's connection (env STRADIA_OWNER_DATABASE_URL)\n";
-  if (args.wants_help()) {
-    std::fputs(help, stdout);
-    return 0;
-  }
-  if (auto bad = args.unknown({"database-url"}); !bad.empty()) {
-    std::fprintf(stderr, "stradia migrate: unknown option %s\n\n%s", bad.front().c_str(), help);
-    return 2;
-  }
+  if (const auto done = args.help_or_refusal("migrate", help, {"database-url"})) return *done;
   const auto url = args.option("database-url", "STRADIA_OWNER_DATABASE_URL");
   if (!url) {
     std::fprintf(stderr, "stradia migrate: no database: pass --database-url or set STRADIA_OWNER_DATABASE_URL\n");

@@ -3,6 +3,7 @@
 // from a flag (--database-url URL) or from the environment (STRADIA_DATABASE_URL).
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace stradia::gateway {
@@ -29,6 +30,10 @@ class arguments {
   std::optional<std::string> option(const std::string& name, const char* env_var) const;
   // A switch with no value (--from-beginning).
   bool flag(const std::string& name) const;
+  // For a subcommand's start: after --help (the help printed) 0, after an option not in
+  // `known` (said, with the help) 2; nullopt when the subcommand should run.
+  std::optional<int> help_or_refusal(std::string_view command, std::string_view help,
+                                     const std::vector<std::string>& known) const;
   // Options given that are not in `known`.
   std::vector<std::string> unknown(const std::vector<std::string>& known) const;
 

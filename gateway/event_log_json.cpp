@@ -48,7 +48,7 @@ std::string envelope_json(const stradia::envelope::v1::EventEnvelope& e) {
   json.field("stream_id", e.stream_id());
   json.field("stream_version", e.stream_version());
   json.field("tenant_id", e.tenant_id());
-  json.field("recorded_at", domain::format_rfc3339(domain::from_proto(e.recorded_at())));
+  json.field("recorded_at", domain::format_rfc3339(e.recorded_at()));
   json.field("correlation_id", e.correlation_id());
   json.field("causation_id", e.causation_id());
   json.field("user_id", e.user_id());

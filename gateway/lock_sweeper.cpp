@@ -6,6 +6,11 @@
 
 namespace stradia::gateway {
 
+struct lock_sweeper::connection {
+  explicit connection(const std::string& conninfo) : c(conninfo) {}
+  pqxx::connection c;
+};
+
 lock_sweeper::lock_sweeper(std::string worker_conninfo, commands::command_service& commands,
                            std::function<domain::timestamp()> clock, std::chrono::milliseconds interval)
     : conninfo_(std::move(worker_conninfo)),
@@ -36,14 +41,15 @@ void lock_sweeper::run() {
 void lock_sweeper::sweep_once() {
   std::vector<std::pair<std::string, std::string>> due;  // task, tenant
   try {
-    pqxx::connection c(conninfo_);
-    pqxx::read_transaction r(c);
+    if (!connection_) connection_ = std::make_unique<connection>(conninfo_);
+    pqxx::read_transaction r(connection_->c);
     for (const auto& row : r.exec_params("SELECT local_task_id::text, tenant_id::text FROM read_board_tasks "
                                          "WHERE expires_at <= $1::timestamptz ORDER BY expires_at LIMIT 1000",
                                          domain::format_rfc3339(clock_())))
       due.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
   } catch (const std::exception&) {
-    return;  // the database is away: the next sweep tries again
+    connection_.reset();
+    return;  // the database is away: the next sweep connects again
   }
   for (const auto& [task, tenant] : due) {
     task::v1::ExpireLock expire;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -35,6 +36,8 @@ class lock_sweeper {
   std::function<domain::timestamp()> clock_;
   std::chrono::milliseconds interval_;
   std::atomic<std::uint64_t> expired_{0};
+  struct connection;
+  std::unique_ptr<connection> connection_;  // the sweeper thread's, kept between sweeps
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

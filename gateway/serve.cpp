@@ -50,18 +50,12 @@ int run_serve(const arguments& args) {
           "  --ws-idle-seconds N        a quiet WebSocket is pinged after N/2 s and closed when no\n"
           "                             answer comes by N s (env STRADIA_WS_IDLE_SECONDS, default 60)\n") +
       database_help;
-  if (args.wants_help()) {
-    std::fputs(help.c_str(), stdout);
-    return 0;
-  }
-  if (auto bad =
-          args.unknown({"listen", "jwt-secret", "rate-limit", "database-url", "worker-database-url",
-                        "owner-database-url", "master-key", "gemini-url", "gemini-api-key", "tag-manager-url",
-                        "analytics-admin-url", "kafka-brokers", "kafka-topic", "ws-queue-limit", "ws-idle-seconds"});
-      !bad.empty()) {
-    std::fprintf(stderr, "stradia serve: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
-    return 2;
-  }
+  if (const auto done = args.help_or_refusal(
+          "serve", help,
+          {"listen", "jwt-secret", "rate-limit", "database-url", "worker-database-url", "owner-database-url",
+           "master-key", "gemini-url", "gemini-api-key", "tag-manager-url", "analytics-admin-url", "kafka-brokers",
+           "kafka-topic", "ws-queue-limit", "ws-idle-seconds"}))
+    return *done;
   const auto config = read_runtime_config(args, "serve");
   const auto secret = args.option("jwt-secret", "STRADIA_JWT_SECRET");
   if (!config) return 2;
@@ -145,17 +139,11 @@ int run_seed(const arguments& args) {
                                       "Builds the playground through commands; running it again changes nothing.\n"
                                       "Every seeded user's password is STRADIA_SEED_PASSWORD or 'stradia-dev'.\n") +
                                   database_help;
-  if (args.wants_help()) {
-    std::fputs(help.c_str(), stdout);
-    return 0;
-  }
-  if (auto bad =
-          args.unknown({"database-url", "worker-database-url", "owner-database-url", "master-key", "gemini-url",
-                        "gemini-api-key", "tag-manager-url", "analytics-admin-url", "kafka-brokers", "kafka-topic"});
-      !bad.empty()) {
-    std::fprintf(stderr, "stradia seed: unknown option %s\n\n%s", bad.front().c_str(), help.c_str());
-    return 2;
-  }
+  if (const auto done = args.help_or_refusal(
+          "seed", help,
+          {"database-url", "worker-database-url", "owner-database-url", "master-key", "gemini-url", "gemini-api-key",
+           "tag-manager-url", "analytics-admin-url", "kafka-brokers", "kafka-topic"}))
+    return *done;
   auto config = read_runtime_config(args, "seed");
   if (!config) return 2;
   if (!migrate_if_asked(*config, "seed")) return 1;

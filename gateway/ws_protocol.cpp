@@ -29,8 +29,6 @@ constexpr event_name client_events[] = {
     {"client:move_task", client_event::move_task},
 };
 
-std::string rfc3339(const google::protobuf::Timestamp& t) { return domain::format_rfc3339(domain::from_proto(t)); }
-
 template <class Payload>
 std::string frame(std::string_view event, const Payload& payload, std::string_view request_id = {}) {
   json_writer j;
@@ -183,8 +181,8 @@ std::optional<broadcast> broadcast_of(const stradia::envelope::v1::EventEnvelope
         };
         if constexpr (std::is_same_v<T, task_pb::TaskLockAcquired>) {
           make("server:task_locked", m.local_board_id(), [&](json_writer& j) {
-            j.field("locked_by_user_id", m.locked_by()).field("locked_at", rfc3339(m.locked_at()));
-            j.field("expires_at", rfc3339(m.expires_at()));
+            j.field("locked_by_user_id", m.locked_by()).field("locked_at", domain::format_rfc3339(m.locked_at()));
+            j.field("expires_at", domain::format_rfc3339(m.expires_at()));
           });
         } else if constexpr (std::is_same_v<T, task_pb::TaskLockReleased>) {
           make("server:task_unlocked", m.local_board_id(), [&](json_writer& j) { j.field("reason", "released"); });
@@ -193,12 +191,12 @@ std::optional<broadcast> broadcast_of(const stradia::envelope::v1::EventEnvelope
         } else if constexpr (std::is_same_v<T, task_pb::TaskMoved>) {
           make("server:task_moved", m.local_board_id(), [&](json_writer& j) {
             j.field("new_status", domain::name_of(m.new_status())).field("moved_by_user_id", m.moved_by());
-            j.field("timestamp", rfc3339(m.moved_at()));
+            j.field("timestamp", domain::format_rfc3339(m.moved_at()));
           });
         } else if constexpr (std::is_same_v<T, task_pb::TaskNoteAdded>) {
           make("server:note_added", m.local_board_id(), [&](json_writer& j) {
             j.key("note").begin_object().field("id", m.note_id()).field("user_id", m.user_id());
-            j.field("content", m.content()).field("created_at", rfc3339(m.created_at())).end_object();
+            j.field("content", m.content()).field("created_at", domain::format_rfc3339(m.created_at())).end_object();
           });
         } else if constexpr (std::is_same_v<T, task_pb::TaskExecutionCompleted>) {
           make("server:execution_completed", m.local_board_id(),

@@ -41,7 +41,6 @@ enum task_column {
   task_width
 };
 
-std::string rfc3339(const google::protobuf::Timestamp& t) { return domain::format_rfc3339(domain::from_proto(t)); }
 std::string text(bool b) { return b ? "true" : "false"; }
 
 void add_cost(row& r, std::int64_t tokens) { r[t_cost] = std::to_string(std::stoll(r[t_cost].value_or("0")) + tokens); }
@@ -170,8 +169,8 @@ void board_state::apply_task(const envelope& e) {
           r[t_status] = std::string(name_of(m.new_status()));
         } else if constexpr (std::is_same_v<T, task_pb::TaskLockAcquired>) {
           r[t_locked_by] = m.locked_by();
-          r[t_locked_at] = rfc3339(m.locked_at());
-          r[t_expires_at] = rfc3339(m.expires_at());
+          r[t_locked_at] = domain::format_rfc3339(m.locked_at());
+          r[t_expires_at] = domain::format_rfc3339(m.expires_at());
         } else if constexpr (std::is_same_v<T, task_pb::TaskLockReleased> ||
                              std::is_same_v<T, task_pb::TaskLockExpired>) {
           r[t_locked_by] = r[t_locked_at] = r[t_expires_at] = std::nullopt;
@@ -185,7 +184,7 @@ void board_state::apply_task(const envelope& e) {
           add_cost(r, m.token_cost());
         } else if constexpr (std::is_same_v<T, task_pb::TaskExecutionCompleted>) {
           r[t_error_log] = m.error_log();
-          r[t_last_executed_at] = rfc3339(m.last_executed_at());
+          r[t_last_executed_at] = domain::format_rfc3339(m.last_executed_at());
         } else if constexpr (std::is_same_v<T, task_pb::TaskExecutionPaused>) {
           r[t_error_log] = m.error_log();
         } else if constexpr (std::is_same_v<T, task_pb::GhostCardOffered>) {

@@ -29,8 +29,6 @@ enum user_column {
   user_width
 };
 
-std::string rfc3339(const google::protobuf::Timestamp& t) { return domain::format_rfc3339(domain::from_proto(t)); }
-
 }  // namespace
 
 directory::directory()
@@ -92,7 +90,7 @@ void directory::apply_market(const envelope& e) {
     (*r)[m_active] = "false";
   } else if (const auto* deleted = std::get_if<market_pb::MarketDeleted>(&*event)) {
     (*r)[m_active] = "false";
-    (*r)[m_deleted_at] = rfc3339(deleted->deleted_at());
+    (*r)[m_deleted_at] = domain::format_rfc3339(deleted->deleted_at());
   }
   (*r)[m_position] = std::to_string(e.global_position());
 }
@@ -124,7 +122,7 @@ void directory::apply_user(const envelope& e) {
           (*r)[u_active] = "false";
         } else if constexpr (std::is_same_v<T, user_pb::UserDeleted>) {
           (*r)[u_active] = "false";
-          (*r)[u_deleted_at] = rfc3339(m.deleted_at());
+          (*r)[u_deleted_at] = domain::format_rfc3339(m.deleted_at());
         } else if constexpr (std::is_same_v<T, user_pb::UserAssignedToMarket> ||
                              std::is_same_v<T, user_pb::UserUnassignedFromMarket>) {
           auto markets = parse_text_array(r->at(u_markets).value_or("{}"));
@@ -132,7 +130,7 @@ void directory::apply_user(const envelope& e) {
           if constexpr (std::is_same_v<T, user_pb::UserAssignedToMarket>) markets.push_back(m.market_id());
           (*r)[u_markets] = format_text_array(markets);
         } else if constexpr (std::is_same_v<T, user_pb::UserLoggedIn>) {
-          (*r)[u_last_login_at] = rfc3339(m.last_login_at());
+          (*r)[u_last_login_at] = domain::format_rfc3339(m.last_login_at());
         }
       },
       *event);

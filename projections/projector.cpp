@@ -96,13 +96,6 @@ class prefetched_log {
   std::thread reader_;
 };
 
-// A text[] literal of names made of letters, digits, '-', ':' and '.' (no quoting needed).
-std::string names_array(const std::vector<std::string>& names) {
-  std::string out = "{";
-  for (const auto& n : names) out += (out.size() > 1 ? "," : "") + n;
-  return out + "}";
-}
-
 }  // namespace
 
 struct projector::connection {
@@ -138,7 +131,7 @@ domain::expected<std::vector<batch_outcome>, std::string> projector::apply(const
   try {
     pqxx::work w(connect().c);
     const forget_rows_at_end guard{models_};
-    const auto names = names_array(names_);
+    const auto names = format_text_array(names_);
     std::vector<std::string> sources;
     for (const auto& b : batches) {
       sources.push_back(b.source);
@@ -167,7 +160,7 @@ domain::expected<std::vector<batch_outcome>, std::string> projector::apply(const
     for (const auto& r : w.exec_params(
              "SELECT source, projection, position FROM projection_checkpoints WHERE source = ANY($2::text[]) AND "
              "projection = ANY($1::text[]) ORDER BY projection, source FOR UPDATE",
-             names, names_array(sources)))
+             names, format_text_array(sources)))
       done[{r[0].as<std::string>(), r[1].as<std::string>()}] = r[2].as<std::int64_t>();
 
     std::vector<batch_outcome> outcomes;
@@ -218,7 +211,7 @@ domain::expected<std::int64_t, std::string> projector::checkpoint(const std::str
     auto rows = r.exec_params(
         "SELECT coalesce(min(position), 0) FROM projection_checkpoints WHERE source = $2 AND projection = "
         "ANY($1::text[])",
-        names_array(names_), source);
+        format_text_array(names_), source);
     return rows[0][0].as<std::int64_t>();
   } catch (const std::exception& e) {
     connection_.reset();
@@ -256,7 +249,7 @@ domain::expected<std::int64_t, std::string> projector::rebuild(
     if (streaming) streaming->flush(w, write_mode::copy);  // first: its COPY holds the transaction
     for (const auto& model : models_)
       if (model.get() != streaming) model->flush(w, write_mode::copy);
-    const auto names = names_array(names_);
+    const auto names = format_text_array(names_);
     w.exec_params("UPDATE projection_checkpoints SET position = $2 WHERE projection = ANY($1::text[])", names, head);
     w.exec_params(
         "INSERT INTO projection_checkpoints (projection, source, position) SELECT p, $3, $2 "

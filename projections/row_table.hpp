@@ -66,7 +66,7 @@ class row_table {
   std::unique_ptr<pqxx::stream_to> stream_;              // the open COPY while streaming
 };
 
-// Postgres array text ("{a,b}") of plain tokens such as uuids, and back.
+// Postgres array text ("{a,b}") of plain tokens (uuids, read-model and source names), and back.
 std::vector<std::string> parse_text_array(std::string_view text);
 std::string format_text_array(const std::vector<std::string>& items);
 

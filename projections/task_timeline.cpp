@@ -13,8 +13,6 @@ using envelope = stradia::envelope::v1::EventEnvelope;
 
 enum column { c_position, c_task, c_tenant, c_kind, c_actor, c_detail, c_http_status, c_at, width };
 
-std::string rfc3339(const google::protobuf::Timestamp& t) { return domain::format_rfc3339(domain::from_proto(t)); }
-
 }  // namespace
 
 task_timeline::task_timeline()
@@ -36,27 +34,27 @@ void task_timeline::apply(const envelope& e) {
   r[c_task] = std::string(stream_id_of(e, "task"));
   r[c_tenant] = e.tenant_id();
   r[c_actor] = e.user_id();
-  r[c_at] = domain::format_rfc3339(domain::from_proto(e.recorded_at()));
+  r[c_at] = domain::format_rfc3339(e.recorded_at());
   if (const auto* note = std::get_if<task_pb::TaskNoteAdded>(&*event)) {
     r[c_kind] = note->user_id() == "system" ? "AUTO_SAVE_NOTE" : "NOTE";
     r[c_actor] = note->user_id();
     r[c_detail] = note->content();
-    r[c_at] = rfc3339(note->created_at());
+    r[c_at] = domain::format_rfc3339(note->created_at());
   } else if (const auto* rejected = std::get_if<task_pb::GhostCardRejected>(&*event)) {
     r[c_kind] = "GHOST_REJECTED";
     r[c_actor] = rejected->user_id();
     r[c_detail] = rejected->justification();
-    r[c_at] = rfc3339(rejected->rejected_at());
+    r[c_at] = domain::format_rfc3339(rejected->rejected_at());
   } else if (const auto* requested = std::get_if<task_pb::TaskExecutionRequested>(&*event)) {
     r[c_kind] = "EXECUTION_REQUESTED";
     r[c_actor] = requested->requested_by();
     r[c_detail] = requested->execution_id();
-    r[c_at] = rfc3339(requested->requested_at());
+    r[c_at] = domain::format_rfc3339(requested->requested_at());
   } else if (const auto* completed = std::get_if<task_pb::TaskExecutionCompleted>(&*event)) {
     r[c_kind] = completed->succeeded() ? "EXECUTION_SUCCEEDED" : "EXECUTION_FAILED";
     r[c_detail] = completed->error_log();
     r[c_http_status] = std::to_string(completed->http_status());
-    r[c_at] = rfc3339(completed->last_executed_at());
+    r[c_at] = domain::format_rfc3339(completed->last_executed_at());
   } else if (const auto* paused = std::get_if<task_pb::TaskExecutionPaused>(&*event)) {
     r[c_kind] = "EXECUTION_PAUSED";
     r[c_detail] = paused->error_log();  // the checkpoint state never leaves the task stream

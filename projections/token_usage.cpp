@@ -16,8 +16,6 @@ using envelope = stradia::envelope::v1::EventEnvelope;
 enum quota_column { q_tenant, q_quota, q_reset_date, q_position, quota_width };
 enum period_column { p_stream, p_tenant, p_start, p_resets_at, p_used, p_position, period_width };
 
-std::string rfc3339(const google::protobuf::Timestamp& t) { return domain::format_rfc3339(domain::from_proto(t)); }
-
 }  // namespace
 
 token_usage::token_usage()
@@ -51,8 +49,8 @@ void token_usage::apply(const envelope& e) {
       row r(period_width);
       r[p_stream] = e.stream_id();
       r[p_tenant] = opened->tenant_id();
-      r[p_start] = rfc3339(opened->period_start());
-      r[p_resets_at] = rfc3339(opened->resets_at());
+      r[p_start] = domain::format_rfc3339(opened->period_start());
+      r[p_resets_at] = domain::format_rfc3339(opened->resets_at());
       r[p_used].emplace(1, '0');
       r[p_position] = position;
       periods_.insert(std::move(r));
@@ -70,7 +68,7 @@ void token_usage::apply(const envelope& e) {
     row r(quota_width);
     r[q_tenant] = std::string(stream_id_of(e, "tenant"));
     r[q_quota] = std::to_string(created->ai_token_quota());
-    r[q_reset_date] = rfc3339(created->token_reset_date());
+    r[q_reset_date] = domain::format_rfc3339(created->token_reset_date());
     r[q_position] = position;
     quotas_.insert(std::move(r));
   } else if (const auto* updated = std::get_if<tenant_pb::TenantPlanUpdated>(&*event)) {

@@ -58,4 +58,15 @@ inline http_answer http_call(unsigned short port, const std::string& method, con
   return answer;
 }
 
+// The value of the first member `name` at or after `from` in a JSON text: a string's
+// contents, or a number's digits; empty when absent. Enough for the tests' answers.
+inline std::string json_field(const std::string& json, const std::string& name, std::size_t from = 0) {
+  const auto key = "\"" + name + "\":";
+  const auto at = json.find(key, from);
+  if (at == std::string::npos) return "";
+  const auto start = at + key.size();
+  if (json[start] == '"') return json.substr(start + 1, json.find('"', start + 1) - start - 1);
+  return json.substr(start, json.find_first_of(",}", start) - start);
+}
+
 }  // namespace stradia::testing

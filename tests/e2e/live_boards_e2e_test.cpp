@@ -20,15 +20,6 @@ using namespace std::chrono_literals;
 
 const std::string secret = "live-e2e-secret-0123456789abcdef012345";
 
-std::string field(const std::string& json, const std::string& name, std::size_t from = 0) {
-  const auto key = "\"" + name + "\":";
-  const auto at = json.find(key, from);
-  if (at == std::string::npos) return "";
-  const auto start = at + key.size();
-  if (json[start] == '"') return json.substr(start + 1, json.find('"', start + 1) - start - 1);
-  return json.substr(start, json.find_first_of(",}", start) - start);
-}
-
 class LiveBoards : public pg_test {
  protected:
   void SetUp() override {
@@ -46,11 +37,11 @@ class LiveBoards : public pg_test {
     start_server();
     spain_ = token("spain@acme.com");
     const auto markets = get("/api/v1/markets", spain_);
-    const auto boards = get("/api/v1/boards?market_id=" + field(markets, "id"), spain_);
-    board_ = field(boards, "id", boards.find("\"boards\""));
+    const auto boards = get("/api/v1/boards?market_id=" + json_field(markets, "id"), spain_);
+    board_ = json_field(boards, "id", boards.find("\"boards\""));
     const auto board = get("/api/v1/boards/" + board_, spain_);
     for (auto at = board.find("\"tasks\""); (at = board.find("{\"id\":", at)) != std::string::npos; ++at)
-      (field(board, "title", at) == "Review Privacy Law" ? review_ : consent_) = field(board, "id", at);
+      (json_field(board, "title", at) == "Review Privacy Law" ? review_ : consent_) = json_field(board, "id", at);
     ASSERT_FALSE(review_.empty());
     ASSERT_FALSE(consent_.empty());
   }
@@ -69,7 +60,7 @@ class LiveBoards : public pg_test {
     auto r = http_call(server_->port(), "POST", "/api/v1/auth/login",
                        R"({"email":")" + email + R"(","password":"stradia-dev"})");
     EXPECT_EQ(r.status, 200) << r.body;
-    return field(r.body, "token");
+    return json_field(r.body, "token");
   }
   std::string get(const std::string& path, const std::string& bearer) {
     return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + bearer}}).body;
@@ -158,7 +149,7 @@ TEST_F(LiveBoards, AJoinWhileNotesPourInMissesNoneAndRepeatsNone) {
       auto r = http_call(server_->port(), "POST", "/api/v1/commands/AddTaskNote",
                          R"({"local_task_id":")" + review_ + R"(","content":"n-)" + std::to_string(i) + R"(-"})",
                          {{"Authorization", "Bearer " + spain_}});
-      if (r.status == 200) position_of[static_cast<std::size_t>(i)] = std::stoll(field(r.body, "global_position"));
+      if (r.status == 200) position_of[static_cast<std::size_t>(i)] = std::stoll(json_field(r.body, "global_position"));
       std::this_thread::sleep_for(5ms);
     }
   });
@@ -167,7 +158,7 @@ TEST_F(LiveBoards, AJoinWhileNotesPourInMissesNoneAndRepeatsNone) {
   const auto sync = join(*c, board_);
   writer.join();
   ASSERT_NE(sync.find("server:board_state_sync"), std::string::npos) << sync;
-  const auto synced_at = std::stoll(field(sync, "position"));
+  const auto synced_at = std::stoll(json_field(sync, "position"));
   std::vector<int> expected, received;
   for (int i = 0; i < notes; ++i) {
     ASSERT_GT(position_of[static_cast<std::size_t>(i)], 0);
@@ -242,7 +233,7 @@ TEST_F(LiveBoards, AUserUnassignedFromTheMarketLeavesItsBoardAtOnce) {
   auto c = connect(spain_);
   join(*c, board_);
   const auto spain_id = gateway::jwt_codec(secret).verify(spain_, std::time(nullptr))->sub;
-  const auto market = field(get("/api/v1/markets", spain_), "id");
+  const auto market = json_field(get("/api/v1/markets", spain_), "id");
   const auto admin = token("admin@acme.com");
   auto unassigned = http_call(server_->port(), "POST", "/api/v1/commands/UnassignUserFromMarket",
                               R"({"user_id":")" + spain_id + R"(","market_id":")" + market + R"("})",

@@ -291,15 +291,6 @@ TEST_F(KafkaPipeline, ABoardsEventsApplyInLogOrder) {
   EXPECT_GT(last_position.size(), 1u) << "every event in one partition proves nothing";
 }
 
-std::string field(const std::string& json, const std::string& name) {
-  const auto key = "\"" + name + "\":";
-  const auto at = json.find(key);
-  if (at == std::string::npos) return "";
-  auto start = at + key.size();
-  if (json[start] == '"') return json.substr(start + 1, json.find('"', start + 1) - start - 1);
-  return json.substr(start, json.find_first_of(",}", start) - start);
-}
-
 TEST_F(KafkaPipeline, InKafkaModeTheGatewayRelaysAndReadsItsOwnWritesFromTheWorkers) {
   auto env = env_;
   env.push_back("STRADIA_JWT_SECRET=kafka-e2e-secret-0123456789abcdef0123");
@@ -309,22 +300,22 @@ TEST_F(KafkaPipeline, InKafkaModeTheGatewayRelaysAndReadsItsOwnWritesFromTheWork
   auto login =
       http_call(gateway.port(), "POST", "/api/v1/auth/login", R"({"email":"spain@acme.com","password":"stradia-dev"})");
   ASSERT_EQ(login.status, 200) << login.body;
-  const auto bearer = "Bearer " + field(login.body, "token");
+  const auto bearer = "Bearer " + json_field(login.body, "token");
   auto markets = http_call(gateway.port(), "GET", "/api/v1/markets", "", {{"Authorization", bearer}});
   ASSERT_EQ(markets.status, 200) << markets.body;
-  auto boards = http_call(gateway.port(), "GET", "/api/v1/boards?market_id=" + field(markets.body, "id"), "",
+  auto boards = http_call(gateway.port(), "GET", "/api/v1/boards?market_id=" + json_field(markets.body, "id"), "",
                           {{"Authorization", bearer}});
-  const auto board_id = field(boards.body.substr(boards.body.find("\"boards\"")), "id");
+  const auto board_id = json_field(boards.body.substr(boards.body.find("\"boards\"")), "id");
   auto board = http_call(gateway.port(), "GET", "/api/v1/boards/" + board_id, "", {{"Authorization", bearer}});
   ASSERT_EQ(board.status, 200) << board.body;
   const auto tasks = board.body.substr(board.body.find("\"tasks\""));
-  const auto task_id = field(tasks, "id");
+  const auto task_id = json_field(tasks, "id");
 
   auto noted = http_call(gateway.port(), "POST", "/api/v1/commands/AddTaskNote",
                          R"({"local_task_id":")" + task_id + R"(","content":"Through Kafka and back."})",
                          {{"Authorization", bearer}});
   ASSERT_EQ(noted.status, 200) << noted.body;
-  const auto position = field(noted.body, "global_position");
+  const auto position = json_field(noted.body, "global_position");
   auto read = http_call(gateway.port(), "GET", "/api/v1/tasks/" + task_id + "?min_position=" + position, "",
                         {{"Authorization", bearer}});
   ASSERT_EQ(read.status, 200) << read.body;
@@ -344,14 +335,14 @@ TEST_F(KafkaPipeline, TwoGatewaysServeOneBoardConsistently) {
   auto login =
       http_call(one.port(), "POST", "/api/v1/auth/login", R"({"email":"spain@acme.com","password":"stradia-dev"})");
   ASSERT_EQ(login.status, 200) << login.body;
-  const auto token = field(login.body, "token");
+  const auto token = json_field(login.body, "token");
   const auto bearer = "Bearer " + token;
   auto markets = http_call(one.port(), "GET", "/api/v1/markets", "", {{"Authorization", bearer}});
-  auto boards = http_call(one.port(), "GET", "/api/v1/boards?market_id=" + field(markets.body, "id"), "",
+  auto boards = http_call(one.port(), "GET", "/api/v1/boards?market_id=" + json_field(markets.body, "id"), "",
                           {{"Authorization", bearer}});
-  const auto board_id = field(boards.body.substr(boards.body.find("\"boards\"")), "id");
+  const auto board_id = json_field(boards.body.substr(boards.body.find("\"boards\"")), "id");
   auto board = http_call(one.port(), "GET", "/api/v1/boards/" + board_id, "", {{"Authorization", bearer}});
-  const auto task_id = field(board.body.substr(board.body.find("\"tasks\"")), "id");
+  const auto task_id = json_field(board.body.substr(board.body.find("\"tasks\"")), "id");
 
   ws_client watcher(two.port(), token);
   ASSERT_EQ(watcher.handshake_status(), 101);
