@@ -16,6 +16,7 @@
 #include "projections/projector.hpp"
 #include "projections/read_model_digest.hpp"
 #include "projections/synthetic_board_log.hpp"
+#include "task.pb.h"
 
 namespace stradia::testing {
 namespace {
@@ -267,8 +268,9 @@ TEST_F(KafkaPipeline, ABoardsEventsApplyInLogOrder) {
   std::map<std::string, std::int64_t> last_version;  // per stream
   std::map<int, std::int64_t> last_position;         // per partition
   std::int64_t seen = 0, out_of_order = 0;
-  std::map<std::string, int> partition_of_stream;
-  std::int64_t split_streams = 0;
+  std::map<std::string, int> partition_of_stream, partition_of_board;
+  std::map<std::string, std::string> board_of_task_stream;
+  std::int64_t split_streams = 0, split_boards = 0;
   projections::kafka_worker consumer(options, models, [&](int partition, const auto& events) {
     for (const auto& e : events) {
       ++seen;
@@ -278,6 +280,19 @@ TEST_F(KafkaPipeline, ABoardsEventsApplyInLogOrder) {
       last_position[partition] = e.global_position();
       const auto [known, fresh] = partition_of_stream.try_emplace(e.stream_id(), partition);
       if (!fresh && known->second != partition) ++split_streams;
+      // A board's stream and its tasks' streams: one key, so one partition.
+      if (e.event_type() == "LocalTaskCreated") {
+        task::v1::LocalTaskCreated created;
+        created.ParseFromString(e.payload());
+        board_of_task_stream[e.stream_id()] = created.local_board_id();
+      }
+      std::string board;
+      if (e.stream_id().rfind("board-", 0) == 0) board = e.stream_id().substr(6);
+      if (const auto task = board_of_task_stream.find(e.stream_id()); task != board_of_task_stream.end())
+        board = task->second;
+      if (board.empty()) continue;
+      const auto [board_at, first] = partition_of_board.try_emplace(board, partition);
+      if (!first && board_at->second != partition) ++split_boards;
     }
   });
   std::thread run([&] { consumer.run(); });
@@ -288,6 +303,8 @@ TEST_F(KafkaPipeline, ABoardsEventsApplyInLogOrder) {
   EXPECT_EQ(seen, head_);
   EXPECT_EQ(out_of_order, 0);
   EXPECT_EQ(split_streams, 0);
+  EXPECT_EQ(split_boards, 0) << "a board's tasks went to another partition than the board";
+  EXPECT_GT(partition_of_board.size(), 20u);
   EXPECT_GT(last_position.size(), 1u) << "every event in one partition proves nothing";
 }
 
