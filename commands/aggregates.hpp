@@ -1,6 +1,7 @@
 #pragma once
 // One traits type per aggregate, so the load/decide/append machinery is written once:
 // the state, event and command types and the two functions.
+#include "domain/email_reservation.hpp"
 #include "domain/local_board.hpp"
 #include "domain/local_task.hpp"
 #include "domain/market.hpp"
@@ -39,6 +40,9 @@ using task_aggregate = aggregate<d::local_task::state, d::local_task::event, d::
                                  &d::local_task::decide, &d::local_task::evolve>;
 using ledger_aggregate = aggregate<d::token_ledger::state, d::token_ledger::event, d::token_ledger::command,
                                    &d::token_ledger::decide, &d::token_ledger::evolve>;
+using email_aggregate =
+    aggregate<d::email_reservation::state, d::email_reservation::event, d::email_reservation::command,
+              &d::email_reservation::decide, &d::email_reservation::evolve>;
 using vault_aggregate = aggregate<d::vault_credential::state, d::vault_credential::event, d::vault_credential::command,
                                   &d::vault_credential::decide, &d::vault_credential::evolve>;
 

@@ -104,6 +104,9 @@ class command_service {
                             std::string_view command_name);
   template <class Command>
   command_result run_tenant_and_user(const domain::caller& who, const Command& c, std::string_view command_name);
+  // InviteUser and DeleteUser: the user, the tenant's seats and the email's reservation.
+  template <class Command, class Reservation>
+  command_result run_user_with_email(const domain::caller& who, const Command& c, std::string_view command_name);
   template <class Command>
   command_result run_tenant_and_market(const domain::caller& who, const Command& c, std::string_view command_name);
   command_result deploy(const domain::caller& who, const std::string& strategy_id,
@@ -130,7 +133,7 @@ class command_service {
   command_service_options options_;
   std::tuple<stream_cache<tenant_aggregate>, stream_cache<user_aggregate>, stream_cache<market_aggregate>,
              stream_cache<strategy_aggregate>, stream_cache<board_aggregate>, stream_cache<task_aggregate>,
-             stream_cache<ledger_aggregate>, stream_cache<vault_aggregate>>
+             stream_cache<ledger_aggregate>, stream_cache<vault_aggregate>, stream_cache<email_aggregate>>
       caches_;
 };
 

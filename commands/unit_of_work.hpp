@@ -84,10 +84,14 @@ class unit_of_work {
   unit_of_work(std::string tenant_id, event_metadata metadata)
       : request_{std::move(tenant_id), {}}, metadata_(std::move(metadata)) {}
 
+  // `tenant_id`: for a stream recorded under another tenant than the command's (the
+  // registry's); empty for the command's own.
   template <class Aggregate>
-  void record(const loaded<Aggregate>& stream, const std::vector<typename Aggregate::event>& events) {
+  void record(const loaded<Aggregate>& stream, const std::vector<typename Aggregate::event>& events,
+              std::string tenant_id = {}) {
     if (events.empty()) return;
-    eventstore::stream_append append{stream.stream_id, eventstore::expected_version::exact(stream.version), {}};
+    eventstore::stream_append append{
+        stream.stream_id, eventstore::expected_version::exact(stream.version), {}, std::move(tenant_id)};
     for (const auto& e : events) {
       append.events.push_back(encode_event(e, new_uuid(), metadata_));
       std::visit([&](const auto& message) { events_json_.push_back(event_json(message)); }, e);

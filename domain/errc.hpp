@@ -21,6 +21,7 @@ enum class errc {
   lock_required,
   credential_missing,
   credential_revoked,
+  email_taken,
 };
 
 constexpr std::string_view code_name(errc code) {
@@ -40,6 +41,7 @@ constexpr std::string_view code_name(errc code) {
     case errc::lock_required: return "LOCK_REQUIRED";
     case errc::credential_missing: return "CREDENTIAL_MISSING";
     case errc::credential_revoked: return "CREDENTIAL_REVOKED";
+    case errc::email_taken: return "EMAIL_TAKEN";
   }
   return "UNKNOWN";
 }

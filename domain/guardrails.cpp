@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "domain/uuid_text.hpp"
+
 namespace stradia::domain::guardrails {
 
 namespace {
@@ -127,6 +129,17 @@ problems email(std::string_view address) {
                     return c == ' ' || static_cast<unsigned char>(c) < 0x20;
                   });
   return ok ? problems{} : one("email", "Invalid email");
+}
+
+problems weight(std::int64_t weight) {
+  if (weight < 1) return one("weight", "Number must be greater than or equal to 1");
+  if (weight > 100) return one("weight", "Number must be less than or equal to 100");
+  return {};
+}
+
+problems entity_id(std::string_view path, std::string_view id) {
+  if (is_uuid(id)) return {};
+  return one(path, "Invalid uuid");
 }
 
 }  // namespace stradia::domain::guardrails

@@ -1,6 +1,7 @@
 #pragma once
 // The domain model's runtime validation ("The Guardrails") with its exact messages.
 // Each function returns every problem of its field, as the model's Zod schemas do.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,9 @@
 namespace stradia::domain::guardrails {
 
 using problems = std::vector<field_error>;
+
+// A task's description (GlobalTask and custom local task alike), in characters.
+inline constexpr std::size_t max_description_characters = 10000;
 
 // Length in characters (Unicode code points), not bytes.
 std::size_t character_count(std::string_view utf8);
@@ -28,6 +32,10 @@ problems region_code(std::string_view code);
 problems timezone(std::string_view zone, const zone_catalog& zones);
 problems ghost_justification(std::string_view justification);
 problems email(std::string_view address);
+// A task's heatmap weight: 1..100.
+problems weight(std::int64_t weight);
+// An id a client may choose for a new entity: a lowercase hyphenated UUID.
+problems entity_id(std::string_view path, std::string_view id);
 
 // Appends `more` to `all`; a helper for validators that check several fields.
 void collect(problems& all, problems more);

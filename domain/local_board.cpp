@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
+#include <algorithm>
+
 #include "domain/access.hpp"
 #include "domain/guardrails.hpp"
 
@@ -60,10 +62,15 @@ class decider {
                                                                                  : c.target_platform());
     definition.set_weight(c.weight() == 0 ? 1 : c.weight());
     definition.set_order_index(static_cast<int>(s_.tasks.size()));
-    auto problems = guardrails::length_between("title", c.title(), 1, 200);
+    auto problems = guardrails::entity_id("local_task_id", c.local_task_id());
+    guardrails::collect(problems, guardrails::length_between("title", c.title(), 1, 200));
     if (definition.task_type() == task_types::C_EXECUTIVE && definition.target_platform() == platforms::NONE)
       problems.push_back({"target_platform", "A C_EXECUTIVE task targets GTM or GA4."});
-    if (definition.weight() < 1) problems.push_back({"weight", "Number must be greater than or equal to 1"});
+    guardrails::collect(problems, guardrails::weight(definition.weight()));
+    guardrails::collect(problems, guardrails::length_between("description", c.description(), 0,
+                                                             guardrails::max_description_characters));
+    if (custom_tasks() >= max_custom_tasks)
+      problems.push_back({"local_board_id", "A board holds at most 500 custom tasks."});
     if (!problems.empty()) return invalid(std::move(problems));
     return events{task_added(s_.id, c.local_task_id(), definition, true)};
   }
@@ -82,6 +89,11 @@ class decider {
   }
 
  private:
+  std::size_t custom_tasks() const {
+    return static_cast<std::size_t>(
+        std::count_if(s_.tasks.begin(), s_.tasks.end(), [](const auto& t) { return t.second.is_custom_local_task; }));
+  }
+
   static pb::BoardTaskAdded task_added(const std::string& board_id, std::string local_task_id,
                                        const global_task& definition, bool custom) {
     pb::BoardTaskAdded e;

@@ -17,6 +17,9 @@ namespace stradia::domain::local_board {
 
 namespace pb = stradia::board::v1;
 
+// Custom tasks a board may hold, so one board's reads and sync frames stay bounded.
+inline constexpr std::size_t max_custom_tasks = 500;
+
 using command =
     std::variant<pb::CreateLocalBoard, pb::OfferStrategyVersion, pb::CreateCustomLocalTask, pb::ChangeBoardStatus>;
 using event = std::variant<pb::LocalBoardCreated, pb::BoardTaskAdded, pb::GhostCardsOffered, pb::BoardStatusChanged>;

@@ -25,7 +25,8 @@ class decider {
   decision<event> operator()(const pb::CreateMarket& c) const {
     if (s_.exists) return refuse(errc::version_conflict, "The market already exists.");
     if (ctx_.zones == nullptr) throw std::logic_error("market decisions need the zone catalog in the context");
-    auto problems = guardrails::market_name(c.name());
+    auto problems = guardrails::entity_id("market_id", c.market_id());
+    guardrails::collect(problems, guardrails::market_name(c.name()));
     guardrails::collect(problems, guardrails::region_code(c.region_code()));
     guardrails::collect(problems, guardrails::timezone(c.timezone(), *ctx_.zones));
     if (!problems.empty()) return invalid(std::move(problems));

@@ -17,7 +17,8 @@ class decider {
 
   decision<event> operator()(const pb::CreateMasterStrategy& c) const {
     if (s_.exists) return refuse(errc::version_conflict, "The strategy already exists.");
-    auto problems = guardrails::length_between("title", c.title(), 1, 200);
+    auto problems = guardrails::entity_id("master_strategy_id", c.master_strategy_id());
+    guardrails::collect(problems, guardrails::length_between("title", c.title(), 1, 200));
     guardrails::collect(problems, guardrails::length_between("description", c.description(), 0, 5000));
     if (!problems.empty()) return invalid(std::move(problems));
     pb::MasterStrategyCreated e;
@@ -67,6 +68,10 @@ class decider {
   decision<event> operator()(const pb::PublishMasterStrategy& c) const {
     if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
     if (s_.tasks.empty()) return invalid("tasks", "A strategy needs at least one task to publish.");
+    for (int i = 0; i < c.market_ids_size(); ++i)
+      for (int j = 0; j < i; ++j)
+        if (c.market_ids(i) == c.market_ids(j))
+          return invalid("market_ids." + std::to_string(i), "Each market is named once.");
     const int version = s_.is_published ? s_.version + 1 : s_.version;
     pb::MasterStrategyPublished published;
     published.set_master_strategy_id(s_.id);
@@ -152,14 +157,19 @@ struct applier {
 
 std::vector<field_error> global_task_problems(const global_task& t) {
   auto problems = guardrails::length_between("title", t.title(), 1, 200);
-  if (t.global_task_id().empty()) problems.push_back({"global_task_id", "Required"});
+  guardrails::collect(
+      problems, guardrails::length_between("description", t.description(), 0, guardrails::max_description_characters));
+  if (t.global_task_id().empty())
+    problems.push_back({"global_task_id", "Required"});
+  else
+    guardrails::collect(problems, guardrails::entity_id("global_task_id", t.global_task_id()));
   if (t.task_type() == task_types::UNSPECIFIED)
     problems.push_back({"task_type", "Invalid enum value. Expected 'A_MANUAL' | 'B_GENERATIVE' | 'C_EXECUTIVE'"});
   if (t.target_platform() == platforms::UNSPECIFIED)
     problems.push_back({"target_platform", "Invalid enum value. Expected 'GTM' | 'GA4' | 'NONE'"});
   if (t.task_type() == task_types::C_EXECUTIVE && t.target_platform() == platforms::NONE)
     problems.push_back({"target_platform", "A C_EXECUTIVE task targets GTM or GA4."});
-  if (t.weight() < 1) problems.push_back({"weight", "Number must be greater than or equal to 1"});
+  guardrails::collect(problems, guardrails::weight(t.weight()));
   if (t.order_index() < 0) problems.push_back({"order_index", "Number must be greater than or equal to 0"});
   return problems;
 }

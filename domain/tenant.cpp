@@ -20,9 +20,12 @@ std::string folded(std::string_view name) {
   return out;
 }
 
+// A plan limit: 0..10^15, so sums and percentages of it stay far from overflow.
 guardrails::problems non_negative(std::string_view path, std::int64_t value) {
-  if (value >= 0) return {};
-  return {field_error{std::string(path), "Number must be greater than or equal to 0"}};
+  constexpr std::int64_t largest = 1'000'000'000'000'000;
+  if (value < 0) return {field_error{std::string(path), "Number must be greater than or equal to 0"}};
+  if (value > largest) return {field_error{std::string(path), "Number must be less than or equal to 1000000000000000"}};
+  return {};
 }
 
 class decider {
@@ -32,7 +35,8 @@ class decider {
   decision<event> operator()(const pb::CreateTenant& c) const {
     if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
     if (s_.exists) return refuse(errc::version_conflict, "The tenant already exists.");
-    auto problems = guardrails::length_between("name", c.name(), 2, 100);
+    auto problems = guardrails::entity_id("tenant_id", c.tenant_id());
+    guardrails::collect(problems, guardrails::length_between("name", c.name(), 2, 100));
     guardrails::collect(problems, non_negative("active_markets_limit", c.active_markets_limit()));
     guardrails::collect(problems, non_negative("user_seat_limit", c.user_seat_limit()));
     guardrails::collect(problems, non_negative("ai_token_quota", c.ai_token_quota()));
@@ -60,6 +64,14 @@ class decider {
     if (c.has_user_seat_limit()) guardrails::collect(problems, non_negative("user_seat_limit", c.user_seat_limit()));
     if (c.has_ai_token_quota()) guardrails::collect(problems, non_negative("ai_token_quota", c.ai_token_quota()));
     if (!problems.empty()) return invalid(std::move(problems));
+    // The plan is billed: a tenant's admin may tighten its own limits, only the service
+    // (billing) raises them or changes the Stripe customer.
+    const bool raises = (c.has_active_markets_limit() && c.active_markets_limit() > s_.active_markets_limit) ||
+                        (c.has_user_seat_limit() && c.user_seat_limit() > s_.user_seat_limit) ||
+                        (c.has_ai_token_quota() && c.ai_token_quota() > s_.ai_token_quota) ||
+                        (c.has_stripe_customer_id() && c.stripe_customer_id() != s_.stripe_customer_id);
+    if (raises && !ctx_.who.is_system)
+      return refuse(errc::forbidden, "Raising the plan's limits goes through billing; a tenant may only lower them.");
     pb::TenantPlanUpdated e;
     e.set_active_markets_limit(c.has_active_markets_limit() ? c.active_markets_limit() : s_.active_markets_limit);
     e.set_user_seat_limit(c.has_user_seat_limit() ? c.user_seat_limit() : s_.user_seat_limit);
@@ -70,7 +82,8 @@ class decider {
 
   decision<event> operator()(const pb::CreateGovernancePolicy& c) const {
     if (s_.policies.count(c.policy_id())) return refuse(errc::version_conflict, "The policy already exists.");
-    auto problems = guardrails::policy_text(c.policy_text());
+    auto problems = guardrails::entity_id("policy_id", c.policy_id());
+    guardrails::collect(problems, guardrails::policy_text(c.policy_text()));
     if (c.platform() == platforms::UNSPECIFIED)
       problems.push_back({"platform", "Invalid enum value. Expected 'GTM' | 'GA4' | 'NONE'"});
     if (!problems.empty()) return invalid(std::move(problems));

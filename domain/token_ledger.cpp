@@ -41,7 +41,10 @@ std::int64_t used_at(const state& s, timestamp now) {
 }
 
 overdraft_state overdraft_at(std::int64_t used, std::int64_t quota) {
-  if (used * 100 >= quota * (100 + overdraft_percent)) return overdraft_state::locked;
+  // In 128 bits: a quota near the int64 limit must not overflow into "locked".
+  __extension__ using wide = __int128;
+  if (static_cast<wide>(used) * 100 >= static_cast<wide>(quota) * (100 + overdraft_percent))
+    return overdraft_state::locked;
   if (used > quota) return overdraft_state::overdraft;
   return overdraft_state::ok;
 }

@@ -30,7 +30,8 @@ class decider {
   decision<event> operator()(const pb::InviteUser& c) const {
     if (auto ok = require_admin(ctx_); !ok) return unexpected(ok.error());
     if (s_.exists) return refuse(errc::version_conflict, "The user already exists.");
-    auto problems = guardrails::email(c.email());
+    auto problems = guardrails::entity_id("user_id", c.user_id());
+    guardrails::collect(problems, guardrails::email(c.email()));
     guardrails::collect(problems, role_problems(c.role()));
     if (!c.language_preference().empty())
       guardrails::collect(problems, guardrails::length_between("language_preference", c.language_preference(), 2, 35));

@@ -1,7 +1,9 @@
 #pragma once
-// Whether text is a UUID in its 8-4-4-4-12 hexadecimal form: a vocabulary check shared by
-// the store, the read models and the gateway (header-only, no I/O).
-#include <cctype>
+// Whether text is a UUID in its canonical form: 8-4-4-4-12 lowercase hexadecimal (API.md:
+// "All ids are UUIDs (lowercase, hyphenated)"). An uppercase spelling is refused rather
+// than folded: Postgres would store it lowercased and every later lookup by the text the
+// client sent would miss. A vocabulary check shared by the store, the read models and the
+// gateway (header-only, no I/O).
 #include <string_view>
 
 namespace stradia::domain {
@@ -10,7 +12,8 @@ inline bool is_uuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+    const char c = s[i];
+    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
 }

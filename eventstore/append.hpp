@@ -1,6 +1,7 @@
 #pragma once
-// An append: events for one or more streams of one tenant, recorded all together or not
-// at all, each stream guarded by its expected version.
+// An append: events for one or more streams, recorded all together or not at all, each
+// stream guarded by its expected version. The streams are the request's tenant's, except
+// one that names a tenant of its own (the registry's facts that span tenants).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,9 +36,22 @@ struct event_to_append {
 };
 
 struct stream_append {
+  stream_append() = default;
+  stream_append(std::string stream, expected_version expected_at, std::vector<event_to_append> to_append,
+                std::string tenant = {})
+      : stream_id(std::move(stream)),
+        expected(expected_at),
+        events(std::move(to_append)),
+        tenant_id(std::move(tenant)) {}
+
   std::string stream_id;
   expected_version expected = expected_version::any();
   std::vector<event_to_append> events;
+  std::string tenant_id;  // empty: the request's tenant
+
+  const std::string& tenant_or(const std::string& request_tenant) const {
+    return tenant_id.empty() ? request_tenant : tenant_id;
+  }
 };
 
 struct append_request {

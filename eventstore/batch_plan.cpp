@@ -44,6 +44,9 @@ result<append_request> validated(append_request request) {
   if (request.streams.empty()) return fail(store_errc::invalid_request, "an append needs at least one stream");
   std::set<std::string> streams, ids;
   for (auto& stream : request.streams) {
+    lowercase(stream.tenant_id);
+    if (!stream.tenant_id.empty() && !is_uuid(stream.tenant_id))
+      return fail(store_errc::invalid_request, "a stream's tenant_id is not a UUID");
     if (stream.stream_id.empty() || stream.stream_id.size() > max_stream_id_length || has_control(stream.stream_id))
       return fail(store_errc::invalid_request, "stream_id must be 1 to 200 printable characters");
     if (!streams.insert(stream.stream_id).second)
@@ -72,6 +75,7 @@ batch_plan plan_batch(const std::vector<append_request>& requests, std::map<std:
     std::size_t request;
     const std::string* stream_id;
     const event_to_append* event;
+    const std::string* tenant_id;
   };
   std::map<std::string, planned_event> planned;
 
@@ -85,11 +89,11 @@ batch_plan plan_batch(const std::vector<append_request>& requests, std::map<std:
         bool same = false;
         if (auto it = recorded.find(event.event_id); it != recorded.end()) {
           const auto& d = it->second;
-          same = d.stream_id == stream.stream_id && d.tenant_id == request.tenant_id &&
+          same = d.stream_id == stream.stream_id && d.tenant_id == stream.tenant_or(request.tenant_id) &&
                  d.event_type == event.event_type && d.payload_md5 == md5_hex(event.payload);
         } else if (auto p = planned.find(event.event_id); p != planned.end()) {
           const auto& earlier = p->second;
-          same = *earlier.stream_id == stream.stream_id && requests[earlier.request].tenant_id == request.tenant_id &&
+          same = *earlier.stream_id == stream.stream_id && *earlier.tenant_id == stream.tenant_or(request.tenant_id) &&
                  earlier.event->event_type == event.event_type && earlier.event->payload == event.payload;
           earlier_request = earlier.request;
         } else {
@@ -133,7 +137,7 @@ batch_plan plan_batch(const std::vector<append_request>& requests, std::map<std:
     for (const auto& stream : request.streams) {
       auto head = heads.find(stream.stream_id);
       const std::int64_t current = head == heads.end() ? 0 : head->second.version;
-      if (head != heads.end() && head->second.tenant_id != request.tenant_id) {
+      if (head != heads.end() && head->second.tenant_id != stream.tenant_or(request.tenant_id)) {
         conflict = store_error{store_errc::version_conflict, "stream " + stream.stream_id + " exists"};
       } else if (!stream.expected.matches(current)) {
         conflict = store_error{store_errc::version_conflict, "stream " + stream.stream_id + " is at version " +
@@ -148,11 +152,12 @@ batch_plan plan_batch(const std::vector<append_request>& requests, std::map<std:
     }
     for (const auto& stream : request.streams) {
       auto& head = heads[stream.stream_id];
-      head.tenant_id = request.tenant_id;
+      const auto& tenant = stream.tenant_or(request.tenant_id);
+      head.tenant_id = tenant;
       for (const auto& event : stream.events) {
         ++head.version;
-        plan.rows.push_back(planned_row{r, &event, &request.tenant_id, &stream.stream_id, head.version});
-        planned[event.event_id] = planned_event{r, &stream.stream_id, &event};
+        plan.rows.push_back(planned_row{r, &event, &tenant, &stream.stream_id, head.version});
+        planned[event.event_id] = planned_event{r, &stream.stream_id, &event, &tenant};
       }
     }
   }

@@ -140,7 +140,9 @@ void batch_writer::remember(const std::vector<append_request>& requests,
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (!outcomes[i]) continue;
     for (const auto& stream : outcomes[i]->streams)
-      heads_[stream.stream_id] = stream_head{requests[i].tenant_id, stream.last_version};
+      for (const auto& asked : requests[i].streams)
+        if (asked.stream_id == stream.stream_id)
+          heads_[stream.stream_id] = stream_head{asked.tenant_or(requests[i].tenant_id), stream.last_version};
   }
 }
 

@@ -28,6 +28,11 @@ connection_pool::lease connection_pool::acquire() {
   return lease(*this, std::make_unique<pqxx::connection>(conninfo_));
 }
 
+void connection_pool::clear() {
+  std::lock_guard lock(mutex_);
+  idle_.clear();
+}
+
 void connection_pool::give_back(std::unique_ptr<pqxx::connection> c) {
   if (!c->is_open()) return;
   std::lock_guard lock(mutex_);

@@ -33,6 +33,8 @@ class connection_pool {
   // Throws pqxx::broken_connection when no connection can be opened.
   lease acquire();
   const std::string& conninfo() const { return conninfo_; }
+  // Drops every idle connection (the server restarted: they are all dead).
+  void clear();
 
  private:
   void give_back(std::unique_ptr<pqxx::connection> c);

@@ -32,18 +32,27 @@ const std::string read_all_sql = std::string("SELECT ") + envelope_columns +
 constexpr const char* set_tenant_sql = "SELECT set_config('app.current_tenant', $1, true)";
 
 // Runs `body` in a read-only transaction on a pooled connection, translating failures.
+// A pooled connection that died with the server (a restart) fails its first statement;
+// then the pool is emptied and the read runs once more on a fresh connection.
 template <class Body>
 auto in_read_transaction(connection_pool& pool, const std::string& tenant_id, Body&& body)
     -> result<decltype(body(std::declval<pqxx::read_transaction&>()))> {
-  try {
-    auto c = pool.acquire();
-    pqxx::read_transaction tx(*c);
-    if (!tenant_id.empty()) tx.exec_params(set_tenant_sql, tenant_id);
-    auto out = body(tx);
-    tx.commit();
-    return out;
-  } catch (...) {
-    return domain::unexpected<store_error>(translate_current_exception());
+  for (int attempt = 1;; ++attempt) {
+    bool body_started = false;
+    try {
+      auto c = pool.acquire();
+      pqxx::read_transaction tx(*c);
+      if (!tenant_id.empty()) tx.exec_params(set_tenant_sql, tenant_id);
+      body_started = true;
+      auto out = body(tx);
+      tx.commit();
+      return out;
+    } catch (const pqxx::broken_connection&) {
+      if (body_started || attempt > 1) return domain::unexpected<store_error>(translate_current_exception());
+      pool.clear();
+    } catch (...) {
+      return domain::unexpected<store_error>(translate_current_exception());
+    }
   }
 }
 

@@ -43,16 +43,15 @@ std::string subscription::last_error() const {
 }
 
 void subscription::run() {
-  auto backoff = std::chrono::milliseconds(50);
   while (!stopping_) {
     if (auto followed = follow(); !followed) {
       std::lock_guard lock(error_mutex_);
       last_error_ = followed.error().message;
     }
-    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_;
+    for (auto waited = std::chrono::milliseconds(0); waited < backoff_ && !stopping_;
          waited += std::chrono::milliseconds(10))
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+    backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(2000));
   }
 }
 
@@ -62,6 +61,12 @@ result<void> subscription::follow() {
   if (!connected) return domain::unexpected(connected.error());
   auto& reader = **connected;
   if (auto ok = reader.listen("stradia_events"); !ok) return ok;
+  // Connected again: the outage is over for readiness, and the next one starts small.
+  backoff_ = std::chrono::milliseconds(50);
+  {
+    std::lock_guard lock(error_mutex_);
+    last_error_.clear();
+  }
   if (!started_) {
     std::int64_t start = options_.start_after;
     if (start < 0 && options_.store_checkpoint) {

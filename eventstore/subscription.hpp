@@ -49,7 +49,8 @@ class subscription {
   handler on_events_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::int64_t> position_{0};
-  bool started_ = false;  // the start position is known (subscription thread only)
+  bool started_ = false;                   // the start position is known (subscription thread only)
+  std::chrono::milliseconds backoff_{50};  // before reconnecting (subscription thread only)
   mutable std::mutex error_mutex_;
   std::string last_error_;
   std::thread thread_;

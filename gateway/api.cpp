@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "commands/uuid.hpp"
 #include "domain/clock.hpp"
@@ -81,6 +82,8 @@ http_response api::handle(const http_request& request) {
   const auto started = std::chrono::steady_clock::now();
   auto response = route(request);
   const auto path = path_of(request.target);
+  // Answers about a tenant's data are for the caller only: no cache keeps them.
+  if (path.rfind("/api/", 0) == 0) response.headers.emplace_back("Cache-Control", "no-store");
   const std::string_view kind = path.rfind(commands_prefix, 0) == 0       ? "command"
                                 : path == "/api/v1/events"                ? "events"
                                 : path.rfind(streams_prefix, 0) == 0      ? "streams"
@@ -99,6 +102,40 @@ http_response api::metrics_text() {
   metrics_.write(response.body);
   if (options_.runtime_metrics) response.body += options_.runtime_metrics();
   return response;
+}
+
+namespace {
+
+bool is_command(std::string_view path, std::string_view name) {
+  return path.size() == commands_prefix.size() + name.size() && path.rfind(commands_prefix, 0) == 0 &&
+         path.substr(commands_prefix.size()) == name;
+}
+
+}  // namespace
+
+request_lane api::lane_of(const http_request& request) const {
+  const auto path = path_of(request.target);
+  if (path == "/healthz") return request_lane::io;
+  if (path == "/api/v1/auth/login" || is_command(path, "InviteUser")) return request_lane::hashing;
+  if (is_command(path, "RequestPreFlightScan") || is_command(path, "GenerateContent") ||
+      is_command(path, "ExecuteTask"))
+    return request_lane::outbound;
+  return request_lane::standard;
+}
+
+std::optional<http_response> api::screen(const http_request& request) const {
+  const auto path = path_of(request.target);
+  if (path.rfind("/api/v1/", 0) != 0 || path == "/api/v1/auth/login") return std::nullopt;
+  if (authenticate(request)) return std::nullopt;
+  return problem("UNAUTHENTICATED", "A valid token is required.");
+}
+
+std::int64_t api::wanted_position(const http_request& request) const {
+  if (request.method != "GET" || !options_.read_model_position) return 0;
+  const auto wanted = whole_number(query_param(request.target, "min_position"));
+  if (!wanted || *wanted <= options_.read_model_position()) return 0;
+  // Only a caller who may read waits; the others are answered at once.
+  return authenticate(request) ? *wanted : 0;
 }
 
 http_response api::route(const http_request& request) {
@@ -136,13 +173,27 @@ http_response api::route(const http_request& request) {
   return problem("NOT_FOUND", "No such resource: " + path);
 }
 
+// Ready while the store answers and the feeds run. The reasons go to the log (once per
+// change), never to the unauthenticated client.
 http_response api::ready() {
-  auto head = store_.read_all(0, 1);
-  if (!head) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
-  if (options_.bus_problem)
-    if (auto trouble = options_.bus_problem(); !trouble.empty())
-      return problem("SERVICE_UNAVAILABLE", "The event bus is not ready: " + trouble);
-  return json_ok(R"({"status":"ready"})");
+  std::string trouble;
+  if (!store_.head_position()) trouble = "the event store is not reachable";
+  if (trouble.empty() && options_.bus_problem) trouble = options_.bus_problem();
+  {
+    std::lock_guard lock(readiness_mutex_);
+    if (trouble != last_readiness_problem_) {
+      if (!trouble.empty()) std::fprintf(stderr, "stradia: not ready: %s\n", trouble.c_str());
+      last_readiness_problem_ = trouble;
+    }
+  }
+  if (!trouble.empty()) return problem("SERVICE_UNAVAILABLE", "Not ready: the event store or the event bus is down.");
+  json_writer json;
+  json.begin_object().field("status", "ready");
+  if (options_.read_models)
+    if (const auto quarantined = options_.read_models->quarantined_count())
+      json.field("quarantined_events", *quarantined);
+  json.end_object();
+  return json_ok(json.take());
 }
 
 std::optional<domain::caller> api::authenticate(const http_request& request) const {
@@ -168,12 +219,21 @@ domain::expected<domain::caller, http_response> api::authenticate_socket(const h
 
 namespace {
 
-// Token bucket: `rate` tokens a second up to `burst`; false when none is left. The map
-// forgets everyone when it grows past 100,000 keys (made-up emails cannot fill memory).
+constexpr std::size_t max_buckets = 100000;
+
+// Token bucket: `rate` tokens a second up to `burst`; false when none is left. Made-up
+// keys cannot fill memory: past 100,000 keys the full buckets (the same as none) are
+// dropped, and if that frees nothing a new key is refused rather than anyone forgiven.
 bool take_token(std::unordered_map<std::string, api_bucket>& buckets, const std::string& key, double rate,
                 double burst) {
   const auto now = std::chrono::steady_clock::now();
-  if (buckets.size() > 100000) buckets.clear();
+  if (buckets.size() >= max_buckets && !buckets.count(key)) {
+    std::erase_if(buckets, [&](const auto& entry) {
+      const auto& b = entry.second;
+      return b.tokens + std::chrono::duration<double>(now - b.refilled).count() * rate >= burst;
+    });
+    if (buckets.size() >= max_buckets) return false;
+  }
   auto [it, fresh] = buckets.try_emplace(key, api_bucket{burst, now});
   auto& b = it->second;
   b.tokens = std::min(burst, b.tokens + std::chrono::duration<double>(now - b.refilled).count() * rate);
@@ -191,10 +251,12 @@ bool api::within_rate_limit(const std::string& user_id) {
   return take_token(buckets_, user_id, options_.requests_per_second, options_.requests_per_second * 2);
 }
 
-bool api::login_allowed(const std::string& email) {
-  if (options_.requests_per_second <= 0 || options_.login_attempts_per_minute <= 0) return true;
+bool api::login_allowed(const std::string& email, const std::string& address) {
   std::lock_guard lock(rate_mutex_);
-  return take_token(login_buckets_, email, options_.login_attempts_per_minute / 60, options_.login_attempts_per_minute);
+  const auto per_email = options_.login_attempts_per_minute;
+  const auto per_address = options_.login_attempts_per_address;
+  if (per_address > 0 && !take_token(address_buckets_, address, per_address / 60, per_address)) return false;
+  return per_email <= 0 || take_token(login_buckets_, email, per_email / 60, per_email);
 }
 
 http_response api::login(const http_request& request) {
@@ -209,7 +271,8 @@ http_response api::login(const http_request& request) {
                    {{"email", "Required"}, {"password", "Required"}});
   std::string email(email_view);
   std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (!login_allowed(email)) return problem("RATE_LIMITED", "Too many login attempts for this email; wait a minute.");
+  if (!login_allowed(email, request.client_address))
+    return problem("RATE_LIMITED", "Too many login attempts; wait a minute.");
   const auto user = users_.by_email(email);
   // The same work and the same answer whether the email or the password is wrong.
   static const std::string decoy = hash_password("stradia decoy password").value_or("");
@@ -233,7 +296,8 @@ http_response api::login(const http_request& request) {
   json.end_object();
   json.end_object();
   auto response = json_ok(json.take());
-  response.headers.emplace_back("Set-Cookie", "stradia_session=" + token + "; HttpOnly; SameSite=Strict; Path=/");
+  response.headers.emplace_back("Set-Cookie", "stradia_session=" + token + "; HttpOnly; SameSite=Strict; Path=/" +
+                                                  (options_.secure_cookies ? "; Secure" : ""));
   return response;
 }
 
@@ -256,6 +320,8 @@ http_response api::command(const http_request& request, std::string_view name) {
   if (!parsed) return problem(parsed.error().code, parsed.error().detail, parsed.error().errors);
   auto& message = **parsed;
   if (auto* invite = dynamic_cast<user::v1::InviteUser*>(&message)) {
+    // Argon2 costs 64 MiB and tens of milliseconds: only for a caller who may invite.
+    if (who->role != domain::roles::GLOBAL_ADMIN) return problem("FORBIDDEN", "Only a GLOBAL_ADMIN may do this.");
     if (invite->password().size() < min_password_length)
       return problem("VALIDATION_FAILED", "The command has invalid fields.",
                      {{"password", "String must contain at least 8 character(s)"}});

@@ -14,6 +14,7 @@
 
 #include "commands/command_service.hpp"
 #include "eventstore/event_store.hpp"
+#include "gateway/http_server.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/request_metrics.hpp"
@@ -28,11 +29,13 @@ struct api_options {
   std::function<std::int64_t()> unix_seconds;  // the clock tokens are checked against
   std::function<domain::timestamp()> clock;    // usage periods are read at it (microseconds)
   double requests_per_second = 50;             // per user, burst of twice that; 0 = no limit
-  double login_attempts_per_minute = 10;       // per email, burst of the same; off with the limit above
+  double login_attempts_per_minute = 10;       // per email, burst of the same; 0 = no limit
+  double login_attempts_per_address = 60;      // per client address and minute, burst of the same; 0 = no limit
+  bool secure_cookies = false;                 // the session cookie gets `Secure` (behind TLS)
   projections::read_model_reader* read_models = nullptr;
   std::function<std::int64_t()> read_model_position;  // the last log position every read model applied
   std::function<std::string()> runtime_metrics;       // Prometheus lines of the store, feeds and relay
-  std::function<std::string()> bus_problem;           // why the bus is not ready; empty when it is
+  std::function<std::string()> bus_problem;           // why the bus is not ready; empty when it is (logged only)
 };
 
 // A token bucket of the rate limits.
@@ -47,6 +50,12 @@ class api {
       api_options options);
 
   http_response handle(const http_request& request);
+  // What the transport asks before a request runs: its lane (whose threads run it), an
+  // answer from its headers alone (no valid token: 401), and the log position its
+  // ?min_position= waits for (0 when it need not wait).
+  request_lane lane_of(const http_request& request) const;
+  std::optional<http_response> screen(const http_request& request) const;
+  std::int64_t wanted_position(const http_request& request) const;
   // The WebSocket handshake's caller, or the 401 refusing the upgrade.
   domain::expected<domain::caller, http_response> authenticate_socket(const http_request& request) const;
   // The caller as the directory knows them now; nullopt once deactivated or deleted.
@@ -73,11 +82,12 @@ class api {
   http_response metrics_text();
   http_response route(const http_request& request);
   http_response boards_of_market(const http_request& request);
-  // Waits for ?min_position (read-your-writes); the read model's position, or the error to answer.
+  // The read model's position when it has reached ?min_position (read-your-writes; the
+  // transport waited for it already), or the error to answer (504 once the wait is over).
   domain::expected<std::int64_t, http_response> read_model_position(const http_request& request);
   std::optional<domain::caller> authenticate(const http_request& request) const;
   bool within_rate_limit(const std::string& user_id);
-  bool login_allowed(const std::string& email);
+  bool login_allowed(const std::string& email, const std::string& address);
 
   // Idempotency-Key: the first answer per (user, key), with a digest of its body.
   struct remembered {
@@ -96,9 +106,12 @@ class api {
   std::unordered_map<std::string, remembered> idempotency_;
   std::list<std::string> idempotency_order_;
   std::mutex rate_mutex_;
-  std::unordered_map<std::string, api_bucket> buckets_;        // by user id
-  std::unordered_map<std::string, api_bucket> login_buckets_;  // by email
+  std::unordered_map<std::string, api_bucket> buckets_;          // by user id
+  std::unordered_map<std::string, api_bucket> login_buckets_;    // by email
+  std::unordered_map<std::string, api_bucket> address_buckets_;  // by client address, for logins
   request_metrics metrics_;
+  std::mutex readiness_mutex_;
+  std::string last_readiness_problem_;
 };
 
 }  // namespace stradia::gateway

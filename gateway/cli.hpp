@@ -18,6 +18,7 @@ inline constexpr const char* usage =
     "  project   a projection worker: Kafka consumer group → read models\n"
     "  rebuild   empty the read models and replay the whole log into them\n"
     "  kafka-dev run a mock Kafka cluster (a real protocol peer) on loopback for development\n"
+    "  plan      set a tenant's plan limits as the service (billing): the only way to raise them\n"
     "\n"
     "Run 'stradia <command> --help' for a command's options.\n";
 
@@ -48,5 +49,6 @@ int run_seed(const arguments& args);
 int run_kafka_dev(const arguments& args);
 int run_project(const arguments& args);
 int run_rebuild(const arguments& args);
+int run_plan(const arguments& args);
 
 }  // namespace stradia::gateway

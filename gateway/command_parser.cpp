@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "domain/field_rules.hpp"
+
 namespace stradia::gateway {
 
 namespace {
@@ -178,6 +180,9 @@ parsed_message parse_command(std::string_view body, const Message& prototype, co
   std::unique_ptr<Message> message(prototype.New());
   reader r(hidden);
   if (!r.read_object(object, *message, "", 0)) return malformed("The body is not valid JSON.");
+  // Past the object only whitespace may follow (on-demand parsing stops at its end).
+  if (document.current_location().error() != simdjson::OUT_OF_BOUNDS)
+    return malformed("The body holds more than one JSON value.");
   if (!r.unknown.empty()) {
     std::string keys;
     for (const auto& k : r.unknown) keys += (keys.empty() ? "'" : ", '") + k + "'";
@@ -186,6 +191,7 @@ parsed_message parse_command(std::string_view body, const Message& prototype, co
   if (!r.shape_problems.empty())
     return domain::unexpected(
         parse_failure{"MALFORMED_JSON", "The body does not have the command's shape.", std::move(r.shape_problems)});
+  for (auto& p : domain::field_rule_problems(*message)) r.problems.push_back(std::move(p));
   if (!r.problems.empty())
     return domain::unexpected(
         parse_failure{"VALIDATION_FAILED", "The command has invalid fields.", std::move(r.problems)});

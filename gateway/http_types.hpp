@@ -1,6 +1,7 @@
 #pragma once
 // A request and a response as the API logic sees them, free of Beast, so routing,
 // authentication and error mapping are plain functions to test and fuzz.
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,7 @@ struct http_request {
   std::string cookie;
   std::string idempotency_key;
   std::string body;
+  std::string client_address;  // the peer's IP address, for per-address limits
 };
 
 struct http_response {
@@ -21,6 +23,11 @@ struct http_response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body too large to build at once (the event log): called on a worker thread until it
+  // returns false, each call appending the next piece to its argument; sent with chunked
+  // transfer encoding, one piece in flight. A failure mid-way ends the connection without
+  // the closing chunk, so the client sees the answer was cut.
+  std::function<bool(std::string& next)> stream;
 };
 
 }  // namespace stradia::gateway

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   if (command == "seed") return stradia::gateway::run_seed(args);
   if (command == "project") return stradia::gateway::run_project(args);
   if (command == "rebuild") return stradia::gateway::run_rebuild(args);
+  if (command == "plan") return stradia::gateway::run_plan(args);
   if (command == "kafka-dev") return stradia::gateway::run_kafka_dev(args);
   if (command.empty() || command == "--help" || command == "-h" || command == "help") {
     std::fputs(stradia::gateway::usage, stdout);

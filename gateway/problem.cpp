@@ -14,7 +14,7 @@ struct problem_kind {
   std::string_view title;
 };
 
-constexpr std::array<problem_kind, 22> kinds{{
+constexpr std::array<problem_kind, 28> kinds{{
     {"MALFORMED_JSON", 400, "Body is not valid JSON"},
     {"UNKNOWN_COMMAND", 400, "Unknown command"},
     {"BAD_REQUEST", 400, "Bad request"},
@@ -25,6 +25,8 @@ constexpr std::array<problem_kind, 22> kinds{{
     {"VERSION_CONFLICT", 409, "Version conflict"},
     {"STATUS_CONFLICT", 409, "Status conflict"},
     {"TASK_LOCKED", 409, "Task is locked"},
+    {"EMAIL_TAKEN", 409, "Email already in use"},
+    {"IDEMPOTENCY_KEY_IN_USE", 409, "Idempotency key in use"},
     {"PAYLOAD_TOO_LARGE", 413, "Payload too large"},
     {"VALIDATION_FAILED", 422, "Validation failed"},
     {"LAST_ADMIN", 422, "Last active admin"},
@@ -36,7 +38,11 @@ constexpr std::array<problem_kind, 22> kinds{{
     {"LOCK_REQUIRED", 422, "Task lock required"},
     {"CREDENTIAL_MISSING", 422, "Credential missing"},
     {"CREDENTIAL_REVOKED", 422, "Credential revoked"},
+    {"IDEMPOTENCY_KEY_REUSED", 422, "Idempotency key reused"},
     {"RATE_LIMITED", 429, "Too many requests"},
+    {"INTERNAL", 500, "Internal error"},
+    {"SERVICE_UNAVAILABLE", 503, "Service unavailable"},
+    {"READ_MODEL_BEHIND", 504, "Read model behind"},
 }};
 
 const problem_kind* find(std::string_view code) {
@@ -48,9 +54,6 @@ const problem_kind* find(std::string_view code) {
 }  // namespace
 
 int status_of(std::string_view code) {
-  if (code == "SERVICE_UNAVAILABLE") return 503;
-  if (code == "IDEMPOTENCY_KEY_REUSED") return 422;
-  if (code == "READ_MODEL_BEHIND") return 504;
   const auto* k = find(code);
   return k ? k->status : 500;
 }
@@ -61,10 +64,7 @@ http_response problem(std::string_view code, std::string detail, const std::vect
   json_writer json;
   json.begin_object();
   json.field("type", "https://stradia.dev/errors/" + std::string(code));
-  json.field("title", k                               ? k->title
-                      : code == "SERVICE_UNAVAILABLE" ? "Service unavailable"
-                      : code == "READ_MODEL_BEHIND"   ? "Read model behind"
-                                                      : "Error");
+  json.field("title", k ? k->title : "Error");
   json.field("status", status);
   json.field("code", code);
   json.field("detail", detail);
@@ -72,7 +72,7 @@ http_response problem(std::string_view code, std::string detail, const std::vect
   for (const auto& e : errors) json.begin_object().field("path", e.path).field("message", e.message).end_object();
   json.end_array();
   json.end_object();
-  return http_response{status, "application/problem+json", json.take(), {}};
+  return http_response{status, "application/problem+json", json.take(), {}, {}};
 }
 
 http_response problem(const domain::domain_error& error) {

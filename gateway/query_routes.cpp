@@ -1,11 +1,10 @@
 // The read side of the API: the event log, time travel, tasks, usage and the read models
 // (markets, boards, heatmap) with read-your-writes waits.
-#include <thread>
-
 #include "domain/local_task.hpp"
 #include "domain/stream_ids.hpp"
 #include "domain/tenant.hpp"
 #include "domain/token_ledger.hpp"
+#include "domain/uuid_text.hpp"
 #include "gateway/api.hpp"
 #include "gateway/board_json.hpp"
 #include "gateway/event_log_json.hpp"
@@ -19,73 +18,134 @@ namespace stradia::gateway {
 
 namespace {
 
-constexpr auto read_your_writes_wait = std::chrono::seconds(5);
 constexpr std::size_t default_log_limit = 100;
 constexpr std::size_t max_log_limit = 1000;
+constexpr std::size_t stream_page = 100;  // events read from Postgres per piece of a streamed answer
 
 }  // namespace
 
-// The tenant's log for auditors (GLOBAL_ADMIN, READ_ONLY), as NDJSON in position order.
+// The tenant's log for auditors (GLOBAL_ADMIN, READ_ONLY), as NDJSON in position order:
+// up to `limit` events after `after`, read and sent a page at a time.
 http_response api::event_log(const http_request& request) {
   const auto who = authenticate(request);
   if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
   if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
   if (who->role != domain::roles::GLOBAL_ADMIN && who->role != domain::roles::READ_ONLY)
     return problem("FORBIDDEN", "Only GLOBAL_ADMIN and READ_ONLY users read the event log.");
-  eventstore::log_query query;
   const auto after = query_param(request.target, "after");
   const auto limit = query_param(request.target, "limit");
   if ((after && !whole_number(after)) || (limit && !whole_number(limit)))
     return problem("VALIDATION_FAILED", "after and limit are whole numbers.",
                    {{after && !whole_number(after) ? "after" : "limit", "Expected a whole number"}});
-  query.after_position = whole_number(after).value_or(0);
-  query.max_count =
+  struct progress {
+    eventstore::log_query query;
+    std::string tenant_id;
+    std::size_t remaining = 0;
+  };
+  auto at = std::make_shared<progress>();
+  at->tenant_id = who->tenant_id;
+  at->query.after_position = whole_number(after).value_or(0);
+  at->remaining =
       std::min<std::size_t>(static_cast<std::size_t>(whole_number(limit).value_or(default_log_limit)), max_log_limit);
-  query.stream_id = query_param(request.target, "stream_id");
-  query.event_type = query_param(request.target, "type");
-  auto events = store_.read_tenant_log(who->tenant_id, query);
-  if (!events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
-  std::string body;
-  for (const auto& e : *events) body += envelope_json(e) + "\n";
-  return http_response{200, "application/x-ndjson", std::move(body), {}};
+  at->query.stream_id = query_param(request.target, "stream_id");
+  at->query.event_type = query_param(request.target, "type");
+  // Reads the next page into `out`; false at the end. Throws when the store fails mid-way.
+  auto next_page = [this, at](std::string& out) {
+    at->query.max_count = std::min(stream_page, at->remaining);
+    if (at->query.max_count == 0) return false;
+    auto events = store_.read_tenant_log(at->tenant_id, at->query);
+    if (!events) throw std::runtime_error("the event store failed mid-answer: " + events.error().message);
+    for (const auto& e : *events) out += envelope_json(e) + "\n";
+    at->remaining -= events->size();
+    if (!events->empty()) at->query.after_position = events->back().global_position();
+    return events->size() == at->query.max_count && at->remaining > 0;
+  };
+  http_response response{200, "application/x-ndjson", {}, {}, {}};
+  try {
+    if (next_page(response.body)) response.stream = next_page;  // the first page answers errors as 503
+  } catch (const std::exception&) {
+    return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  }
+  return response;
 }
 
-// A stream's events up to a version or a time (time travel), as the caller may see them.
-http_response api::stream(const http_request& request, std::string_view stream_id) {
+// A stream's state up to a version or a time (time travel), with its events a page at a
+// time (?limit=, default 100, at most 1,000; ?cursor= the version after which the page
+// starts, from the previous page's next_cursor). The state folds every event up to the
+// point asked for, read page by page, never the whole stream at once.
+http_response api::stream(const http_request& request, std::string_view stream_id_text) {
   const auto who = authenticate(request);
   if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
   if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
   if (who->role != domain::roles::GLOBAL_ADMIN && who->role != domain::roles::READ_ONLY &&
       who->role != domain::roles::SUPERVISOR)
     return problem("FORBIDDEN", "This role does not read raw streams.");
+  const std::string stream_id = url_decode(stream_id_text);
   eventstore::stream_range range;
-  const auto version = query_param(request.target, "as_of_version");
-  if (version && !whole_number(version))
-    return problem("VALIDATION_FAILED", "as_of_version is a whole number.",
-                   {{"as_of_version", "Expected a whole number"}});
-  range.up_to_version = whole_number(version);
+  for (const char* name : {"as_of_version", "limit", "cursor"})
+    if (const auto value = query_param(request.target, name); value && !whole_number(value))
+      return problem("VALIDATION_FAILED", std::string(name) + " is a whole number.",
+                     {{name, "Expected a whole number"}});
+  range.up_to_version = whole_number(query_param(request.target, "as_of_version"));
   if (const auto as_of = query_param(request.target, "as_of")) {
     const auto at = domain::parse_rfc3339(*as_of);
     if (!at) return problem("VALIDATION_FAILED", "as_of is an RFC 3339 time.", {{"as_of", "Invalid datetime"}});
     range.up_to_recorded_at = at->time_since_epoch().count();
   }
-  auto events = store_.read_stream(who->tenant_id, std::string(url_decode(stream_id)), range);
-  if (!events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
-  if (events->empty()) return problem("NOT_FOUND", "No such stream.");
-  json_writer json;
-  json.begin_object();
-  json.field("stream_id", url_decode(stream_id));
-  json.field("version", events->back().stream_version());
-  json.key("state");
-  if (const auto state = state_json(std::string(url_decode(stream_id)), *events))
-    json.raw(*state);
-  else
-    json.null();
-  json.key("events").begin_array();
-  for (const auto& e : *events) json.raw(envelope_json(e));
-  json.end_array();
-  json.end_object();
-  return json_ok(json.take());
+  range.max_count = stream_page;
+  struct progress {
+    std::string tenant_id;
+    eventstore::stream_range range;
+    std::unique_ptr<stream_state_folder> state;
+    std::int64_t cursor = 0;
+    std::size_t to_show = 0;
+    std::int64_t version = 0;
+    std::optional<std::int64_t> next_cursor;
+    bool first_shown = true;
+  };
+  auto at = std::make_shared<progress>();
+  at->tenant_id = who->tenant_id;
+  at->range = range;
+  at->state = stream_state_folder::for_stream(stream_id);
+  at->cursor = whole_number(query_param(request.target, "cursor")).value_or(0);
+  at->to_show = std::min<std::size_t>(
+      static_cast<std::size_t>(whole_number(query_param(request.target, "limit")).value_or(default_log_limit)),
+      max_log_limit);
+  // Reads the next page: shown events go to `out`, every event to the state. False at the end.
+  auto next_page = [this, at, stream_id](std::string& out) {
+    auto events = store_.read_stream(at->tenant_id, stream_id, at->range);
+    if (!events) throw std::runtime_error("the event store failed mid-answer: " + events.error().message);
+    for (const auto& e : *events) {
+      if (at->state) at->state->apply(e);
+      at->version = e.stream_version();
+      if (e.stream_version() <= at->cursor) continue;
+      if (at->to_show == 0) {
+        if (!at->next_cursor) at->next_cursor = e.stream_version() - 1;
+        continue;
+      }
+      out += at->first_shown ? "" : ",";
+      out += envelope_json(e);
+      at->first_shown = false;
+      --at->to_show;
+    }
+    if (!events->empty()) at->range.after_version = events->back().stream_version();
+    if (events->size() == at->range.max_count) return true;
+    // The object's last members: numbers and the state's JSON, nothing to escape.
+    out += "],\"version\":" + std::to_string(at->version) + ",\"state\":" + (at->state ? at->state->json() : "null") +
+           ",\"next_cursor\":" + (at->next_cursor ? std::to_string(*at->next_cursor) : "null") + "}";
+    return false;
+  };
+  json_writer head;
+  head.begin_object().field("stream_id", stream_id).key("events").begin_array();
+  http_response response{200, "application/json", head.take(), {}, {}};
+  try {
+    const bool more = next_page(response.body);
+    if (at->version == 0) return problem("NOT_FOUND", "No such stream.");
+    if (more) response.stream = next_page;
+  } catch (const std::exception&) {
+    return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  }
+  return response;
 }
 
 domain::expected<std::int64_t, http_response> api::read_model_position(const http_request& request) {
@@ -94,16 +154,10 @@ domain::expected<std::int64_t, http_response> api::read_model_position(const htt
   if (min_position && !whole_number(min_position))
     return domain::unexpected(
         problem("VALIDATION_FAILED", "min_position is a whole number.", {{"min_position", "Expected a whole number"}}));
-  std::int64_t position = options_.read_model_position();
-  if (const auto wanted = whole_number(min_position)) {
-    const auto deadline = std::chrono::steady_clock::now() + read_your_writes_wait;
-    while ((position = options_.read_model_position()) < *wanted) {
-      if (std::chrono::steady_clock::now() >= deadline)
-        return domain::unexpected(
-            problem("READ_MODEL_BEHIND", "The read model has not reached position " + *min_position + " yet."));
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
+  const std::int64_t position = options_.read_model_position();
+  if (const auto wanted = whole_number(min_position); wanted && position < *wanted)
+    return domain::unexpected(
+        problem("READ_MODEL_BEHIND", "The read model has not reached position " + *min_position + " yet."));
   return position;
 }
 
@@ -179,6 +233,9 @@ domain::expected<api::heatmap_view, http_response> api::visible_heatmap(const ht
   const auto strategy_id = query_param(request.target, "strategy_id");
   if (!strategy_id || strategy_id->empty())
     return domain::unexpected(problem("VALIDATION_FAILED", "strategy_id is required.", {{"strategy_id", "Required"}}));
+  if (!domain::is_uuid(*strategy_id))
+    return domain::unexpected(
+        problem("VALIDATION_FAILED", "strategy_id is a lowercase UUID.", {{"strategy_id", "Invalid uuid"}}));
   const auto waited = read_model_position(request);
   if (!waited) return domain::unexpected(waited.error());
   auto cells = options_.read_models->heatmap(who->tenant_id, *strategy_id);
@@ -242,6 +299,8 @@ http_response api::boards_of_market(const http_request& request) {
   const auto market_id = query_param(request.target, "market_id");
   if (!market_id || market_id->empty())
     return problem("VALIDATION_FAILED", "market_id is required.", {{"market_id", "Required"}});
+  if (!domain::is_uuid(*market_id))
+    return problem("VALIDATION_FAILED", "market_id is a lowercase UUID.", {{"market_id", "Invalid uuid"}});
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
   if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(*market_id))

@@ -65,6 +65,6 @@ std::optional<std::int64_t> whole_number(const std::optional<std::string>& text)
   return std::stoll(*text);
 }
 
-http_response json_ok(std::string body) { return http_response{200, "application/json", std::move(body), {}}; }
+http_response json_ok(std::string body) { return http_response{200, "application/json", std::move(body), {}, {}}; }
 
 }  // namespace stradia::gateway

@@ -20,9 +20,17 @@ constexpr const char* embedded_source = "embedded";
 domain::timestamp system_now() {
   const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
   // STRADIA_CLOCK_OFFSET_FILE: a file holding seconds to add to the clock, re-read at most
-  // ten times a second, so tests (and demos) can let 15-minute locks expire now.
-  static const char* offset_file = std::getenv("STRADIA_CLOCK_OFFSET_FILE");
-  if (!offset_file || !*offset_file) return now;
+  // ten times a second, so tests (and demos) can let 15-minute locks expire now. A test
+  // hook: it moves lock expiry and token periods, so it counts only with
+  // STRADIA_TEST_HOOKS=1, and says so on stderr once.
+  static const char* offset_file = []() -> const char* {
+    const char* hooks = std::getenv("STRADIA_TEST_HOOKS");
+    const char* file = std::getenv("STRADIA_CLOCK_OFFSET_FILE");
+    if (!file || !*file || !hooks || std::string_view(hooks) != "1") return nullptr;
+    std::fprintf(stderr, "stradia: test hooks on: the clock is shifted by the seconds in %s\n", file);
+    return file;
+  }();
+  if (!offset_file) return now;
   static std::mutex mutex;
   static std::chrono::steady_clock::time_point read_at;
   static std::int64_t offset_seconds = 0;
@@ -108,16 +116,24 @@ runtime::runtime(const runtime_config& config)
     relay.worker_conninfo = config.worker_database_url;
     kafka_topic_ = config.kafka_topic;
     relay_ = std::make_unique<eventstore::kafka_relay>(relay);
+    // The workers announce each commit (projection_checkpoints_notify); the lowest
+    // partition checkpoint is where every read model is.
+    kafka_progress_ = std::make_unique<eventstore::notified_value>(
+        eventstore::notified_value_options{
+            config.worker_database_url,
+            "stradia_read_models",
+            "SELECT coalesce(min(position), 0) FROM projection_checkpoints WHERE starts_with(source, $1)",
+            {"kafka:" + kafka_topic_ + ":"},
+            std::chrono::milliseconds(1000)},
+        [this](std::int64_t position) { read_model_watch_.advance(position); });
     // Board events for this gateway's rooms: from the log, each batch held back until the
     // workers' read models have applied it.
     eventstore::subscription_options boards = feed;
     boards.subscription_id = "board-rooms";
     boards.start_after = store_->head_position().value_or(0);
     board_feed_ = std::make_unique<eventstore::subscription>(boards, [this](const auto& events) {
-      while (read_model_position() < events.back().global_position()) {
-        if (stopping_) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
+      if (!read_model_watch_.wait_until(events.back().global_position(), stopping_, std::chrono::seconds(1)))
+        return false;  // the same batch again: the workers are behind or stopped
       tell_listener(events);
       return true;
     });
@@ -130,7 +146,7 @@ runtime::runtime(const runtime_config& config)
   models.subscription_id = "read-models";
   const auto checkpoint = read_models_->checkpoint(embedded_source);
   models.start_after = checkpoint ? *checkpoint : 0;
-  read_model_position_ = models.start_after;
+  read_model_watch_.advance(models.start_after);
   read_model_feed_ = std::make_unique<eventstore::subscription>(models, [this](const auto& events) {
     const auto outcome = read_models_->apply(embedded_source, events);
     {
@@ -143,7 +159,7 @@ runtime::runtime(const runtime_config& config)
       }
       read_model_error_.clear();
     }
-    read_model_position_ = outcome->position;
+    read_model_watch_.advance(outcome->position);
     tell_listener(events);
     return true;
   });
@@ -165,13 +181,11 @@ void runtime::tell_listener(const std::vector<stradia::envelope::v1::EventEnvelo
   if (listener_) listener_(events);
 }
 
-std::int64_t runtime::read_model_position() {
-  if (!relay_) return read_model_position_.load();
-  return reader_.applied_position("kafka:" + kafka_topic_ + ":").value_or(0);
-}
-
 std::string runtime::bus_problem() const {
-  if (relay_) return relay_->leading() || relay_->last_error().empty() ? "" : relay_->last_error();
+  if (relay_) {
+    if (auto trouble = kafka_progress_->last_error(); !trouble.empty()) return trouble;
+    return relay_->leading() || relay_->last_error().empty() ? "" : relay_->last_error();
+  }
   std::lock_guard lock(read_model_error_mutex_);
   if (!read_model_error_.empty()) return read_model_error_;
   return read_model_feed_ ? read_model_feed_->last_error() : "";
@@ -191,6 +205,10 @@ std::string runtime::metrics() {
         std::max<std::int64_t>(0, head - applied));
   gauge("stradia_user_directory_position", "The last position the in-memory user directory applied.",
         users_.position());
+  gauge("stradia_projection_quarantined_events", "Events a read model could not apply and set aside.",
+        reader_.quarantined_count().value_or(-1));
+  gauge("stradia_read_model_waits", "Requests waiting for ?min_position (holding no thread).",
+        static_cast<std::int64_t>(read_model_watch_.waiting()));
   if (relay_) {
     gauge("stradia_relay_position", "The last position Kafka confirmed for the relay.", relay_->position());
     gauge("stradia_relay_leading", "1 when this process is the elected relay.", relay_->leading() ? 1 : 0);
@@ -204,6 +222,7 @@ runtime::~runtime() {
   stopping_ = true;
   sweeper_.reset();
   board_feed_.reset();
+  kafka_progress_.reset();
   read_model_feed_.reset();
   relay_.reset();
   directory_feed_.reset();

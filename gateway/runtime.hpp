@@ -13,12 +13,14 @@
 #include "commands/vault_sealer.hpp"
 #include "domain/zone_catalog.hpp"
 #include "eventstore/event_store.hpp"
+#include "eventstore/notified_value.hpp"
 #include "eventstore/relay/kafka_relay.hpp"
 #include "eventstore/subscription.hpp"
 #include "eventstore/tenant_key_store.hpp"
 #include "gateway/cli.hpp"
 #include "gateway/gemini_client.hpp"
 #include "gateway/lock_sweeper.hpp"
+#include "gateway/position_watch.hpp"
 #include "gateway/tag_manager_client.hpp"
 #include "projections/projector.hpp"
 #include "projections/read_model_reader.hpp"
@@ -59,11 +61,14 @@ class runtime {
   projections::read_model_reader& read_models() { return reader_; }
   // The last log position every read model applied: in embedded mode the in-process
   // feed's, in Kafka mode the lowest partition checkpoint the workers committed.
-  std::int64_t read_model_position();
+  std::int64_t read_model_position() { return read_model_watch_.position(); }
+  // The same position, with its waiters (read-your-writes waits hold no thread).
+  position_watch& read_model_watch() { return read_model_watch_; }
   bool kafka_mode() const { return relay_ != nullptr; }
   // Board events once the read models have applied them, in log order (for the rooms).
   void on_board_events(std::function<void(const std::vector<stradia::envelope::v1::EventEnvelope>&)> listener);
-  // Why the bus (the in-process feed, or the relay to Kafka) is not working; empty when it is.
+  // Why the bus (the in-process feed, or the relay to Kafka) is not working; empty when it
+  // is. Internal text: for the log, never for clients.
   std::string bus_problem() const;
   // Gauges for GET /metrics: log head, read-model position and lag, relay progress.
   std::string metrics();
@@ -81,7 +86,8 @@ class runtime {
   std::unique_ptr<eventstore::subscription> directory_feed_;
   projections::read_model_reader reader_;
   std::unique_ptr<projections::projector> read_models_;
-  std::atomic<std::int64_t> read_model_position_{0};
+  position_watch read_model_watch_;
+  std::unique_ptr<eventstore::notified_value> kafka_progress_;  // Kafka mode: the workers' position
   mutable std::mutex read_model_error_mutex_;
   std::string read_model_error_;  // why the last embedded batch failed; empty when it did not
   std::unique_ptr<eventstore::subscription> read_model_feed_;

@@ -140,14 +140,31 @@ void vault(json_writer& j, const domain::vault_credential::state& s) {
   optional_time(j, "updated_at", s.updated_at);
 }
 
+// Folds one aggregate's events as they come, with the domain's evolve.
 template <class State, class Event, class Write>
-std::string render(const std::vector<stradia::envelope::v1::EventEnvelope>& events,
-                   State (*evolve)(State, const Event&), Write write) {
-  json_writer j;
-  j.begin_object();
-  write(j, fold_state(events, evolve));
-  j.end_object();
-  return j.take();
+class folder final : public stream_state_folder {
+ public:
+  folder(State (*evolve)(State, const Event&), Write write) : evolve_(evolve), write_(write) {}
+  void apply(const stradia::envelope::v1::EventEnvelope& e) override {
+    if (auto event = domain::decode_event<Event>(e)) state_ = evolve_(std::move(state_), *event);
+  }
+  std::string json() const override {
+    json_writer j;
+    j.begin_object();
+    write_(j, state_);
+    j.end_object();
+    return j.take();
+  }
+
+ private:
+  State state_;
+  State (*evolve_)(State, const Event&);
+  Write write_;
+};
+
+template <class State, class Event, class Write>
+std::unique_ptr<stream_state_folder> make_folder(State (*evolve)(State, const Event&), Write write) {
+  return std::make_unique<folder<State, Event, Write>>(evolve, write);
 }
 
 }  // namespace
@@ -160,22 +177,18 @@ std::string local_task_json(const domain::local_task::state& s) {
   return j.take();
 }
 
-std::optional<std::string> state_json(const std::string& stream_id,
-                                      const std::vector<stradia::envelope::v1::EventEnvelope>& events) {
+std::unique_ptr<stream_state_folder> stream_state_folder::for_stream(const std::string& stream_id) {
   namespace d = domain;
   auto is = [&](std::string_view prefix) { return stream_id.rfind(prefix, 0) == 0; };
-  if (is("task-")) return render<d::local_task::state, d::local_task::event>(events, d::local_task::evolve, task);
-  if (is("tenant-")) return render<d::tenant::state, d::tenant::event>(events, d::tenant::evolve, tenant);
-  if (is("user-")) return render<d::user::state, d::user::event>(events, d::user::evolve, user);
-  if (is("market-")) return render<d::market::state, d::market::event>(events, d::market::evolve, market);
-  if (is("strategy-"))
-    return render<d::master_strategy::state, d::master_strategy::event>(events, d::master_strategy::evolve, strategy);
-  if (is("board-")) return render<d::local_board::state, d::local_board::event>(events, d::local_board::evolve, board);
-  if (is("ledger-"))
-    return render<d::token_ledger::state, d::token_ledger::event>(events, d::token_ledger::evolve, ledger);
-  if (is("vault-"))
-    return render<d::vault_credential::state, d::vault_credential::event>(events, d::vault_credential::evolve, vault);
-  return std::nullopt;
+  if (is("task-")) return make_folder(d::local_task::evolve, task);
+  if (is("tenant-")) return make_folder(d::tenant::evolve, tenant);
+  if (is("user-")) return make_folder(d::user::evolve, user);
+  if (is("market-")) return make_folder(d::market::evolve, market);
+  if (is("strategy-")) return make_folder(d::master_strategy::evolve, strategy);
+  if (is("board-")) return make_folder(d::local_board::evolve, board);
+  if (is("ledger-")) return make_folder(d::token_ledger::evolve, ledger);
+  if (is("vault-")) return make_folder(d::vault_credential::evolve, vault);
+  return nullptr;
 }
 
 }  // namespace stradia::gateway

@@ -112,9 +112,9 @@ void board_state::flush(pqxx::transaction_base& t, write_mode mode) {
 }
 
 void board_state::apply_board(const envelope& e) {
-  auto event = domain::decode_event<domain::local_board::event>(e);
+  auto event = decode_checked<domain::local_board::event>(e);
   if (!event) return;
-  const std::string id(stream_id_of(e, "board"));
+  const auto id = entity_key(e, "board");
   if (const auto* created = std::get_if<board_pb::LocalBoardCreated>(&*event)) {
     row r(board_width);
     r[b_id] = id;
@@ -137,9 +137,9 @@ void board_state::apply_board(const envelope& e) {
 }
 
 void board_state::apply_task(const envelope& e) {
-  auto event = domain::decode_event<domain::local_task::event>(e);
+  auto event = decode_checked<domain::local_task::event>(e);
   if (!event) return;
-  const std::string id(stream_id_of(e, "task"));
+  const auto id = entity_key(e, "task");
   if (const auto* m = std::get_if<task_pb::LocalTaskCreated>(&*event)) {
     row r(task_width);
     r[t_id] = id;

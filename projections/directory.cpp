@@ -67,9 +67,9 @@ void directory::flush(pqxx::transaction_base& t, write_mode mode) {
 }
 
 void directory::apply_market(const envelope& e) {
-  auto event = domain::decode_event<domain::market::event>(e);
+  auto event = decode_checked<domain::market::event>(e);
   if (!event) return;
-  const std::string id(stream_id_of(e, "market"));
+  const auto id = entity_key(e, "market");
   if (const auto* created = std::get_if<market_pb::MarketCreated>(&*event)) {
     row r(market_width);
     r[m_id] = id;
@@ -96,9 +96,9 @@ void directory::apply_market(const envelope& e) {
 }
 
 void directory::apply_user(const envelope& e) {
-  auto event = domain::decode_event<domain::user::event>(e);
+  auto event = decode_checked<domain::user::event>(e);
   if (!event) return;
-  const std::string id(stream_id_of(e, "user"));
+  const auto id = entity_key(e, "user");
   if (const auto* invited = std::get_if<user_pb::UserInvited>(&*event)) {
     row r(user_width);
     r[u_id] = id;

@@ -127,82 +127,180 @@ domain::expected<batch_outcome, std::string> projector::apply(const std::string&
   return outcomes->front();
 }
 
-domain::expected<std::vector<batch_outcome>, std::string> projector::apply(const std::vector<source_batch>& batches) {
-  try {
-    pqxx::work w(connect().c);
-    const forget_rows_at_end guard{models_};
-    const auto names = format_text_array(names_);
-    std::vector<std::string> sources;
-    for (const auto& b : batches) {
-      sources.push_back(b.source);
-      if (known_sources_.count(b.source)) continue;
-      // Embedded and Kafka sources split the log differently: switching between them
-      // without a rebuild would apply some events twice.
-      const auto other = w.exec_params(
-          "SELECT c.source, c.position FROM projection_checkpoints c WHERE c.projection = ANY($1::text[]) "
-          "AND c.source <> $3 AND split_part(c.source, ':', 1) <> split_part($2, ':', 1) "
-          "AND c.position > coalesce((SELECT f.position FROM projection_checkpoints f "
-          "WHERE f.projection = c.projection AND f.source = $3), 0) LIMIT 1",
-          names, b.source, std::string(rebuilt_source));
-      if (!other.empty())
-        return domain::unexpected("the read models were built from source " + other[0][0].as<std::string>() +
-                                  " up to position " + other[0][1].as<std::string>() +
-                                  "; run `stradia rebuild` before feeding them from " + b.source);
-      w.exec_params(
-          "INSERT INTO projection_checkpoints (projection, source, position) "
-          "SELECT p, $2, coalesce((SELECT f.position FROM projection_checkpoints f "
-          "WHERE f.projection = p AND f.source = $3), 0) FROM unnest($1::text[]) p ON CONFLICT DO NOTHING",
-          names, b.source, std::string(rebuilt_source));
-    }
-    // One lock order for every worker (projection, source): two workers that briefly share
-    // partitions during a rebalance wait for each other instead of deadlocking.
-    std::map<std::pair<std::string, std::string>, std::int64_t> done;  // (source, projection) → position
-    for (const auto& r : w.exec_params(
-             "SELECT source, projection, position FROM projection_checkpoints WHERE source = ANY($2::text[]) AND "
-             "projection = ANY($1::text[]) ORDER BY projection, source FOR UPDATE",
-             names, format_text_array(sources)))
-      done[{r[0].as<std::string>(), r[1].as<std::string>()}] = r[2].as<std::int64_t>();
+namespace {
 
-    std::vector<batch_outcome> outcomes;
-    std::vector<std::vector<const envelope*>> todo(models_.size());
-    for (const auto& b : batches) {
-      batch_outcome outcome;
-      outcome.position = b.watermark;
-      for (const auto& e : *b.events) {
-        bool fresh = false;
-        for (std::size_t m = 0; m < models_.size(); ++m) {
-          // At or below the checkpoint, or a copy of an event earlier in this batch.
-          auto& applied_up_to = done[{b.source, names_[m]}];
-          if (e.global_position() <= applied_up_to) continue;
-          applied_up_to = e.global_position();
-          fresh = true;
-          if (models_[m]->reads(e)) todo[m].push_back(&e);
-        }
-        ++(fresh ? outcome.applied : outcome.skipped);
-        outcome.position = std::max(outcome.position, e.global_position());
+// A source's checkpoints belong to the other mode (embedded against Kafka): no retry helps.
+class mode_switch_refused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Whether a failed transaction may succeed as it is when tried again (the connection, the
+// server, a lock): then the batch is retried whole. Anything else is the data's fault.
+bool transient(const std::exception& failure) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&failure) || dynamic_cast<const pqxx::in_doubt_error*>(&failure) ||
+      dynamic_cast<const pqxx::transaction_rollback*>(&failure))
+    return true;
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure)) {
+    const auto& state = sql->sqlstate();
+    return state.empty() || state.rfind("08", 0) == 0 || state.rfind("40", 0) == 0 || state.rfind("53", 0) == 0 ||
+           state.rfind("57", 0) == 0 || state.rfind("58", 0) == 0;
+  }
+  return !dynamic_cast<const unprojectable_event*>(&failure) && !dynamic_cast<const pqxx::usage_error*>(&failure) &&
+         !dynamic_cast<const pqxx::conversion_error*>(&failure) && !dynamic_cast<const std::logic_error*>(&failure);
+}
+
+}  // namespace
+
+void projector::fold(pqxx::dbtransaction& w, std::size_t m, const std::vector<const envelope*>& events, fold_mode mode,
+                     write_mode writing, std::vector<quarantined_event>& quarantined, const std::string& source) {
+  auto& model = *models_[m];
+  auto refuse = [&](const envelope& e, const char* why) {
+    quarantined.push_back({e.global_position(), names_[m], source, why});
+  };
+  auto fold_all = [&](pqxx::transaction_base& t, const std::vector<const envelope*>& some) {
+    if (writing == write_mode::upsert) model.load(t, some);
+    for (const auto* e : some) try {
+        model.apply(*e);
+      } catch (const unprojectable_event& refused) {
+        refuse(*e, refused.what());
       }
-      outcomes.push_back(outcome);
+    model.flush(t, writing);
+  };
+  if (mode == fold_mode::whole_batch) return fold_all(w, events);
+  // Behind a savepoint; when Postgres refuses a row, each event again behind its own.
+  const auto refused_before = quarantined.size();
+  try {
+    pqxx::subtransaction all(w, "fold_batch");
+    fold_all(all, events);
+    all.commit();
+    return;
+  } catch (const pqxx::sql_error& failure) {
+    if (transient(failure)) throw;
+    model.discard();
+    quarantined.resize(refused_before);
+  }
+  for (const auto* e : events) {
+    try {
+      pqxx::subtransaction one(w, "fold_event");
+      fold_all(one, {e});
+      one.commit();
+    } catch (const pqxx::sql_error& failure) {
+      if (transient(failure)) throw;
+      model.discard();
+      refuse(*e, failure.what());
+    }
+  }
+}
+
+domain::expected<std::vector<batch_outcome>, std::string> projector::apply(const std::vector<source_batch>& batches) {
+  // First the whole batch in one go. When the data makes that fail (a row Postgres
+  // refuses), again in a new transaction with savepoints, so the event that fails is found
+  // and quarantined while every other event applies.
+  std::string failure;
+  for (const auto mode : {fold_mode::whole_batch, fold_mode::savepoints}) {
+    try {
+      return apply_in_transaction(batches, mode);
+    } catch (const mode_switch_refused& refused) {
+      return domain::unexpected(std::string(refused.what()));
+    } catch (const std::exception& e) {
+      connection_.reset();
+      for (const auto& m : models_) m->discard();
+      if (transient(e)) return domain::unexpected(std::string(e.what()));
+      failure = e.what();
+    }
+  }
+  return domain::unexpected(failure);
+}
+
+std::vector<batch_outcome> projector::apply_in_transaction(const std::vector<source_batch>& batches, fold_mode mode) {
+  pqxx::work w(connect().c);
+  const forget_rows_at_end guard{models_};
+  const auto names = format_text_array(names_);
+  std::vector<std::string> sources;
+  for (const auto& b : batches) {
+    sources.push_back(b.source);
+    if (known_sources_.count(b.source)) continue;
+    // Embedded and Kafka sources split the log differently: switching between them
+    // without a rebuild would apply some events twice.
+    const auto other = w.exec_params(
+        "SELECT c.source, c.position FROM projection_checkpoints c WHERE c.projection = ANY($1::text[]) "
+        "AND c.source <> $3 AND split_part(c.source, ':', 1) <> split_part($2, ':', 1) "
+        "AND c.position > coalesce((SELECT f.position FROM projection_checkpoints f "
+        "WHERE f.projection = c.projection AND f.source = $3), 0) LIMIT 1",
+        names, b.source, std::string(rebuilt_source));
+    if (!other.empty())
+      throw mode_switch_refused("the read models were built from source " + other[0][0].as<std::string>() +
+                                " up to position " + other[0][1].as<std::string>() +
+                                "; run `stradia rebuild` before feeding them from " + b.source);
+    w.exec_params(
+        "INSERT INTO projection_checkpoints (projection, source, position) "
+        "SELECT p, $2, coalesce((SELECT f.position FROM projection_checkpoints f "
+        "WHERE f.projection = p AND f.source = $3), 0) FROM unnest($1::text[]) p ON CONFLICT DO NOTHING",
+        names, b.source, std::string(rebuilt_source));
+  }
+  // One lock order for every worker (projection, source): two workers that briefly share
+  // partitions during a rebalance wait for each other instead of deadlocking.
+  std::map<std::pair<std::string, std::string>, std::int64_t> done;  // (source, projection) → position
+  for (const auto& r : w.exec_params(
+           "SELECT source, projection, position FROM projection_checkpoints WHERE source = ANY($2::text[]) AND "
+           "projection = ANY($1::text[]) ORDER BY projection, source FOR UPDATE",
+           names, format_text_array(sources)))
+    done[{r[0].as<std::string>(), r[1].as<std::string>()}] = r[2].as<std::int64_t>();
+
+  std::vector<batch_outcome> outcomes;
+  std::vector<quarantined_event> quarantined;
+  for (const auto& b : batches) {
+    batch_outcome outcome;
+    outcome.position = b.watermark;
+    std::vector<std::vector<const envelope*>> todo(models_.size());
+    for (const auto& e : *b.events) {
+      bool fresh = false;
+      for (std::size_t m = 0; m < models_.size(); ++m) {
+        // At or below the checkpoint, or a copy of an event earlier in this batch.
+        auto& applied_up_to = done[{b.source, names_[m]}];
+        if (e.global_position() <= applied_up_to) continue;
+        applied_up_to = e.global_position();
+        fresh = true;
+        if (models_[m]->reads(e)) todo[m].push_back(&e);
+      }
+      ++(fresh ? outcome.applied : outcome.skipped);
+      outcome.position = std::max(outcome.position, e.global_position());
     }
     // Each row has one writing stream, so the sources' events never touch the same rows.
-    for (std::size_t m = 0; m < models_.size(); ++m) {
-      if (todo[m].empty()) continue;
-      models_[m]->load(w, todo[m]);
-      for (const auto* e : todo[m]) models_[m]->apply(*e);
-      models_[m]->flush(w, write_mode::upsert);
-    }
-    for (std::size_t i = 0; i < batches.size(); ++i)
-      if (outcomes[i].position > 0)
-        w.exec_params(
-            "UPDATE projection_checkpoints SET position = greatest(position, $3) "
-            "WHERE source = $2 AND projection = ANY($1::text[])",
-            names, batches[i].source, outcomes[i].position);
-    w.commit();
-    known_sources_.insert(sources.begin(), sources.end());
-    return outcomes;
-  } catch (const std::exception& e) {
-    connection_.reset();
-    return domain::unexpected(std::string(e.what()));
+    const auto refused_before = quarantined.size();
+    for (std::size_t m = 0; m < models_.size(); ++m)
+      if (!todo[m].empty()) fold(w, m, todo[m], mode, write_mode::upsert, quarantined, b.source);
+    outcome.quarantined = quarantined.size() - refused_before;
+    outcomes.push_back(outcome);
   }
+  record_quarantine(w, quarantined);
+  for (std::size_t i = 0; i < batches.size(); ++i)
+    if (outcomes[i].position > 0)
+      w.exec_params(
+          "UPDATE projection_checkpoints SET position = greatest(position, $3) "
+          "WHERE source = $2 AND projection = ANY($1::text[])",
+          names, batches[i].source, outcomes[i].position);
+  w.commit();
+  known_sources_.insert(sources.begin(), sources.end());
+  report_quarantine(quarantined);
+  return outcomes;
+}
+
+void projector::record_quarantine(pqxx::transaction_base& t, const std::vector<quarantined_event>& events) {
+  for (const auto& q : events)
+    t.exec_params(
+        "INSERT INTO projection_quarantine (global_position, projection, source, error) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (global_position, projection) DO UPDATE SET error = EXCLUDED.error, source = EXCLUDED.source, "
+        "quarantined_at = now()",
+        q.position, q.read_model, q.source, q.error.substr(0, 2000));
+}
+
+// Once per quarantined event: the checkpoint has moved past it, so it is never met again.
+void projector::report_quarantine(const std::vector<quarantined_event>& events) {
+  for (const auto& q : events)
+    std::fprintf(stderr, "stradia: read model %s skipped the event at position %lld (quarantined): %s\n",
+                 q.read_model.c_str(), static_cast<long long>(q.position), q.error.c_str());
 }
 
 domain::expected<std::int64_t, std::string> projector::checkpoint(const std::string& source) {
@@ -219,48 +317,96 @@ domain::expected<std::int64_t, std::string> projector::checkpoint(const std::str
   }
 }
 
-domain::expected<std::int64_t, std::string> projector::rebuild(
-    const log_source& read, const std::function<void(std::int64_t done, std::int64_t total)>& progress) {
+domain::expected<std::int64_t, std::string> projector::quarantined_count() {
   try {
-    pqxx::work w(connect().c);
-    const forget_rows_at_end guard{models_};
-    // Workers wait on their checkpoints until this commits; queries keep reading old rows.
-    // The head is read after the lock: nothing applied before it lies beyond the head.
-    w.exec("LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE");
-    const auto head = w.exec("SELECT coalesce(max(global_position), 0) FROM events")[0][0].as<std::int64_t>();
-    for (const auto& model : models_)
-      for (const auto& table : model->tables()) w.exec("DELETE FROM " + table);
-    read_model* streaming = nullptr;
-    for (const auto& model : models_)
-      if (!streaming && model->begin_rebuild(w)) streaming = model.get();
-    // Reading and decoding the log runs on its own thread, a batch ahead of the fold.
-    prefetched_log log(read, head, rebuild_batch);
-    std::int64_t replayed = 0;
-    while (auto batch = log.next()) {
-      if (!*batch) return domain::unexpected((*batch).error());
-      for (const auto& e : **batch) {
-        if (e.global_position() > head) break;
-        for (const auto& model : models_)
-          if (model->reads(e)) model->apply(e);
-        ++replayed;
-      }
-      if (progress) progress(replayed, head);
-    }
-    if (streaming) streaming->flush(w, write_mode::copy);  // first: its COPY holds the transaction
-    for (const auto& model : models_)
-      if (model.get() != streaming) model->flush(w, write_mode::copy);
-    const auto names = format_text_array(names_);
-    w.exec_params("UPDATE projection_checkpoints SET position = $2 WHERE projection = ANY($1::text[])", names, head);
-    w.exec_params(
-        "INSERT INTO projection_checkpoints (projection, source, position) SELECT p, $3, $2 "
-        "FROM unnest($1::text[]) p ON CONFLICT (projection, source) DO UPDATE SET position = EXCLUDED.position",
-        names, head, std::string(rebuilt_source));
-    w.commit();
-    return replayed;
+    pqxx::read_transaction r(connect().c);
+    return r.exec("SELECT count(*) FROM projection_quarantine")[0][0].as<std::int64_t>();
   } catch (const std::exception& e) {
     connection_.reset();
     return domain::unexpected(std::string(e.what()));
   }
+}
+
+domain::expected<std::int64_t, std::string> projector::rebuild(
+    const log_source& read, const std::function<void(std::int64_t done, std::int64_t total)>& progress) {
+  // By COPY into emptied tables; if Postgres refuses a row, again with savepoints (slower)
+  // so that the events it refuses are quarantined and everything else is rebuilt.
+  std::string failure;
+  for (const auto mode : {fold_mode::whole_batch, fold_mode::savepoints}) {
+    try {
+      return rebuild_in_transaction(read, progress, mode);
+    } catch (const std::exception& e) {
+      connection_.reset();
+      for (const auto& m : models_) m->discard();
+      if (transient(e)) return domain::unexpected(std::string(e.what()));
+      failure = e.what();
+    }
+  }
+  return domain::unexpected(failure);
+}
+
+std::int64_t projector::rebuild_in_transaction(const log_source& read,
+                                               const std::function<void(std::int64_t, std::int64_t)>& progress,
+                                               fold_mode mode) {
+  pqxx::work w(connect().c);
+  const forget_rows_at_end guard{models_};
+  // Workers wait on their checkpoints until this commits; queries keep reading old rows.
+  // The head is read after the lock: nothing applied before it lies beyond the head.
+  w.exec("LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE");
+  const auto head = w.exec("SELECT coalesce(max(global_position), 0) FROM events")[0][0].as<std::int64_t>();
+  const auto names = format_text_array(names_);
+  for (const auto& model : models_)
+    for (const auto& table : model->tables()) w.exec("DELETE FROM " + table);
+  w.exec_params("DELETE FROM projection_quarantine WHERE projection = ANY($1::text[])", names);
+  std::vector<quarantined_event> quarantined;
+  read_model* streaming = nullptr;
+  if (mode == fold_mode::whole_batch)
+    for (const auto& model : models_)
+      if (!streaming && model->begin_rebuild(w)) streaming = model.get();
+  // Reading and decoding the log runs on its own thread, a batch ahead of the fold.
+  prefetched_log log(read, head, rebuild_batch);
+  std::int64_t replayed = 0;
+  while (auto batch = log.next()) {
+    if (!*batch) throw std::runtime_error((*batch).error());
+    if (mode == fold_mode::whole_batch) {
+      // All of the log in memory, written once at the end by COPY.
+      for (const auto& e : **batch) {
+        if (e.global_position() > head) break;
+        for (std::size_t m = 0; m < models_.size(); ++m) try {
+            if (models_[m]->reads(e)) models_[m]->apply(e);
+          } catch (const unprojectable_event& refused) {
+            quarantined.push_back({e.global_position(), names_[m], rebuilt_source, refused.what()});
+          }
+        ++replayed;
+      }
+    } else {
+      // Batch by batch into the tables, each model's batch behind a savepoint.
+      std::vector<std::vector<const envelope*>> todo(models_.size());
+      for (const auto& e : **batch) {
+        if (e.global_position() > head) break;
+        for (std::size_t m = 0; m < models_.size(); ++m)
+          if (models_[m]->reads(e)) todo[m].push_back(&e);
+        ++replayed;
+      }
+      for (std::size_t m = 0; m < models_.size(); ++m)
+        if (!todo[m].empty()) fold(w, m, todo[m], mode, write_mode::upsert, quarantined, rebuilt_source);
+    }
+    if (progress) progress(replayed, head);
+  }
+  if (mode == fold_mode::whole_batch) {
+    if (streaming) streaming->flush(w, write_mode::copy);  // first: its COPY holds the transaction
+    for (const auto& model : models_)
+      if (model.get() != streaming) model->flush(w, write_mode::copy);
+  }
+  record_quarantine(w, quarantined);
+  w.exec_params("UPDATE projection_checkpoints SET position = $2 WHERE projection = ANY($1::text[])", names, head);
+  w.exec_params(
+      "INSERT INTO projection_checkpoints (projection, source, position) SELECT p, $3, $2 "
+      "FROM unnest($1::text[]) p ON CONFLICT (projection, source) DO UPDATE SET position = EXCLUDED.position",
+      names, head, std::string(rebuilt_source));
+  w.commit();
+  report_quarantine(quarantined);
+  return replayed;
 }
 
 }  // namespace stradia::projections

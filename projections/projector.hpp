@@ -16,12 +16,25 @@
 #include "envelope.pb.h"
 #include "projections/read_model.hpp"
 
+namespace pqxx {
+class dbtransaction;
+}  // namespace pqxx
+
 namespace stradia::projections {
 
 struct batch_outcome {
-  std::size_t applied = 0;  // events at least one read model had not seen
-  std::size_t skipped = 0;  // events every read model had already applied
+  std::size_t applied = 0;      // events at least one read model had not seen
+  std::size_t skipped = 0;      // events every read model had already applied
+  std::size_t quarantined = 0;  // (event, read model) pairs set aside: the model could not apply the event
   std::int64_t position = 0;
+};
+
+// An event one read model could not apply, kept in projection_quarantine.
+struct quarantined_event {
+  std::int64_t position = 0;
+  std::string read_model;
+  std::string source;
+  std::string error;
 };
 
 // One source's part of a batch: its events in position order and its watermark.
@@ -57,15 +70,29 @@ class projector {
   domain::expected<std::vector<batch_outcome>, std::string> apply(const std::vector<source_batch>& batches);
   // The lowest checkpoint of the read models for `source` (0 when none).
   domain::expected<std::int64_t, std::string> checkpoint(const std::string& source);
+  // Events set aside in projection_quarantine, over every read model.
+  domain::expected<std::int64_t, std::string> quarantined_count();
 
   // Empties the read models' tables and replays the log up to its head in one transaction
-  // (readers see the old rows until it commits; workers wait). Returns the events replayed.
+  // (readers see the old rows until it commits; workers wait), the quarantined events
+  // included: those that still fail are quarantined again. Returns the events replayed.
   domain::expected<std::int64_t, std::string> rebuild(
       const log_source& read, const std::function<void(std::int64_t done, std::int64_t total)>& progress);
 
  private:
+  // whole_batch: one statement per table and batch; savepoints: each model's batch behind a
+  // savepoint and, when Postgres refuses a row, each event behind its own (finds the culprit).
+  enum class fold_mode { whole_batch, savepoints };
   struct connection;
   connection& connect();
+  std::vector<batch_outcome> apply_in_transaction(const std::vector<source_batch>& batches, fold_mode mode);
+  std::int64_t rebuild_in_transaction(const log_source& read,
+                                      const std::function<void(std::int64_t, std::int64_t)>& progress, fold_mode mode);
+  void fold(pqxx::dbtransaction& w, std::size_t model,
+            const std::vector<const stradia::envelope::v1::EventEnvelope*>& events, fold_mode mode, write_mode writing,
+            std::vector<quarantined_event>& quarantined, const std::string& source);
+  static void record_quarantine(pqxx::transaction_base& t, const std::vector<quarantined_event>& events);
+  static void report_quarantine(const std::vector<quarantined_event>& events);
   std::string conninfo_;
   std::vector<std::unique_ptr<read_model>> models_;
   std::vector<std::string> names_;

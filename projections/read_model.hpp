@@ -3,10 +3,15 @@
 // keys_of() names the rows the batch touches, load() fetches them, apply() folds each
 // event in memory, flush() writes the changed rows. The same code serves live batches
 // (load + upsert) and rebuilds (empty tables, no load, COPY).
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
+#include "domain/field_rules.hpp"
+#include "domain/uuid_text.hpp"
 #include "envelope.pb.h"
 #include "projections/row_table.hpp"
 
@@ -22,6 +27,8 @@ class read_model {
   virtual bool reads(const stradia::envelope::v1::EventEnvelope& e) const = 0;
   virtual void load(pqxx::transaction_base& t,
                     const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) = 0;
+  // Folds one event into the rows in memory. Throws unprojectable_event, before changing
+  // anything, when the event cannot be applied; the projector quarantines it.
   virtual void apply(const stradia::envelope::v1::EventEnvelope& e) = 0;
   virtual void flush(pqxx::transaction_base& t, write_mode mode) = 0;
   // A rebuild into emptied tables starts; a model may begin streaming rows to Postgres
@@ -37,6 +44,39 @@ inline std::string_view stream_id_of(const stradia::envelope::v1::EventEnvelope&
   if (stream.size() <= kind.size() + 1 || stream.substr(0, kind.size()) != kind || stream[kind.size()] != '-')
     return {};
   return stream.substr(kind.size() + 1);
+}
+
+// An event a read model cannot apply: bytes that do not parse as the type they name, an
+// id that is not a lowercase UUID, text with control characters. Never retried in place:
+// the projector quarantines it and the read model moves on.
+class unprojectable_event : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The id part of a "<kind>-<id>" stream, checked to be a lowercase UUID (it keys rows).
+inline std::string entity_key(const stradia::envelope::v1::EventEnvelope& e, std::string_view kind) {
+  const auto id = stream_id_of(e, kind);
+  if (!domain::is_uuid(id)) throw unprojectable_event("the stream id " + e.stream_id() + " does not end in a UUID");
+  return std::string(id);
+}
+
+// The event of `Variant` an envelope holds, nullopt for a type the model does not read
+// (written by a newer version); throws unprojectable_event for one it reads but cannot apply.
+template <class Variant>
+std::optional<Variant> decode_checked(const stradia::envelope::v1::EventEnvelope& envelope) {
+  std::optional<Variant> out;
+  auto try_one = [&]<class Message>(std::in_place_type_t<Message>) {
+    if (out || Message::descriptor()->name() != envelope.event_type()) return;
+    Message m;
+    if (!m.ParseFromString(envelope.payload()))
+      throw unprojectable_event("the payload does not parse as " + envelope.event_type());
+    if (auto problems = domain::field_rule_problems(m, {.system_user_allowed = true}); !problems.empty())
+      throw unprojectable_event(envelope.event_type() + "." + problems.front().path + ": " + problems.front().message);
+    out.emplace(std::in_place_type<Message>, std::move(m));
+  };
+  [&]<class... Ms>(std::variant<Ms...>*) { (try_one(std::in_place_type<Ms>), ...); }(static_cast<Variant*>(nullptr));
+  return out;
 }
 
 }  // namespace stradia::projections

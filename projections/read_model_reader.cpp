@@ -98,28 +98,37 @@ read_model_reader::~read_model_reader() = default;
 
 domain::expected<void, std::string> read_model_reader::read_as(
     const std::string& tenant_id, const std::function<void(pqxx::transaction_base&)>& body) {
-  std::unique_ptr<pqxx::connection> c;
-  {
-    std::lock_guard lock(pool_->mutex);
-    if (!pool_->idle.empty()) {
-      c = std::move(pool_->idle.back());
-      pool_->idle.pop_back();
-    }
-  }
-  try {
-    if (!c || !c->is_open()) c = std::make_unique<pqxx::connection>(pool_->conninfo);
+  // A pooled connection may have died with the server (a restart): the first statement
+  // finds out, and then the request goes on with a fresh connection instead of failing.
+  for (int attempt = 1;; ++attempt) {
+    std::unique_ptr<pqxx::connection> c;
     {
-      // One snapshot for every statement: a board and its tasks as of one moment.
-      pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> r(*c);
-      r.exec_params(set_tenant_sql, tenant_id);
-      body(r);
-      r.commit();
+      std::lock_guard lock(pool_->mutex);
+      if (attempt > 1) pool_->idle.clear();  // they died together
+      if (!pool_->idle.empty()) {
+        c = std::move(pool_->idle.back());
+        pool_->idle.pop_back();
+      }
     }
-    std::lock_guard lock(pool_->mutex);
-    if (pool_->idle.size() < 16) pool_->idle.push_back(std::move(c));
-    return {};
-  } catch (const std::exception& e) {
-    return domain::unexpected(std::string(e.what()));
+    bool body_started = false;
+    try {
+      if (!c || !c->is_open()) c = std::make_unique<pqxx::connection>(pool_->conninfo);
+      {
+        // One snapshot for every statement: a board and its tasks as of one moment.
+        pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> r(*c);
+        r.exec_params(set_tenant_sql, tenant_id);
+        body_started = true;
+        body(r);
+        r.commit();
+      }
+      std::lock_guard lock(pool_->mutex);
+      if (pool_->idle.size() < 16) pool_->idle.push_back(std::move(c));
+      return {};
+    } catch (const pqxx::broken_connection& e) {
+      if (body_started || attempt > 1) return domain::unexpected(std::string(e.what()));
+    } catch (const std::exception& e) {
+      return domain::unexpected(std::string(e.what()));
+    }
   }
 }
 
@@ -140,8 +149,12 @@ domain::expected<std::optional<board_view>, std::string> read_model_reader::boar
     std::int64_t done = 0, total = 0;
     for (const auto& row : r.exec_params(std::string(task_columns) + tasks_of_board_where, board_id)) {
       auto t = task_of(row);
-      total += t.weight;
-      if (t.status == "DONE") done += t.weight;
+      // The heatmap weighs the strategy's GlobalTasks (API.md §4); a market's own custom
+      // tasks cannot move its score.
+      if (!t.is_custom_local_task) {
+        total += t.weight;
+        if (t.status == "DONE") done += t.weight;
+      }
       view.position = std::max(view.position, t.position);
       view.tasks.push_back(std::move(t));
     }
@@ -244,6 +257,15 @@ domain::expected<std::optional<directory_user>, std::string> read_model_reader::
       from = comma + 1;
     }
     out = std::move(u);
+  });
+  if (!ok) return domain::unexpected(ok.error());
+  return out;
+}
+
+domain::expected<std::int64_t, std::string> read_model_reader::quarantined_count() {
+  std::int64_t out = 0;
+  auto ok = read_as("", [&](pqxx::transaction_base& r) {
+    out = r.exec("SELECT projection_quarantine_count()")[0][0].as<std::int64_t>();
   });
   if (!ok) return domain::unexpected(ok.error());
   return out;

@@ -104,6 +104,8 @@ class read_model_reader {
   domain::expected<std::optional<directory_user>, std::string> user(const std::string& tenant_id,
                                                                     const std::string& user_id);
   // The lowest checkpoint of the sources starting with `source_prefix` ("kafka:", "embedded").
+  // Events the read models set aside (projection_quarantine), over every read model.
+  domain::expected<std::int64_t, std::string> quarantined_count();
   domain::expected<std::int64_t, std::string> applied_position(const std::string& source_prefix);
 
  private:

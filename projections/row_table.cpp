@@ -4,6 +4,8 @@
 #include <pqxx/pqxx>
 #include <utility>
 
+#include "domain/uuid_text.hpp"
+
 namespace stradia::projections {
 
 namespace {
@@ -69,7 +71,8 @@ void row_table::stream_into(pqxx::transaction_base& t) {
 void row_table::load(pqxx::transaction_base& t, const std::vector<std::string>& keys) {
   std::vector<std::string> missing;
   for (const auto& k : keys)
-    if (!by_key_.count(k)) missing.push_back(k);
+    // A key that cannot be a uuid has no row; its event is refused when it is applied.
+    if (!by_key_.count(k) && (key_type_ != "uuid" || domain::is_uuid(k))) missing.push_back(k);
   if (missing.empty()) return;
   std::string sql = "SELECT ";
   for (std::size_t i = 0; i < columns_.size(); ++i) sql += (i ? ", " : "") + columns_[i] + "::text";

@@ -27,11 +27,11 @@ bool task_timeline::reads(const envelope& e) const {
 }
 
 void task_timeline::apply(const envelope& e) {
-  auto event = domain::decode_event<domain::local_task::event>(e);
+  auto event = decode_checked<domain::local_task::event>(e);
   if (!event) return;
   row r(width);
   r[c_position] = std::to_string(e.global_position());
-  r[c_task] = std::string(stream_id_of(e, "task"));
+  r[c_task] = entity_key(e, "task");
   r[c_tenant] = e.tenant_id();
   r[c_actor] = e.user_id();
   r[c_at] = domain::format_rfc3339(e.recorded_at());

@@ -43,7 +43,7 @@ void token_usage::load(pqxx::transaction_base& t, const std::vector<const envelo
 void token_usage::apply(const envelope& e) {
   const auto position = std::to_string(e.global_position());
   if (!stream_id_of(e, "ledger").empty()) {
-    auto event = domain::decode_event<domain::token_ledger::event>(e);
+    auto event = decode_checked<domain::token_ledger::event>(e);
     if (!event) return;
     if (const auto* opened = std::get_if<ledger_pb::TokenLedgerOpened>(&*event)) {
       row r(period_width);
@@ -62,17 +62,17 @@ void token_usage::apply(const envelope& e) {
     }
     return;
   }
-  auto event = domain::decode_event<domain::tenant::event>(e);
+  auto event = decode_checked<domain::tenant::event>(e);
   if (!event) return;
   if (const auto* created = std::get_if<tenant_pb::TenantCreated>(&*event)) {
     row r(quota_width);
-    r[q_tenant] = std::string(stream_id_of(e, "tenant"));
+    r[q_tenant] = entity_key(e, "tenant");
     r[q_quota] = std::to_string(created->ai_token_quota());
     r[q_reset_date] = domain::format_rfc3339(created->token_reset_date());
     r[q_position] = position;
     quotas_.insert(std::move(r));
   } else if (const auto* updated = std::get_if<tenant_pb::TenantPlanUpdated>(&*event)) {
-    if (row* r = quotas_.change(std::string(stream_id_of(e, "tenant")))) {
+    if (row* r = quotas_.change(entity_key(e, "tenant"))) {
       (*r)[q_quota] = std::to_string(updated->ai_token_quota());
       (*r)[q_position] = position;
     }

@@ -15,10 +15,15 @@ void user_directory::apply(const std::vector<stradia::envelope::v1::EventEnvelop
     if (!event) continue;
     auto& user = users_[envelope.stream_id().substr(5)];
     user = domain::user::evolve(std::move(user), *event);
-    if (user.is_deleted)
-      ids_by_email_.erase(user.email);
-    else
-      ids_by_email_[user.email] = user.id;
+    // An email logs in as exactly one user: the one that holds it (the registry makes it
+    // unique across tenants). A later event of another user never takes it over, and a
+    // delete frees it only for its own holder.
+    const auto holder = ids_by_email_.find(user.email);
+    if (user.is_deleted) {
+      if (holder != ids_by_email_.end() && holder->second == user.id) ids_by_email_.erase(holder);
+    } else if (holder == ids_by_email_.end()) {
+      ids_by_email_.emplace(user.email, user.id);
+    }
   }
 }
 

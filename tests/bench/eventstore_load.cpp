@@ -58,7 +58,7 @@ run_result appends(es::event_store& store, const std::string& tenant, int writer
     threads.emplace_back([&, w] {
       std::mt19937_64 rng(std::random_device{}());
       while (clock_type::now() < deadline) {
-        es::stream_append stream{"task-" + uuid(rng), es::expected_version::no_stream(), {}};
+        es::stream_append stream{"task-" + uuid(rng), es::expected_version::no_stream(), {}, {}};
         for (int i = 0; i < batch; ++i) {
           es::event_to_append e;
           e.event_id = uuid(rng);

@@ -230,7 +230,7 @@ int lag(const std::string& app, const std::string& worker, const std::string& mo
         note.set_local_task_id(task_id);
         note.set_local_board_id(board_id);
         note.set_note_id(uuid());
-        note.set_user_id("bench");
+        note.set_user_id("00000000-0000-4000-8000-0000000be0c4");
         note.set_content("steady load");
         eventstore::event_to_append e;
         e.event_id = uuid();

@@ -200,7 +200,7 @@ int main(int argc, char** argv) {
     note.set_local_task_id(b.task);
     note.set_local_board_id(b.board);
     note.set_note_id(uuid());
-    note.set_user_id("bench");
+    note.set_user_id("00000000-0000-4000-8000-0000000be0c4");
     note.set_content("seq-" + std::to_string(seq) + "-fan-out");
     eventstore::event_to_append e;
     e.event_id = uuid();

@@ -47,10 +47,15 @@ inline domain::caller as_other_tenant_admin() {
 }
 inline domain::caller as_system() { return domain::system_caller(tenant_id); }
 
-// A context whose new ids are "id-1", "id-2", ..., unique across the test process.
+// A context whose new ids are UUIDs ending in 1, 2, ..., unique across the test process.
 inline domain::context context_for(domain::caller who, timestamp now = base_time) {
   static int counter = 0;
-  return domain::context{std::move(who), now, [] { return "id-" + std::to_string(++counter); }, nullptr};
+  return domain::context{std::move(who), now,
+                         [] {
+                           const auto n = std::to_string(++counter);
+                           return "00000000-0000-4000-8000-" + std::string(12 - n.size(), '0') + n;
+                         },
+                         nullptr};
 }
 
 template <class State, class Event, class Evolve>

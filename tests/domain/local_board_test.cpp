@@ -32,8 +32,8 @@ lb::state spain_board() {
   c.set_market_id(spain_market_id);
   c.set_master_strategy_id(strategy_id);
   c.set_strategy_version(1);
-  *c.add_tasks() = task("gt-1", "Review Privacy Law");
-  *c.add_tasks() = task("gt-2", "Deploy Consent Mode", 5);
+  *c.add_tasks() = task("00000000-0000-4000-9000-000000000001", "Review Privacy Law");
+  *c.add_tasks() = task("00000000-0000-4000-9000-000000000002", "Deploy Consent Mode", 5);
   return apply({}, c, context_for(as_system()));
 }
 
@@ -41,22 +41,22 @@ TEST(LocalBoard, IsCreatedActiveWithATaskPerGlobalTask) {
   auto s = spain_board();
   EXPECT_EQ(s.status, domain::board_statuses::ACTIVE);
   EXPECT_EQ(s.tasks.size(), 2u);
-  EXPECT_EQ(s.by_global_task_id.count("gt-2"), 1u);
+  EXPECT_EQ(s.by_global_task_id.count("00000000-0000-4000-9000-000000000002"), 1u);
 }
 
 TEST(LocalBoard, ANewStrategyVersionOffersChangedAndAddedTasksAsGhostCards) {
   auto s = spain_board();
   pb::OfferStrategyVersion offer;
   offer.set_strategy_version(2);
-  *offer.add_tasks() = task("gt-1", "Review Privacy Law");         // unchanged
-  *offer.add_tasks() = task("gt-2", "Deploy Consent Mode v2", 5);  // changed
-  *offer.add_tasks() = task("gt-3", "Audit Cookie Banner");        // added
+  *offer.add_tasks() = task("00000000-0000-4000-9000-000000000001", "Review Privacy Law");         // unchanged
+  *offer.add_tasks() = task("00000000-0000-4000-9000-000000000002", "Deploy Consent Mode v2", 5);  // changed
+  *offer.add_tasks() = task("00000000-0000-4000-9000-000000000003", "Audit Cookie Banner");        // added
   auto d = lb::decide(s, offer, context_for(as_system()));
   ASSERT_TRUE(d.has_value());
   const auto& offered = std::get<pb::GhostCardsOffered>(d->front());
   ASSERT_EQ(offered.cards_size(), 2);
   EXPECT_EQ(offered.cards(0).kind(), pb::GhostCard::CHANGED);
-  EXPECT_EQ(offered.cards(0).local_task_id(), s.by_global_task_id.at("gt-2"));
+  EXPECT_EQ(offered.cards(0).local_task_id(), s.by_global_task_id.at("00000000-0000-4000-9000-000000000002"));
   EXPECT_EQ(offered.cards(1).kind(), pb::GhostCard::ADDED);
   s = fold(s, *d, lb::evolve);
   EXPECT_EQ(s.strategy_version, 2);
@@ -66,7 +66,7 @@ TEST(LocalBoard, ANewStrategyVersionOffersChangedAndAddedTasksAsGhostCards) {
 TEST(LocalBoard, AnOldOrRepeatedVersionOffersNothing) {
   pb::OfferStrategyVersion offer;
   offer.set_strategy_version(1);
-  *offer.add_tasks() = task("gt-9", "Something new");
+  *offer.add_tasks() = task("00000000-0000-4000-9000-000000000009", "Something new");
   auto d = lb::decide(spain_board(), offer, context_for(as_system()));
   ASSERT_TRUE(d.has_value());
   EXPECT_TRUE(d->empty());

@@ -45,16 +45,16 @@ ms::state baseline(const domain::context& ctx) {
   c.set_master_strategy_id(strategy_id);
   c.set_title("Data Layer Baseline 2026");
   auto s = apply({}, c, ctx);
-  s = apply(s, add(task("gt-1", task_types::A_MANUAL, 0)), ctx);
-  return apply(s, add(task("gt-2", task_types::C_EXECUTIVE, 1, 5)), ctx);
+  s = apply(s, add(task("00000000-0000-4000-9000-000000000001", task_types::A_MANUAL, 0)), ctx);
+  return apply(s, add(task("00000000-0000-4000-9000-000000000002", task_types::C_EXECUTIVE, 1, 5)), ctx);
 }
 
 TEST(MasterStrategy, StartsAsUnpublishedVersionOne) {
   auto s = baseline(context_for(as_admin()));
   EXPECT_EQ(s.version, 1);
   EXPECT_FALSE(s.is_published);
-  EXPECT_EQ(s.tasks.at("gt-1").weight(), 1);  // default weight
-  EXPECT_EQ(s.tasks.at("gt-2").weight(), 5);
+  EXPECT_EQ(s.tasks.at("00000000-0000-4000-9000-000000000001").weight(), 1);  // default weight
+  EXPECT_EQ(s.tasks.at("00000000-0000-4000-9000-000000000002").weight(), 5);
 }
 
 TEST(MasterStrategy, OnlyGlobalAdminsManageStrategies) {
@@ -65,7 +65,7 @@ TEST(MasterStrategy, OnlyGlobalAdminsManageStrategies) {
 }
 
 TEST(MasterStrategy, ExecutiveTasksTargetAPlatform) {
-  auto t = task("gt-3", task_types::C_EXECUTIVE, 2);
+  auto t = task("00000000-0000-4000-9000-000000000003", task_types::C_EXECUTIVE, 2);
   t.set_target_platform(domain::platforms::NONE);
   auto errors = field_errors(ms::decide(baseline(context_for(as_admin())), add(t), context_for(as_admin())));
   ASSERT_EQ(errors.size(), 1u);
@@ -90,7 +90,7 @@ TEST(MasterStrategy, LaterPublishBumpsTheVersionAndKeepsTheMarketsBoard) {
   auto ctx = context_for(as_admin());
   auto s = apply(baseline(ctx), publish_to({spain_market_id}), ctx);
   const auto board = s.boards.at(spain_market_id);
-  s = apply(s, add(task("gt-3", task_types::A_MANUAL, 2)), ctx);
+  s = apply(s, add(task("00000000-0000-4000-9000-000000000003", task_types::A_MANUAL, 2)), ctx);
   auto d = ms::decide(s, publish_to({spain_market_id}), ctx);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(std::get<pb::MasterStrategyPublished>((*d)[0]).version(), 2);

@@ -117,11 +117,12 @@ TEST(Tenant, DeactivatedUsersFreeTheirSeat) {
   EXPECT_TRUE(tn::decide(s, invite(auditor_id, roles::READ_ONLY), context_for(as_admin())).has_value());
 }
 
+// Billing (the service) raises a plan's limits.
 TEST(Tenant, RaisingTheSeatLimitLiftsTheBlock) {
   auto s = apply(acme(5, 2), invite(supervisor_id, roles::SUPERVISOR));
   pb::UpdateTenantPlan plan;
   plan.set_user_seat_limit(3);
-  s = apply(s, plan);
+  s = apply(s, plan, context_for(as_system()));
   EXPECT_TRUE(tn::decide(s, invite(auditor_id, roles::READ_ONLY), context_for(as_admin())).has_value());
 }
 
@@ -167,10 +168,48 @@ TEST(Tenant, RaisingTheMarketsLimitLiftsTheBlock) {
   auto s = with_markets(5);
   pb::UpdateTenantPlan plan;
   plan.set_active_markets_limit(6);
-  s = apply(s, plan);
+  s = apply(s, plan, context_for(as_system()));
   EXPECT_EQ(s.active_markets_limit, 6);
   EXPECT_EQ(s.user_seat_limit, 25);  // untouched limits stay
   EXPECT_TRUE(tn::decide(s, create_market("m5", "Market 5"), context_for(as_admin())).has_value());
+}
+
+TEST(Tenant, AnAdminMayLowerItsPlanButOnlyBillingRaisesIt) {
+  pb::UpdateTenantPlan lower;
+  lower.set_ai_token_quota(50000);
+  lower.set_user_seat_limit(10);
+  const auto lowered = apply(acme(), lower);
+  EXPECT_EQ(lowered.ai_token_quota, 50000);
+  EXPECT_EQ(lowered.user_seat_limit, 10);
+  for (auto raise : {[] {
+                       pb::UpdateTenantPlan p;
+                       p.set_ai_token_quota(100001);
+                       return p;
+                     }(),
+                     [] {
+                       pb::UpdateTenantPlan p;
+                       p.set_active_markets_limit(6);
+                       return p;
+                     }(),
+                     [] {
+                       pb::UpdateTenantPlan p;
+                       p.set_user_seat_limit(26);
+                       return p;
+                     }(),
+                     [] {
+                       pb::UpdateTenantPlan p;
+                       p.set_stripe_customer_id("cus_other");
+                       return p;
+                     }()})
+    EXPECT_EQ(refusal_code(tn::decide(acme(), raise, context_for(as_admin()))), errc::forbidden);
+}
+
+TEST(Tenant, PlanLimitsStayFarFromOverflow) {
+  pb::UpdateTenantPlan huge;
+  huge.set_ai_token_quota(INT64_MAX);
+  const auto errors = field_errors(tn::decide(acme(), huge, context_for(as_system())));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].path, "ai_token_quota");
 }
 
 TEST(Tenant, MarketNamesAreUniquePerTenant) {
@@ -196,7 +235,7 @@ TEST(Tenant, StalePlanVersionIsVersionConflict) {
 
 pb::CreateGovernancePolicy policy(std::string text) {
   pb::CreateGovernancePolicy c;
-  c.set_policy_id("p1");
+  c.set_policy_id("00000000-0000-4000-a000-000000000001");
   c.set_policy_text(std::move(text));
   c.set_platform(domain::platforms::GTM);
   return c;
@@ -221,10 +260,10 @@ TEST(Tenant, GovernancePolicyTextFollowsTheGuardrails) {
 TEST(Tenant, DeactivatedPolicyStaysRecordedButInactive) {
   auto s = apply(acme(), policy("Never send PII to GA4."));
   pb::DeactivateGovernancePolicy off;
-  off.set_policy_id("p1");
+  off.set_policy_id("00000000-0000-4000-a000-000000000001");
   s = apply(s, off);
-  ASSERT_EQ(s.policies.count("p1"), 1u);
-  EXPECT_FALSE(s.policies.at("p1").is_active);
+  ASSERT_EQ(s.policies.count("00000000-0000-4000-a000-000000000001"), 1u);
+  EXPECT_FALSE(s.policies.at("00000000-0000-4000-a000-000000000001").is_active);
 }
 
 }  // namespace

@@ -627,7 +627,8 @@ TEST_F(Gateway, AScanIsRefusedPastTheOverdraftAndWhenGeminiIsDown) {
   EXPECT_EQ(over.status, 422);
   EXPECT_EQ(code_of(over), "TOKEN_QUOTA_EXCEEDED");
   auto raised = command("UpdateTenantPlan", R"({"ai_token_quota":200000})", token("admin@acme.com"));
-  ASSERT_EQ(raised.status, 200);
+  EXPECT_EQ(code_of(raised), "FORBIDDEN") << "a tenant may not raise its own plan";
+  ASSERT_EQ(run_stradia({"plan", "--tenant", acme, "--ai-token-quota", "200000"}, env_), 0) << "billing raises it";
   auto down = command("RequestPreFlightScan", scan, spain);
   EXPECT_EQ(down.status, 503) << down.body;
   EXPECT_EQ(gemini.requests().size(), 4u) << "one call, then three attempts while down";

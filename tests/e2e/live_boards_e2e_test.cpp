@@ -32,6 +32,7 @@ class LiveBoards : public pg_test {
             "STRADIA_OWNER_DATABASE_URL=" + owner(),
             "STRADIA_JWT_SECRET=" + secret,
             "STRADIA_RATE_LIMIT=0",
+            "STRADIA_TEST_HOOKS=1",
             "STRADIA_CLOCK_OFFSET_FILE=" + clock_file_};
     ASSERT_EQ(run_stradia({"seed"}, env_), 0);
     start_server();

@@ -76,8 +76,8 @@ TEST_F(EventStoreAppend, AReusedEventIdWithOtherContentIsRefused) {
 TEST_F(EventStoreAppend, AMultiStreamAppendIsAllOrNothing) {
   ASSERT_TRUE(store_->append(one_event(tenant_, "tenant-1")).has_value());
   eventstore::append_request both{tenant_,
-                                  {{"tenant-1", expected_version::exact(0), {an_event("TenantSeatTaken")}},
-                                   {"user-1", expected_version::no_stream(), {an_event("UserInvited")}}}};
+                                  {{"tenant-1", expected_version::exact(0), {an_event("TenantSeatTaken")}, {}},
+                                   {"user-1", expected_version::no_stream(), {an_event("UserInvited")}, {}}}};
   auto stale = store_->append(both);
   ASSERT_FALSE(stale.has_value());
   EXPECT_EQ(rows(), 1);

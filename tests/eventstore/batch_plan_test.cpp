@@ -29,7 +29,7 @@ std::string id(int n) {
 
 append_request request(std::string stream, expected_version expected, std::vector<event_to_append> events,
                        std::string tenant_id = tenant) {
-  return append_request{std::move(tenant_id), {stream_append{std::move(stream), expected, std::move(events)}}};
+  return append_request{std::move(tenant_id), {stream_append{std::move(stream), expected, std::move(events), {}}}};
 }
 
 TEST(BatchPlan, AppendsToTheSameStreamInOneBatchSeeEachOther) {

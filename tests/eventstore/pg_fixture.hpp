@@ -80,7 +80,7 @@ inline eventstore::event_to_append an_event(std::string type = "TaskMoved", std:
 inline eventstore::append_request one_event(
     const std::string& tenant, const std::string& stream,
     eventstore::expected_version expected = eventstore::expected_version::any()) {
-  return eventstore::append_request{tenant, {eventstore::stream_append{stream, expected, {an_event()}}}};
+  return eventstore::append_request{tenant, {eventstore::stream_append{stream, expected, {an_event()}, {}}}};
 }
 
 }  // namespace stradia::testing

@@ -96,7 +96,7 @@ TEST_F(EventStoreRead, ATenantsLogShowsOnlyItsOwnEventsWithFilters) {
   const auto other = new_uuid();
   ASSERT_TRUE(store_->append(one_event(tenant_, "task-1")).has_value());
   ASSERT_TRUE(store_->append(one_event(other, "task-2")).has_value());
-  eventstore::append_request noted{tenant_, {{"task-1", expected_version::any(), {an_event("TaskNoteAdded")}}}};
+  eventstore::append_request noted{tenant_, {{"task-1", expected_version::any(), {an_event("TaskNoteAdded")}, {}}}};
   ASSERT_TRUE(store_->append(noted).has_value());
   auto mine = store_->read_tenant_log(tenant_, {});
   ASSERT_TRUE(mine.has_value());

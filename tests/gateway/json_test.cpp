@@ -31,11 +31,11 @@ gateway::parsed_message parse(std::string_view body) {
 }
 
 TEST(CommandParser, ReadsFieldsAndEnumsByTheirDomainNames) {
-  auto parsed = parse(
-      R"({"local_task_id":"t-1","new_status":"DONE","expected_previous_status":"IN_PROGRESS","expected_version":7})");
+  auto parsed = parse(R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001","new_status":"DONE",)"
+                      R"("expected_previous_status":"IN_PROGRESS","expected_version":7})");
   ASSERT_TRUE(parsed.has_value());
   const auto& m = static_cast<const task::v1::MoveTask&>(**parsed);
-  EXPECT_EQ(m.local_task_id(), "t-1");
+  EXPECT_EQ(m.local_task_id(), "6ebf5172-93a4-4ecf-9041-5c6d7e8f0001");
   EXPECT_EQ(m.new_status(), common::v1::TaskStatus::DONE);
   EXPECT_EQ(m.expected_previous_status(), common::v1::TaskStatus::IN_PROGRESS);
   ASSERT_TRUE(m.has_expected_version());
@@ -67,18 +67,75 @@ TEST(CommandParser, AnUnknownEnumValueIsAValidationError) {
 }
 
 TEST(CommandParser, ReadsNestedObjectsAndStringArrays) {
-  auto task =
-      gateway::parse_command(R"({"master_strategy_id":"s","task":{"title":"T","weight":5,"task_type":"C_EXECUTIVE"}})",
-                             strategy::v1::AddGlobalTask::default_instance());
+  auto task = gateway::parse_command(R"({"master_strategy_id":"4c9e3f50-7182-4cad-9e2f-3a4b5c6d0001",)"
+                                     R"("task":{"title":"T","weight":5,"task_type":"C_EXECUTIVE"}})",
+                                     strategy::v1::AddGlobalTask::default_instance());
   ASSERT_TRUE(task.has_value());
   EXPECT_EQ(static_cast<const strategy::v1::AddGlobalTask&>(**task).task().weight(), 5);
   auto nested_unknown =
       gateway::parse_command(R"({"task":{"hidden":1}})", strategy::v1::AddGlobalTask::default_instance());
   EXPECT_FALSE(nested_unknown.has_value());
-  auto publish = gateway::parse_command(R"({"master_strategy_id":"s","market_ids":["a","b"]})",
-                                        strategy::v1::PublishMasterStrategy::default_instance());
+  auto publish = gateway::parse_command(
+      R"({"master_strategy_id":"4c9e3f50-7182-4cad-9e2f-3a4b5c6d0001",)"
+      R"("market_ids":["2a7c1d3e-5f60-4a8b-9c0d-1e2f3a4b0001","2a7c1d3e-5f60-4a8b-9c0d-1e2f3a4b0002"]})",
+      strategy::v1::PublishMasterStrategy::default_instance());
   ASSERT_TRUE(publish.has_value());
   EXPECT_EQ(static_cast<const strategy::v1::PublishMasterStrategy&>(**publish).market_ids_size(), 2);
+}
+
+// API.md §3: ids a client chooses are lowercase hyphenated UUIDs, or 422 naming the field.
+TEST(CommandParser, IdsAreLowercaseUuidsAtTheDoor) {
+  for (const char* id : {"poison-1", "6EBF5172-93A4-4ECF-9041-5C6D7E8F0001", "6ebf5172-93a4-4ecf-9041-5c6d7e8f000",
+                         "6ebf5172x93a4-4ecf-9041-5c6d7e8f0001", "' OR 1=1 --"}) {
+    auto r = parse(std::string(R"({"local_task_id":")") + id + R"(","new_status":"DONE"})");
+    ASSERT_FALSE(r.has_value()) << id;
+    EXPECT_EQ(r.error().code, "VALIDATION_FAILED") << id;
+    ASSERT_EQ(r.error().errors.size(), 1u) << id;
+    EXPECT_EQ(r.error().errors[0].path, "local_task_id");
+    EXPECT_EQ(r.error().errors[0].message, "Invalid uuid");
+  }
+  auto nested = gateway::parse_command(R"({"master_strategy_id":"4c9e3f50-7182-4cad-9e2f-3a4b5c6d0001",)"
+                                       R"("market_ids":["2a7c1d3e-5f60-4a8b-9c0d-1e2f3a4b0001","Spain"]})",
+                                       strategy::v1::PublishMasterStrategy::default_instance());
+  ASSERT_FALSE(nested.has_value());
+  EXPECT_EQ(nested.error().errors.at(0).path, "market_ids.1");
+  auto in_task = gateway::parse_command(R"({"master_strategy_id":"4c9e3f50-7182-4cad-9e2f-3a4b5c6d0001",)"
+                                        R"("task":{"global_task_id":"gt-1","title":"T"}})",
+                                        strategy::v1::AddGlobalTask::default_instance());
+  ASSERT_FALSE(in_task.has_value());
+  EXPECT_EQ(in_task.error().errors.at(0).path, "task.global_task_id");
+}
+
+TEST(CommandParser, ForeignIdsKeepTheirOwnFormats) {
+  auto r = gateway::parse_command(
+      R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001","parameters":{"measurement_id":"G-ABC123","container_id":"GTM-XYZ"}})",
+      task::v1::ExecuteTask::default_instance());
+  EXPECT_TRUE(r.has_value());
+}
+
+TEST(CommandParser, ControlCharactersInTextAreRefused) {
+  auto r = gateway::parse_command(
+      R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001","content":"before\u0000after"})",
+      task::v1::AddTaskNote::default_instance());
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, "VALIDATION_FAILED");
+  EXPECT_EQ(r.error().errors.at(0).path, "content");
+  auto lines = gateway::parse_command(
+      R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001","content":"line one\nline two\ttabbed"})",
+      task::v1::AddTaskNote::default_instance());
+  EXPECT_TRUE(lines.has_value());
+}
+
+TEST(CommandParser, NothingMayFollowTheObject) {
+  for (const char* body : {R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001"}{})",
+                           R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001"} garbage)"}) {
+    auto r = gateway::parse_command(body, task::v1::AcquireLock::default_instance());
+    ASSERT_FALSE(r.has_value()) << body;
+    EXPECT_EQ(r.error().code, "MALFORMED_JSON") << body;
+  }
+  EXPECT_TRUE(gateway::parse_command("{\"local_task_id\":\"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001\"}  \n",
+                                     task::v1::AcquireLock::default_instance())
+                  .has_value());
 }
 
 TEST(CommandParser, HiddenFieldsCannotBeSetByClients) {
@@ -88,16 +145,32 @@ TEST(CommandParser, HiddenFieldsCannotBeSetByClients) {
 }
 
 TEST(Problems, EveryCodeOfTheContractHasItsStatus) {
-  const std::vector<std::pair<const char*, int>> table{{"MALFORMED_JSON", 400},     {"UNKNOWN_COMMAND", 400},
-                                                       {"UNAUTHENTICATED", 401},    {"FORBIDDEN", 403},
-                                                       {"NOT_FOUND", 404},          {"VERSION_CONFLICT", 409},
-                                                       {"STATUS_CONFLICT", 409},    {"TASK_LOCKED", 409},
-                                                       {"PAYLOAD_TOO_LARGE", 413},  {"VALIDATION_FAILED", 422},
-                                                       {"LAST_ADMIN", 422},         {"MARKET_LIMIT_REACHED", 422},
-                                                       {"SEAT_LIMIT_REACHED", 422}, {"TOKEN_QUOTA_EXCEEDED", 422},
-                                                       {"EXECUTION_REQUIRED", 422}, {"PREFLIGHT_REQUIRED", 422},
-                                                       {"LOCK_REQUIRED", 422},      {"CREDENTIAL_MISSING", 422},
-                                                       {"CREDENTIAL_REVOKED", 422}, {"RATE_LIMITED", 429}};
+  const std::vector<std::pair<const char*, int>> table{{"MALFORMED_JSON", 400},
+                                                       {"UNKNOWN_COMMAND", 400},
+                                                       {"UNAUTHENTICATED", 401},
+                                                       {"FORBIDDEN", 403},
+                                                       {"NOT_FOUND", 404},
+                                                       {"VERSION_CONFLICT", 409},
+                                                       {"STATUS_CONFLICT", 409},
+                                                       {"TASK_LOCKED", 409},
+                                                       {"PAYLOAD_TOO_LARGE", 413},
+                                                       {"VALIDATION_FAILED", 422},
+                                                       {"LAST_ADMIN", 422},
+                                                       {"MARKET_LIMIT_REACHED", 422},
+                                                       {"SEAT_LIMIT_REACHED", 422},
+                                                       {"TOKEN_QUOTA_EXCEEDED", 422},
+                                                       {"EXECUTION_REQUIRED", 422},
+                                                       {"PREFLIGHT_REQUIRED", 422},
+                                                       {"LOCK_REQUIRED", 422},
+                                                       {"CREDENTIAL_MISSING", 422},
+                                                       {"CREDENTIAL_REVOKED", 422},
+                                                       {"RATE_LIMITED", 429},
+                                                       {"EMAIL_TAKEN", 409},
+                                                       {"IDEMPOTENCY_KEY_IN_USE", 409},
+                                                       {"IDEMPOTENCY_KEY_REUSED", 422},
+                                                       {"INTERNAL", 500},
+                                                       {"SERVICE_UNAVAILABLE", 503},
+                                                       {"READ_MODEL_BEHIND", 504}};
   for (const auto& [code, status] : table) {
     EXPECT_EQ(gateway::status_of(code), status) << code;
     const auto p = gateway::problem(code, "detail");

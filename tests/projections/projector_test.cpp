@@ -123,7 +123,8 @@ TEST_F(Projector, SwitchingBetweenEmbeddedAndKafkaWantsARebuildFirst) {
             0u);
   const auto events = log();
   projections::projector models(worker());
-  ASSERT_TRUE(models.apply("embedded", events).has_value());
+  const auto applied = models.apply("embedded", events);
+  ASSERT_TRUE(applied.has_value()) << applied.error();
   const auto refused = projections::projector(worker()).apply("kafka:stradia.events:0", events);
   ASSERT_FALSE(refused.has_value());
   EXPECT_NE(refused.error().find("stradia rebuild"), std::string::npos) << refused.error();

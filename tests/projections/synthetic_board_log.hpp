@@ -56,7 +56,7 @@ inline std::size_t append_synthetic_board_log(eventstore::event_store& store, co
       c.set_tenant_id(tenant);
       c.set_local_board_id(board);
       c.set_market_id(market);
-      c.set_global_task_id("g-" + std::to_string(t));
+      c.set_global_task_id("00000000-0000-4000-8000-0000000000" + std::to_string(10 + t % 90));
       c.mutable_definition()->set_title("Task " + std::to_string(t));
       c.mutable_definition()->set_weight(1 + t % 5);
       c.mutable_definition()->set_order_index(t);
@@ -90,7 +90,8 @@ inline std::size_t append_synthetic_board_log(eventstore::event_store& store, co
             m.set_local_task_id(task);
             m.set_local_board_id(board);
             m.set_note_id(new_id());
-            m.set_user_id(i % 12 == 2 ? "system" : "user-" + std::to_string(i));
+            m.set_user_id(i % 12 == 2 ? "system"
+                                      : "00000000-0000-4000-8000-00000000" + std::to_string(1000 + i % 9000));
             m.set_content("note " + std::to_string(i) + " on " + task);
             m.mutable_created_at()->CopyFrom(at);
             s.events.push_back(event("TaskNoteAdded", m));
