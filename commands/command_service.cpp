@@ -1,5 +1,6 @@
 #include "commands/command_service.hpp"
 
+#include <cstdio>
 #include <thread>
 
 #include "commands/aggregates.hpp"
@@ -21,6 +22,11 @@ command_failure store_failure(const eventstore::store_error& error) {
     case eventstore::store_errc::retryable: break;
   }
   return {{domain::errc::validation_failed, "The event store is unavailable; try again.", {}}, true, false};
+}
+
+command_failure unavailable(std::string detail, const std::string& reason) {
+  std::fprintf(stderr, "stradia: %s (%s)\n", detail.c_str(), reason.c_str());
+  return command_failure{{domain::errc::validation_failed, std::move(detail), {}}, true, false};
 }
 
 command_result finish(eventstore::event_store& store, unit_of_work& work, const std::string& stream,

@@ -37,11 +37,12 @@ class task_executor;
 struct command_service_options {
   std::function<domain::timestamp()> clock;
   const domain::zone_catalog* zones = nullptr;
-  int attempts = 8;                        // decide-and-append attempts when racing other commands
-  vault_sealer* vault = nullptr;           // without it, vault commands answer "unavailable"
-  pre_flight_scanner* scanner = nullptr;   // without it, scans stay requested (PENDING)
-  content_generator* generator = nullptr;  // without it, generation stays requested
-  task_executor* executor = nullptr;       // without it, executions stay requested
+  int attempts = 8;                           // decide-and-append attempts when racing other commands
+  vault_sealer* vault = nullptr;              // without it, vault commands answer "unavailable"
+  pre_flight_scanner* scanner = nullptr;      // without it, scans stay requested (PENDING)
+  content_generator* generator = nullptr;     // without it, generation stays requested
+  task_executor* executor = nullptr;          // without it, executions stay requested
+  std::int64_t ai_reservation_tokens = 2000;  // reserved on the ledger before each AI call, settled after
 };
 
 class command_service {
@@ -118,14 +119,15 @@ class command_service {
     loaded<task_aggregate> task;
     domain::tenant::state tenant;
     domain::token_ledger::period period;
+    std::string reservation_id;
     command_outcome requested;
   };
   domain::expected<ai_request, command_failure> request_ai_work(const domain::caller& who,
                                                                 const task_aggregate::command& c,
                                                                 const std::string& local_task_id,
-                                                                std::string_view command_name);
-  command_result charge(const std::string& tenant_id, const std::string& local_task_id, std::int64_t tokens,
-                        const char* purpose, const domain::token_ledger::period& period);
+                                                                std::string_view command_name, const char* purpose);
+  // Closes the request's reservation with the call's actual cost.
+  command_result settle(const std::string& tenant_id, const ai_request& request, std::int64_t tokens);
   template <class Aggregate>
   domain::expected<loaded<Aggregate>, command_failure> load_stream(const std::string& tenant_id, std::string stream_id);
 

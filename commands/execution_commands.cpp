@@ -1,7 +1,10 @@
 // ExecuteTask (Type C): the task accepts it (lock held, parameters valid, pre-flight
-// PASSED), the market's credential for the platform is usable (CREDENTIAL_MISSING,
-// CREDENTIAL_REVOKED), the request is recorded, the token is opened and the platform
-// called, and its answer recorded: 200 completes the run, 401 pauses it with a checkpoint.
+// PASSED for the payload as it is, no run in flight), the market's credential for the
+// platform is usable (CREDENTIAL_MISSING, CREDENTIAL_REVOKED), and the request is recorded
+// together with the credential's use, in one append: a second run racing this one, or a
+// revocation committed first, sends this one back to decide again and be refused. Then
+// the token is opened, the platform called, and its answer recorded: 200 completes the
+// run, 401 pauses it with a checkpoint.
 #include "commands/command_service.hpp"
 #include "commands/handler_steps.hpp"
 #include "commands/task_executor.hpp"
@@ -28,15 +31,20 @@ command_result command_service::execute_task(const domain::caller& who, task::v1
     const auto platform = task->state.definition.target_platform();
     auto credential = load_stream<vault_aggregate>(who.tenant_id, ids::vault(task->state.market_id, platform));
     if (!credential) return domain::unexpected(credential.error());
-    if (auto usable = domain::vault_credential::require_usable(credential->state); !usable)
-      return domain::unexpected(domain_failure(usable.error()));
     std::string execution_id;
     for (const auto& e : *decided)
       if (const auto* requested = std::get_if<task::v1::TaskExecutionRequested>(&e))
         execution_id = requested->execution_id();
+    vault::v1::UseVaultCredential use;
+    use.set_local_task_id(c.local_task_id());
+    use.set_execution_id(execution_id);
+    const auto as_service = domain::context{domain::system_caller(who.tenant_id), ctx.now, ctx.new_id, ctx.zones};
+    auto used = vault_aggregate::decide(credential->state, use, as_service);
+    if (!used) return domain::unexpected(domain_failure(std::move(used).error().error));
 
     unit_of_work work(who.tenant_id, metadata_for(who, "ExecuteTask"));
     work.record(*task, *decided);
+    work.record(*credential, *used);
     auto requested = finish(store_, work, task->stream_id, task->version);
     if (!requested && requested.error().raced && attempt < options_.attempts) continue;
     if (!requested || !options_.executor || !options_.vault) return requested;
@@ -48,16 +56,17 @@ command_result command_service::execute_task(const domain::caller& who, task::v1
       return domain::unexpected(
           domain_failure({domain::errc::credential_revoked, "The market's credential can no longer be opened.", {}}));
     auto answer = options_.executor->execute(platform, **token, task->state.execution_payload, c.parameters());
-    if (!answer)
-      return domain::unexpected(
-          command_failure{{domain::errc::validation_failed,
-                           "The platform is unavailable (" + answer.error() + "); ask again later.",
-                           {}},
-                          true,
-                          false});
     task::v1::RecordTaskExecution result;
     result.set_local_task_id(c.local_task_id());
     result.set_execution_id(execution_id);
+    if (!answer) {
+      // No answer (down, timed out): the run is recorded as failed, so it is not left in
+      // flight and a new one may start; the reason stays in the log for operators.
+      result.set_http_status(0);
+      result.set_error_log("The platform did not answer.");
+      (void)record_task_execution(who.tenant_id, result);
+      return domain::unexpected(unavailable("The platform is unavailable; ask again later.", answer.error()));
+    }
     result.set_http_status(answer->http_status);
     result.set_error_log(answer->error_log);
     if (!answer->checkpoint_state.empty()) {

@@ -9,6 +9,10 @@ inline command_failure domain_failure(domain::domain_error error) {
   return command_failure{std::move(error), false, false};
 }
 
+// An outside system (Gemini, Tag Manager, Analytics) gave no answer: 503 for the client
+// with `detail`; the `reason` (hosts, upstream text) goes to the log only.
+command_failure unavailable(std::string detail, const std::string& reason);
+
 // The answer for a command whose decisions are in `work`; `stream` is the one the command
 // is about (its version before the command when nothing changes).
 command_result finish(eventstore::event_store& store, unit_of_work& work, const std::string& stream,

@@ -57,7 +57,7 @@ class decider {
                                                std::string(name_of(c.expected_previous_status())) + ".");
     if (c.new_status() == s_.status) return events{};
     if (c.new_status() == statuses::DONE && s_.definition.task_type() == task_types::C_EXECUTIVE) {
-      if (s_.pre_flight_scan_status != scan_statuses::PASSED)
+      if (!s_.payload_passed())
         return refuse(errc::preflight_required, "A Type C task needs a PASSED pre-flight scan before DONE.");
       if (!last_execution_succeeded())
         return refuse(errc::execution_required, "A Type C task needs a successful execution (HTTP 200) before DONE.");
@@ -164,6 +164,7 @@ class decider {
     e.set_local_task_id(s_.id);
     e.set_requested_by(ctx_.who.user_id);
     *e.mutable_requested_at() = to_proto(ctx_.now);
+    e.set_payload_revision(s_.payload_revision);
     return events{std::move(e)};
   }
 
@@ -172,12 +173,17 @@ class decider {
     if (c.status() != scan_statuses::PASSED && c.status() != scan_statuses::FAILED)
       return invalid("status", "A finished scan is PASSED or FAILED.");
     if (c.token_cost() < 0) return invalid("token_cost", "Token cost cannot be negative.");
+    // A verdict holds for the payload it read: after an edit it does not count.
+    if (c.payload_revision() != s_.payload_revision)
+      return refuse(errc::status_conflict,
+                    "The payload changed while it was scanned, so the verdict does not count; scan it again.");
     pb::PreFlightScanCompleted e;
     e.set_local_task_id(s_.id);
     e.set_status(c.status());
     e.set_findings(c.findings());
     e.set_token_cost(c.token_cost());
     *e.mutable_completed_at() = to_proto(ctx_.now);
+    e.set_payload_revision(c.payload_revision());
     return events{std::move(e)};
   }
 
@@ -212,8 +218,9 @@ class decider {
     if (!held_by_caller()) return refuse(errc::lock_required, "Acquire the task's lock before executing it.");
     if (auto problems = parameter_problems(c.parameters()); !problems.empty()) return invalid(std::move(problems));
     if (s_.execution_payload.empty()) return invalid("execution_payload", "The task has no execution payload.");
-    if (s_.pre_flight_scan_status != scan_statuses::PASSED)
+    if (!s_.payload_passed())
       return refuse(errc::preflight_required, "The payload needs a PASSED pre-flight scan before it runs.");
+    if (s_.executing_at(ctx_.now)) return refuse(errc::status_conflict, "An execution of this task is running.");
     pb::TaskExecutionRequested e;
     e.set_local_task_id(s_.id);
     e.set_execution_id(ctx_.new_id());

@@ -22,6 +22,9 @@ namespace pb = stradia::task::v1;
 inline constexpr std::chrono::minutes lock_duration{15};
 inline constexpr std::size_t max_note_characters = 5000;
 inline constexpr std::size_t max_payload_bytes = 256 * 1024;
+// A run requested this long ago with no answer recorded is taken as lost (its process
+// died): a new ExecuteTask may start. Longer than any run's outbound deadlines.
+inline constexpr std::chrono::minutes execution_presumed_lost_after{10};
 
 using command = std::variant<pb::CreateLocalTask, pb::OfferGhostCard, pb::MoveTask, pb::AcquireLock, pb::ReleaseLock,
                              pb::ExpireLock, pb::UpdateExecutionPayload, pb::AddTaskNote, pb::AcceptGhostCard,
@@ -56,6 +59,7 @@ struct execution {
   timestamp requested_at;
   std::optional<int> http_status;  // empty while the run is in flight or paused
   std::string error_log;
+  bool paused = false;
 };
 
 struct lock {
@@ -85,8 +89,10 @@ struct state {
   bool awaiting_first_acceptance = false;  // a ghost card for a task the board did not have
   bool dismissed = false;                  // such a ghost card, rejected
   std::optional<ghost_offer> pending_offer;
-  std::string execution_payload;  // JSON text, empty when none
+  std::string execution_payload;      // JSON text, empty when none
+  std::int64_t payload_revision = 0;  // edits of the payload so far
   pre_flight_status pre_flight_scan_status = scan_statuses::PENDING;
+  std::int64_t scanned_payload_revision = -1;  // the edit the last finished scan judged
   std::string pre_flight_findings;
   std::int64_t gemini_token_cost = 0;
   std::string generated_content;
@@ -100,6 +106,15 @@ struct state {
   std::vector<execution> executions;
 
   bool locked_at(timestamp now) const { return current_lock && now < current_lock->expires_at(); }
+  // A PASSED verdict about the payload as it is now (an edit since makes it not count).
+  bool payload_passed() const {
+    return pre_flight_scan_status == scan_statuses::PASSED && scanned_payload_revision == payload_revision;
+  }
+  // A run requested and not answered yet (nor paused), unless presumed lost.
+  bool executing_at(timestamp now) const {
+    return !executions.empty() && !executions.back().http_status && !executions.back().paused &&
+           now < executions.back().requested_at + execution_presumed_lost_after;
+  }
 };
 
 decision<event> decide(const state& s, const command& c, const context& ctx);

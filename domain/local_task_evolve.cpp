@@ -32,6 +32,7 @@ struct applier {
   void operator()(const pb::TaskLockExpired&) { s.current_lock.reset(); }
   void operator()(const pb::ExecutionPayloadUpdated& e) {
     s.execution_payload = e.execution_payload();
+    ++s.payload_revision;
     s.pre_flight_scan_status = scan_statuses::PENDING;  // a scan covers the payload it saw
   }
   void operator()(const pb::TaskNoteAdded& e) {
@@ -59,6 +60,7 @@ struct applier {
   void operator()(const pb::PreFlightScanRequested&) { s.pre_flight_scan_status = scan_statuses::PENDING; }
   void operator()(const pb::PreFlightScanCompleted& e) {
     s.pre_flight_scan_status = e.status();
+    s.scanned_payload_revision = e.payload_revision();
     s.pre_flight_findings = e.findings();
     s.gemini_token_cost += e.token_cost();
   }
@@ -81,6 +83,7 @@ struct applier {
     s.checkpoint_expires_at.reset();
   }
   void operator()(const pb::TaskExecutionPaused& e) {
+    if (auto* x = find_execution(e.execution_id())) x->paused = true;
     s.error_log = e.error_log();
     s.checkpoint_state = e.checkpoint_state();
     s.checkpoint_expires_at = from_proto(e.checkpoint_expires_at());

@@ -55,6 +55,17 @@ class decider {
     return events{std::move(e)};
   }
 
+  decision<event> operator()(const pb::UseVaultCredential& c) const {
+    if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
+    if (auto ok = require_usable(s_); !ok) return unexpected(ok.error());
+    pb::VaultCredentialUsed e;
+    e.set_credential_id(s_.credential_id);
+    e.set_local_task_id(c.local_task_id());
+    e.set_execution_id(c.execution_id());
+    *e.mutable_used_at() = to_proto(ctx_.now);
+    return events{std::move(e)};
+  }
+
  private:
   const state& s_;
   const context& ctx_;
@@ -85,6 +96,7 @@ struct applier {
     s.is_revoked = true;
     s.updated_at = from_proto(e.updated_at());
   }
+  void operator()(const pb::VaultCredentialUsed&) {}
 };
 
 }  // namespace

@@ -17,8 +17,9 @@ namespace stradia::domain::vault_credential {
 
 namespace pb = stradia::vault::v1;
 
-using command = std::variant<pb::StoreVaultCredential, pb::RevokeVaultCredential>;
-using event = std::variant<pb::VaultCredentialStored, pb::VaultCredentialRotated, pb::VaultCredentialRevoked>;
+using command = std::variant<pb::StoreVaultCredential, pb::RevokeVaultCredential, pb::UseVaultCredential>;
+using event = std::variant<pb::VaultCredentialStored, pb::VaultCredentialRotated, pb::VaultCredentialRevoked,
+                           pb::VaultCredentialUsed>;
 
 struct state {
   bool exists = false;

@@ -12,6 +12,7 @@
 #include "gateway/json_writer.hpp"
 #include "ledger.pb.h"
 #include "market.pb.h"
+#include "registry.pb.h"
 #include "strategy.pb.h"
 #include "task.pb.h"
 #include "tenant.pb.h"
@@ -24,11 +25,12 @@ namespace {
 
 const google::protobuf::Message* prototype_of(const std::string& event_type) {
   // Linking one message per file registers every schema in the generated pool.
-  static const std::array<const google::protobuf::Descriptor*, 8> files{
+  static const std::array<const google::protobuf::Descriptor*, 9> files{
       tenant::v1::TenantCreated::descriptor(),      user::v1::UserInvited::descriptor(),
       market::v1::MarketCreated::descriptor(),      strategy::v1::MasterStrategyCreated::descriptor(),
       board::v1::LocalBoardCreated::descriptor(),   task::v1::LocalTaskCreated::descriptor(),
-      ledger::v1::TokenUsageRecorded::descriptor(), vault::v1::VaultCredentialStored::descriptor()};
+      ledger::v1::TokenUsageRecorded::descriptor(), vault::v1::VaultCredentialStored::descriptor(),
+      registry::v1::EmailReserved::descriptor()};
   for (const auto* any : files) {
     const auto* d = any->file()->FindMessageTypeByName(event_type);
     if (d) return google::protobuf::MessageFactory::generated_factory()->GetPrototype(d);

@@ -1,6 +1,9 @@
 #pragma once
-// Calls to the external APIs (Gemini, Tag Manager): one POST of JSON over http:// or
-// https:// (certificates verified, SNI set), with a deadline. Blocking; any thread.
+// Calls to the external APIs (Gemini, Tag Manager, Analytics Admin): one POST of JSON over
+// http:// or https:// (certificates verified, SNI set) with real deadlines: to resolve and
+// connect, for each read and write, and for the whole exchange, so a silent or
+// tarpitting upstream costs at most the total deadline. Blocking for the caller (an
+// outbound-lane thread); the I/O itself is asynchronous on a private io_context.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -24,9 +27,15 @@ struct http_result {
   std::string error;
 };
 
+struct outbound_deadlines {
+  std::chrono::milliseconds connect{5000};  // name resolution and TCP connect (and the TLS handshake)
+  std::chrono::milliseconds io{15000};      // each write or read
+  std::chrono::milliseconds total{30000};   // the whole exchange
+};
+
 http_result post_json(const url_parts& url, const std::string& target,
                       const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
-                      std::chrono::milliseconds timeout);
+                      const outbound_deadlines& deadlines);
 
 struct retry_policy {
   int attempts = 3;
@@ -37,7 +46,7 @@ struct retry_policy {
 // backoff; the last result when every attempt failed that way.
 http_result post_json_retrying(const url_parts& url, const std::string& target,
                                const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
-                               std::chrono::milliseconds timeout, retry_policy retries);
+                               const outbound_deadlines& deadlines, retry_policy retries);
 
 // "HTTP 503" or the transport's error, for messages.
 std::string describe_failure(const http_result& result);

@@ -70,6 +70,19 @@ std::optional<runtime_config> read_runtime_config(const arguments& args, const c
   config.gemini_api_key = args.option("gemini-api-key", "STRADIA_GEMINI_API_KEY").value_or("");
   config.tag_manager_url = args.option("tag-manager-url", "STRADIA_TAG_MANAGER_URL").value_or("");
   config.analytics_admin_url = args.option("analytics-admin-url", "STRADIA_ANALYTICS_ADMIN_URL").value_or("");
+  if (const auto seconds = args.option("outbound-timeout", "STRADIA_OUTBOUND_TIMEOUT")) {
+    char* end = nullptr;
+    const double total = std::strtod(seconds->c_str(), &end);
+    if (seconds->empty() || *end != '\0' || total < 0.1 || total > 600) {
+      std::fprintf(stderr, "stradia %s: --outbound-timeout wants seconds from 0.1 to 600, got '%s'\n", command,
+                   seconds->c_str());
+      return std::nullopt;
+    }
+    const auto ms = std::chrono::milliseconds(static_cast<long>(total * 1000));
+    config.outbound.total = ms;
+    config.outbound.connect = std::min(config.outbound.connect, ms);
+    config.outbound.io = std::min(config.outbound.io, ms);
+  }
   config.kafka_brokers = args.option("kafka-brokers", "STRADIA_KAFKA_BROKERS").value_or("");
   config.kafka_topic = args.option("kafka-topic", "STRADIA_KAFKA_TOPIC").value_or("stradia.events");
   return config;
@@ -82,11 +95,12 @@ runtime::runtime(const runtime_config& config)
       keys_(config.database_url),
       vault_(config.master_key.empty() ? std::nullopt : commands::vault_sealer::make(config.master_key, keys_)),
       gemini_(config.gemini_url.empty() ? nullptr
-                                        : std::make_unique<gemini_client>(gemini_options{
-                                              config.gemini_url, config.gemini_api_key, "gemini-2.0-flash",
-                                              std::chrono::milliseconds(10000), retry_policy{}})),
+                                        : std::make_unique<gemini_client>(
+                                              gemini_options{config.gemini_url, config.gemini_api_key,
+                                                             "gemini-2.0-flash", config.outbound, retry_policy{}})),
       tag_manager_([&] {
         tag_manager_options o;
+        o.deadlines = config.outbound;
         if (!config.tag_manager_url.empty()) o.tag_manager_url = config.tag_manager_url;
         if (!config.analytics_admin_url.empty()) o.analytics_admin_url = config.analytics_admin_url;
         return tag_manager_client(o);

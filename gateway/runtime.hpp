@@ -20,6 +20,7 @@
 #include "gateway/cli.hpp"
 #include "gateway/gemini_client.hpp"
 #include "gateway/lock_sweeper.hpp"
+#include "gateway/outbound_http.hpp"
 #include "gateway/position_watch.hpp"
 #include "gateway/tag_manager_client.hpp"
 #include "projections/projector.hpp"
@@ -37,7 +38,8 @@ struct runtime_config {
   std::string gemini_api_key;
   std::string tag_manager_url;  // empty: Google's; tests point it at loopback
   std::string analytics_admin_url;
-  std::string kafka_brokers;  // empty: embedded mode, the read models are fed in process
+  outbound_deadlines outbound;  // every call to Gemini, Tag Manager, Analytics Admin
+  std::string kafka_brokers;    // empty: embedded mode, the read models are fed in process
   std::string kafka_topic = "stradia.events";
   bool feed_read_models = true;  // serve: yes (and sweeps expired locks); seed only runs commands
   std::chrono::milliseconds lock_sweep_interval{1000};

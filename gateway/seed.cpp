@@ -140,6 +140,7 @@ struct seeder {
     passed.set_local_task_id(task_id);
     passed.set_status(domain::scan_statuses::PASSED);
     passed.set_token_cost(450);
+    passed.set_payload_revision(1);  // the verdict is about the payload's first edit, just above
     (void)ok(c.record_pre_flight_scan_result(spain.tenant_id, passed), "RecordPreFlightScanResult");
     task::v1::UpdateExecutionPayload stale;
     stale.set_local_task_id(task_id);

@@ -27,6 +27,8 @@ constexpr const char* database_help =
     "  --gemini-api-key KEY       (env STRADIA_GEMINI_API_KEY)\n"
     "  --tag-manager-url URL      Tag Manager API base (env STRADIA_TAG_MANAGER_URL, default Google's)\n"
     "  --analytics-admin-url URL  Analytics Admin API base (env STRADIA_ANALYTICS_ADMIN_URL, default Google's)\n"
+    "  --outbound-timeout SECONDS every call to Gemini, Tag Manager, Analytics, retries included\n"
+    "                             (env STRADIA_OUTBOUND_TIMEOUT, default 30; connect 5, each read 15)\n"
     "  --kafka-brokers LIST       Kafka mode: relay the log to these brokers; `stradia project` workers\n"
     "                             build the read models (env STRADIA_KAFKA_BROKERS; default: embedded)\n"
     "  --kafka-topic NAME         (env STRADIA_KAFKA_TOPIC, default stradia.events)\n";
@@ -107,6 +109,7 @@ int run_serve(const arguments& args) {
                                               "gemini-api-key",
                                               "tag-manager-url",
                                               "analytics-admin-url",
+                                              "outbound-timeout",
                                               "kafka-brokers",
                                               "kafka-topic",
                                               "ws-queue-limit",
@@ -236,10 +239,10 @@ int run_seed(const arguments& args) {
                                       "Builds the playground through commands; running it again changes nothing.\n"
                                       "Every seeded user's password is STRADIA_SEED_PASSWORD or 'stradia-dev'.\n") +
                                   database_help;
-  if (const auto done = args.help_or_refusal(
-          "seed", help,
-          {"database-url", "worker-database-url", "owner-database-url", "master-key", "gemini-url", "gemini-api-key",
-           "tag-manager-url", "analytics-admin-url", "kafka-brokers", "kafka-topic"}))
+  if (const auto done = args.help_or_refusal("seed", help,
+                                             {"database-url", "worker-database-url", "owner-database-url", "master-key",
+                                              "gemini-url", "gemini-api-key", "tag-manager-url", "analytics-admin-url",
+                                              "outbound-timeout", "kafka-brokers", "kafka-topic", "seed-password"}))
     return *done;
   auto config = read_runtime_config(args, "seed");
   if (!config) return 2;

@@ -14,7 +14,7 @@ domain::expected<commands::execution_answer, std::string> tag_manager_client::ex
   const auto target = gtm ? url->base_path + "/tagmanager/v2/containers/" + parameters.container_id() + "/tags"
                           : url->base_path + "/v1beta/properties/" + parameters.measurement_id() + "/dataStreams";
   const auto reply = post_json_retrying(*url, target, {{"Authorization", "Bearer " + access_token}}, execution_payload,
-                                        options_.timeout, options_.retries);
+                                        options_.deadlines, options_.retries);
   if (reply.status == 429 || reply.status >= 500 || reply.status == 0)
     return domain::unexpected("the platform: " + describe_failure(reply));
   commands::execution_answer answer{reply.status, {}, {}};

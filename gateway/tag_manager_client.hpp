@@ -13,7 +13,7 @@ namespace stradia::gateway {
 struct tag_manager_options {
   std::string tag_manager_url = "https://tagmanager.googleapis.com";
   std::string analytics_admin_url = "https://analyticsadmin.googleapis.com";
-  std::chrono::milliseconds timeout{10000};
+  outbound_deadlines deadlines;
   retry_policy retries;  // 429 and 5xx
 };
 

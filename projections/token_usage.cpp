@@ -59,6 +59,11 @@ void token_usage::apply(const envelope& e) {
         (*r)[p_used] = std::to_string(recorded->ai_tokens_used());
         (*r)[p_position] = position;
       }
+    } else if (const auto* settled = std::get_if<ledger_pb::TokenReservationSettled>(&*event)) {
+      if (row* r = periods_.change(e.stream_id())) {
+        (*r)[p_used] = std::to_string(settled->ai_tokens_used());
+        (*r)[p_position] = position;
+      }
     }
     return;
   }

@@ -74,6 +74,7 @@ std::vector<lt::event> golden_history() {
   pb::RecordPreFlightScanResult scan;
   scan.set_status(scan_statuses::PASSED);
   scan.set_token_cost(450);
+  scan.set_payload_revision(1);  // the payload's first edit, just above
   b.run(scan, as_system(), at(10, 7));
   pb::UpdateExecutionPayload stale;
   stale.set_execution_payload(R"({ "draft_id": "G-XYZ987" })");

@@ -69,6 +69,7 @@ lt::state scanned(lt::state s, domain::pre_flight_status result) {
   pb::RecordPreFlightScanResult r;
   r.set_status(result);
   r.set_token_cost(450);
+  r.set_payload_revision(s.payload_revision);
   return apply(s, r, context_for(as_system()));
 }
 
@@ -372,8 +373,37 @@ TEST(LocalTask, TokenCostsAddUp) {
   pb::RecordPreFlightScanResult r;
   r.set_status(scan_statuses::PASSED);
   r.set_token_cost(120);
+  r.set_payload_revision(s.payload_revision);
   s = apply(s, r, context_for(as_system()));
   EXPECT_EQ(s.gemini_token_cost, 570);
+}
+
+// A verdict is bound to the payload it read: an edit while Gemini thinks makes it void.
+TEST(LocalTask, AVerdictAboutAnEarlierPayloadDoesNotCount) {
+  auto s = apply(created_task(), acquire(), context_for(as_spain_user()));
+  s = apply(s, payload(R"({"benign":true})"), context_for(as_spain_user()));
+  s = apply(s, pb::RequestPreFlightScan{}, context_for(as_spain_user()));
+  const auto scanned_revision = s.payload_revision;
+  s = apply(s, payload(R"({"type":"html","html":"<script>evil()</script>"})"), context_for(as_spain_user()));
+  pb::RecordPreFlightScanResult late;
+  late.set_status(scan_statuses::PASSED);
+  late.set_payload_revision(scanned_revision);
+  EXPECT_EQ(refusal_code(lt::decide(s, late, context_for(as_system()))), errc::status_conflict);
+  pb::ExecuteTask run;
+  EXPECT_EQ(refusal_code(lt::decide(s, run, context_for(as_spain_user()))), errc::preflight_required);
+}
+
+TEST(LocalTask, ASecondExecutionWaitsForTheFirstToAnswer) {
+  auto s = scanned(created_task(), scan_statuses::PASSED);
+  s = apply(s, pb::ExecuteTask{}, context_for(as_spain_user()));
+  EXPECT_EQ(refusal_code(lt::decide(s, pb::ExecuteTask{}, context_for(as_spain_user()))), errc::status_conflict);
+  // A run whose process died never answers: after a while a new one may start.
+  EXPECT_TRUE(lt::decide(s, pb::ExecuteTask{}, context_for(as_spain_user(), base_time + 11min)).has_value());
+  pb::RecordTaskExecution answered;
+  answered.set_execution_id(s.executions.back().execution_id);
+  answered.set_http_status(500);
+  s = apply(s, answered, context_for(as_system()));
+  EXPECT_TRUE(lt::decide(s, pb::ExecuteTask{}, context_for(as_spain_user())).has_value());
 }
 
 TEST(LocalTask, ExecutionPausedOnExpiredAuthKeepsACheckpoint) {

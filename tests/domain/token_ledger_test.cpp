@@ -81,5 +81,57 @@ TEST(TokenLedger, OnlyTheServiceRecordsUsage) {
   EXPECT_EQ(refusal_code(tl::decide({}, c, context_for(as_admin()))), errc::forbidden);
 }
 
+
+pb::ReserveTokens reserve(std::string id, std::int64_t tokens) {
+  pb::ReserveTokens c;
+  c.set_tenant_id(tenant_id);
+  c.set_reservation_id(std::move(id));
+  c.set_tokens(tokens);
+  c.set_ai_token_quota(quota);
+  c.set_purpose("GENERATE_CONTENT");
+  const auto period = tl::period_at(reset_date, base_time);
+  *c.mutable_period_start() = domain::to_proto(period.start);
+  *c.mutable_resets_at() = domain::to_proto(period.resets_at);
+  return c;
+}
+
+pb::SettleTokens settle(std::string id, std::int64_t tokens) {
+  pb::SettleTokens c;
+  c.set_tenant_id(tenant_id);
+  c.set_reservation_id(std::move(id));
+  c.set_tokens(tokens);
+  return c;
+}
+
+tl::state run(tl::state s, const tl::command& c) {
+  auto d = tl::decide(s, c, context_for(as_system()));
+  EXPECT_TRUE(d.has_value()) << (d ? "" : d.error().error.detail);
+  return d ? fold(std::move(s), *d, tl::evolve) : s;
+}
+
+// Parallel AI calls each reserve before they call: the open reservations count against
+// the 105% line, so they cannot all pass it at once.
+TEST(TokenLedger, OpenReservationsCountAgainstTheOverdraftLine) {
+  auto s = run(ledger_with(103000), reserve("r1", 2000));
+  EXPECT_EQ(s.ai_tokens_reserved, 2000);
+  EXPECT_EQ(refusal_code(tl::decide(s, reserve("r2", 2000), context_for(as_system()))), errc::token_quota_exceeded);
+  s = run(s, settle("r1", 700));
+  EXPECT_EQ(s.ai_tokens_used, 103700);
+  EXPECT_EQ(s.ai_tokens_reserved, 0);
+  EXPECT_TRUE(tl::decide(s, reserve("r2", 2000), context_for(as_system())).has_value());
+}
+
+TEST(TokenLedger, SettlingChargesTheActualCostOnceEvenPastTheLine) {
+  auto s = run(run(ledger_with(104000), reserve("r1", 500)), settle("r1", 9000));
+  EXPECT_EQ(s.ai_tokens_used, 113000) << "the actual cost is charged, not the estimate";
+  auto again = tl::decide(s, settle("r1", 9000), context_for(as_system()));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(again->empty()) << "a retried settlement charges nothing twice";
+}
+
+TEST(TokenLedger, ClientsCannotReserveOrSettle) {
+  EXPECT_EQ(refusal_code(tl::decide(ledger_with(0), reserve("r1", 10), context_for(as_admin()))), errc::forbidden);
+}
+
 }  // namespace
 }  // namespace stradia::testing

@@ -1,12 +1,14 @@
 #pragma once
 // A loopback server speaking Gemini's generateContent JSON, for tests: it answers each
-// request with the next scripted reply (status, body) and keeps what it was sent.
+// request with the next scripted reply (status, body, optionally after a delay, or never)
+// and keeps what it was sent. One request at a time, in order.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -37,17 +39,35 @@ class fake_gemini {
     ::shutdown(fd_, SHUT_RDWR);
     ::close(fd_);
     thread_.join();
+    for (const int client : hung_) ::close(client);
   }
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
-  void reply(int status, std::string body) {
+  void reply(int status, std::string body, std::chrono::milliseconds delay = {}) {
     std::lock_guard lock(mutex_);
-    replies_.emplace_back(status, std::move(body));
+    replies_.push_back({status, std::move(body), delay, false});
   }
+  // The next request is read and never answered (a hung upstream).
+  void hang() {
+    std::lock_guard lock(mutex_);
+    replies_.push_back({0, {}, {}, true});
+  }
+  // An answer whose text is `text` (JSON-escaped into the candidate's part).
   static std::string answer(const std::string& text, int tokens) {
-    return R"({"candidates":[{"content":{"parts":[{"text":")" + text +
+    std::string escaped;
+    for (char c : text) {
+      if (c == '"' || c == '\\') escaped += '\\';
+      escaped += c;
+    }
+    return R"({"candidates":[{"content":{"parts":[{"text":")" + escaped +
            R"("}],"role":"model"}}],"usageMetadata":{"totalTokenCount":)" + std::to_string(tokens) + "}}";
+  }
+  // A scan's structured answer: {"verdict":..., "findings":[...]}.
+  static std::string verdict(const std::string& verdict, const std::vector<std::string>& findings, int tokens) {
+    std::string json = R"({"verdict":")" + verdict + R"(","findings":[)";
+    for (std::size_t i = 0; i < findings.size(); ++i) json += (i ? ",\"" : "\"") + findings[i] + "\"";
+    return answer(json + "]}", tokens);
   }
   std::vector<std::string> requests() {
     std::lock_guard lock(mutex_);
@@ -73,7 +93,7 @@ class fake_gemini {
         }
         if (head_end != std::string::npos && raw.size() >= head_end + 4 + expected) break;
       }
-      std::pair<int, std::string> next{500, "{}"};
+      scripted next{500, "{}", {}, false};
       {
         std::lock_guard lock(mutex_);
         requests_.push_back(raw);
@@ -82,19 +102,32 @@ class fake_gemini {
           replies_.pop_front();
         }
       }
-      const auto response = "HTTP/1.1 " + std::to_string(next.first) +
+      if (next.never) {
+        hung_.push_back(client);  // closed with the server
+        continue;
+      }
+      std::this_thread::sleep_for(next.delay);
+      const auto response = "HTTP/1.1 " + std::to_string(next.status) +
                             " X\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-                            std::to_string(next.second.size()) + "\r\n\r\n" + next.second;
+                            std::to_string(next.body.size()) + "\r\n\r\n" + next.body;
       ::send(client, response.data(), response.size(), MSG_NOSIGNAL);
       ::close(client);
     }
   }
 
+  struct scripted {
+    int status;
+    std::string body;
+    std::chrono::milliseconds delay;
+    bool never;
+  };
+
   int fd_;
   unsigned short port_ = 0;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
-  std::deque<std::pair<int, std::string>> replies_;
+  std::deque<scripted> replies_;
+  std::vector<int> hung_;
   std::vector<std::string> requests_;
   std::thread thread_;
 };

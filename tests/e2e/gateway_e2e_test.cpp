@@ -495,8 +495,8 @@ TEST_F(Gateway, VaultTokensNeverComeBackInPlainText) {
 TEST_F(Gateway, APreFlightScanAsksGeminiAndRecordsItsVerdictAndCost) {
   fake_gemini gemini;
   gemini.reply(429, R"({"error":{"code":429}})");  // retried
-  gemini.reply(200, fake_gemini::answer("FAIL: the tag sends PII to GA4", 321));
-  gemini.reply(200, fake_gemini::answer("PASS", 120));
+  gemini.reply(200, fake_gemini::verdict("FAIL", {"The tag sends PII to GA4."}, 321));
+  gemini.reply(200, fake_gemini::verdict("PASS", {}, 120));
   server_.reset();
   auto env = env_;
   env.push_back("STRADIA_GEMINI_URL=" + gemini.url());
@@ -518,11 +518,13 @@ TEST_F(Gateway, APreFlightScanAsksGeminiAndRecordsItsVerdictAndCost) {
   EXPECT_NE(sent[1].find("x-goog-api-key: test-key"), std::string::npos);
   EXPECT_NE(sent[1].find("Never send PII to GA4."), std::string::npos) << "the tenant's policy is in the prompt";
   EXPECT_NE(sent[1].find("G-ABC123XYZ0"), std::string::npos) << "the payload is in the prompt";
+  EXPECT_NE(sent[1].find("<change>"), std::string::npos) << "as delimited data";
+  EXPECT_NE(sent[1].find("\"responseSchema\""), std::string::npos) << "with a structured answer asked for";
 
   auto passed = command("RequestPreFlightScan", scan, spain);
   ASSERT_EQ(passed.status, 200);
   EXPECT_NE(passed.body.find(R"("status":"PASSED")"), std::string::npos);
-  auto usage = http_call(server_->port(), "GET", "/api/v1/events?type=TokenUsageRecorded", "",
+  auto usage = http_call(server_->port(), "GET", "/api/v1/events?type=TokenReservationSettled", "",
                          {{"Authorization", "Bearer " + token("auditor@acme.com")}});
   EXPECT_NE(usage.body.find(R"("tokens":"321")"), std::string::npos) << usage.body;
   EXPECT_NE(usage.body.find(R"("ai_tokens_used":"99941")"), std::string::npos) << "99,500 + 321 + 120";
@@ -614,7 +616,7 @@ TEST_F(Gateway, AnExpiredPlatformTokenPausesTheRunWithACheckpoint) {
 
 TEST_F(Gateway, AScanIsRefusedPastTheOverdraftAndWhenGeminiIsDown) {
   fake_gemini gemini;
-  gemini.reply(200, fake_gemini::answer("PASS", 6000));  // crosses 105,000: recorded all the same
+  gemini.reply(200, fake_gemini::verdict("PASS", {}, 6000));  // crosses 105,000: recorded all the same
   for (int i = 0; i < 3; ++i) gemini.reply(503, "{}");
   server_.reset();
   auto env = env_;
