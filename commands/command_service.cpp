@@ -50,6 +50,8 @@ domain::context command_service::context_for(const domain::caller& who) const {
 }
 
 event_metadata command_service::metadata_for(const domain::caller& who, std::string_view command) const {
+  if (!who.idempotent_command_id.empty())
+    return event_metadata{who.idempotent_command_id, "", who.user_id, std::string(command), true};
   return event_metadata{new_uuid(), "", who.user_id, std::string(command)};
 }
 

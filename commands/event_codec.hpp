@@ -15,6 +15,7 @@ struct event_metadata {
   std::string causation_id;
   std::string user_id;
   std::string command;
+  bool idempotent = false;  // the request carried an Idempotency-Key: its events are findable by command id
 };
 
 template <class Variant>
@@ -31,6 +32,7 @@ eventstore::event_to_append encode_event(const Variant& event, std::string event
   out.causation_id = meta.causation_id;
   out.user_id = meta.user_id;
   out.command = meta.command;
+  out.idempotent = meta.idempotent;
   return out;
 }
 

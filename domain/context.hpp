@@ -16,11 +16,23 @@ namespace stradia::domain {
 inline constexpr std::string_view system_user_id = "system";
 
 struct caller {
+  caller() = default;
+  caller(std::string user, std::string tenant, user_role r = roles::UNSPECIFIED,
+         std::vector<std::string> markets = {}, bool system = false)
+      : user_id(std::move(user)),
+        tenant_id(std::move(tenant)),
+        role(r),
+        assigned_market_ids(std::move(markets)),
+        is_system(system) {}
+
   std::string user_id;
   std::string tenant_id;
   user_role role = roles::UNSPECIFIED;
   std::vector<std::string> assigned_market_ids;
   bool is_system = false;  // the service itself: bootstrap, expiry sweeps, AI callbacks
+  // The command id the gateway chose for an idempotent request (its events carry it, so a
+  // retry can find them); empty: each command gets a fresh one.
+  std::string idempotent_command_id;
 
   bool assigned_to(std::string_view market_id) const {
     return std::find(assigned_market_ids.begin(), assigned_market_ids.end(), market_id) != assigned_market_ids.end();

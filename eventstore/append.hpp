@@ -32,7 +32,8 @@ struct event_to_append {
   std::string correlation_id;
   std::string causation_id;
   std::string user_id;
-  std::string command;  // the command that produced the event, for auditors
+  std::string command;      // the command that produced the event, for auditors
+  bool idempotent = false;  // written by a request with an Idempotency-Key (indexed by correlation id)
 };
 
 struct stream_append {

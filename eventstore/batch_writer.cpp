@@ -24,6 +24,7 @@ std::string metadata_json(const event_to_append& e) {
   json.field("causation_id", e.causation_id);
   json.field("user_id", e.user_id);
   json.field("command", e.command);
+  if (e.idempotent) json.flag("idempotent");
   return json.finish();
 }
 

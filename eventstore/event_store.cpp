@@ -26,6 +26,11 @@ const std::string read_tenant_log_sql = std::string("SELECT ") + envelope_column
                                         " AND ($3::text IS NULL OR event_type = $3)"
                                         " ORDER BY global_position LIMIT $4";
 
+const std::string read_command_events_sql =
+    std::string("SELECT ") + envelope_columns +
+    " FROM events WHERE tenant_id = $1::uuid AND metadata ? 'idempotent' AND metadata->>'correlation_id' = $2"
+    " AND global_position > $3 ORDER BY global_position";
+
 const std::string read_all_sql = std::string("SELECT ") + envelope_columns +
                                  " FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2";
 
@@ -90,6 +95,16 @@ result<std::vector<envelope>> event_store::read_tenant_log(const std::string& te
   return in_read_transaction(*app_pool_, tenant_id, [&](pqxx::read_transaction& tx) {
     return envelopes_from(
         tx.exec_params(read_tenant_log_sql, query.after_position, query.stream_id, query.event_type, query.max_count));
+  });
+}
+
+result<std::vector<envelope>> event_store::read_command_events(const std::string& tenant_id,
+                                                               const std::string& command_id,
+                                                               std::int64_t after_position) {
+  if (!is_uuid(tenant_id) || !is_uuid(command_id))
+    return fail(store_errc::invalid_request, "tenant_id and command_id are UUIDs");
+  return in_read_transaction(*app_pool_, tenant_id, [&](pqxx::read_transaction& tx) {
+    return envelopes_from(tx.exec_params(read_command_events_sql, tenant_id, command_id, after_position));
   });
 }
 

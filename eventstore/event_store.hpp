@@ -62,6 +62,9 @@ class event_store {
   result<std::vector<envelope>> read_stream(const std::string& tenant_id, const std::string& stream_id,
                                             const stream_range& range = {});
   result<std::vector<envelope>> read_tenant_log(const std::string& tenant_id, const log_query& query);
+  // The events an idempotent request's command recorded (by its command id), after a position.
+  result<std::vector<envelope>> read_command_events(const std::string& tenant_id, const std::string& command_id,
+                                                    std::int64_t after_position);
 
   // Every tenant's events after a position, in position order (worker role).
   result<std::vector<envelope>> read_all(std::int64_t after_position, std::size_t max_count);

@@ -71,6 +71,12 @@ void json_object_writer::field(std::string_view name, std::string_view value) {
   append_json_string(out_, value);
 }
 
+void json_object_writer::flag(std::string_view name) {
+  if (out_.size() > 1) out_ += ',';
+  append_json_string(out_, name);
+  out_ += ":true";
+}
+
 std::string json_object_writer::finish() {
   out_ += '}';
   return std::move(out_);

@@ -26,6 +26,8 @@ class json_object_writer {
  public:
   // Adds "name": "value"; empty values are left out.
   void field(std::string_view name, std::string_view value);
+  // Adds "name": true.
+  void flag(std::string_view name);
   std::string finish();
 
  private:

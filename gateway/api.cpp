@@ -10,6 +10,7 @@
 #include "domain/clock.hpp"
 #include "gateway/command_parser.hpp"
 #include "gateway/command_routes.hpp"
+#include "gateway/event_log_json.hpp"
 #include "gateway/json_writer.hpp"
 #include "gateway/password.hpp"
 #include "gateway/problem.hpp"
@@ -23,7 +24,6 @@ constexpr std::string_view commands_prefix = "/api/v1/commands/";
 constexpr std::string_view streams_prefix = "/api/v1/streams/";
 constexpr std::string_view boards_prefix = "/api/v1/boards/";
 constexpr std::string_view tasks_prefix = "/api/v1/tasks/";
-constexpr std::size_t max_remembered_keys = 10000;
 constexpr std::size_t min_password_length = 8;
 
 std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
@@ -308,14 +308,6 @@ http_response api::command(const http_request& request, std::string_view name) {
   const auto* route = find_command_route(name);
   if (!route) return problem("UNKNOWN_COMMAND", "No command named '" + std::string(name) + "'.");
 
-  std::string idempotency_key;
-  std::string digest;
-  if (!request.idempotency_key.empty()) {
-    idempotency_key = who->user_id + "/" + request.idempotency_key;
-    digest = sha256_hex(std::string(name) + "\n" + request.body);
-    if (auto earlier = replay(idempotency_key, digest)) return *earlier;
-  }
-
   auto parsed = parse_command(request.body, *route->prototype, route->hidden);
   if (!parsed) return problem(parsed.error().code, parsed.error().detail, parsed.error().errors);
   auto& message = **parsed;
@@ -330,36 +322,94 @@ http_response api::command(const http_request& request, std::string_view name) {
     if (!hash) return problem("SERVICE_UNAVAILABLE", "Could not hash the password.");
     invite->set_password_hash(*hash);
   }
+  auto run = [&](const domain::caller& as) {
+    auto result = route->invoke(commands_, as, message);
+    if (result) return json_ok(outcome_json(*result));
+    if (result.error().unavailable) return problem("SERVICE_UNAVAILABLE", result.error().error.detail);
+    return problem(result.error().error);
+  };
+  if (request.idempotency_key.empty()) return run(*who);
+  return idempotent_command(*who, name, request, run);
+}
 
-  auto result = route->invoke(commands_, *who, message);
-  http_response response;
-  if (result)
-    response = json_ok(outcome_json(*result));
-  else if (result.error().unavailable)
-    response = problem("SERVICE_UNAVAILABLE", result.error().error.detail);
+http_response api::idempotent_command(const domain::caller& who, std::string_view name, const http_request& request,
+                                      const std::function<http_response(const domain::caller&)>& run) {
+  const auto& key = request.idempotency_key;
+  const bool printable = std::all_of(key.begin(), key.end(), [](unsigned char c) { return c > 0x20 && c < 0x7F; });
+  if (key.size() > 200 || !printable)
+    return problem("VALIDATION_FAILED", "Idempotency-Key is 1 to 200 printable characters.",
+                   {{"Idempotency-Key", "Invalid key"}});
+  if (!options_.idempotency) return problem("SERVICE_UNAVAILABLE", "Idempotency keys are not available.");
+  auto& keys = *options_.idempotency;
+  const auto digest = sha256_hex(std::string(name) + "\n" + request.body);
+  auto claim = keys.claim(who.tenant_id, who.user_id, key, digest, commands::new_uuid());
+  if (!claim) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  switch (claim->kind) {
+    case eventstore::claim_kind::different_request:
+      return problem("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different body.");
+    case eventstore::claim_kind::in_use:
+      return problem("IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is still running; retry later.");
+    case eventstore::claim_kind::too_many_keys:
+      return problem("RATE_LIMITED", "Too many Idempotency-Keys in 24 hours for this user.");
+    case eventstore::claim_kind::replay:
+      if (claim->answer.body)
+        return http_response{claim->answer.status, claim->answer.content_type, *claim->answer.body, {}, {}};
+      return answer_from_log(who, claim->command_id, claim->log_head);
+    case eventstore::claim_kind::taken_over: {
+      // Its process died holding the key: if its command committed, its events say so.
+      auto recorded = store_.read_command_events(who.tenant_id, claim->command_id, claim->log_head);
+      if (!recorded) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+      if (!recorded->empty()) {
+        auto answer = answer_from_log(who, claim->command_id, claim->log_head);
+        if (answer.status == 200)
+          (void)keys.complete(who.tenant_id, who.user_id, key, {answer.status, answer.content_type, answer.body});
+        return answer;
+      }
+      break;  // it never committed: run it now, under the same command id
+    }
+    case eventstore::claim_kind::fresh: break;
+  }
+  auto as = who;
+  as.idempotent_command_id = claim->command_id;
+  auto response = run(as);
+  if (response.status >= 500)
+    (void)keys.release(who.tenant_id, who.user_id, key);  // in doubt: a retry looks in the log
   else
-    response = problem(result.error().error);
-  if (!idempotency_key.empty() && response.status < 500) remember(idempotency_key, digest, response);
+    (void)keys.complete(who.tenant_id, who.user_id, key, {response.status, response.content_type, response.body});
   return response;
 }
 
-std::optional<http_response> api::replay(const std::string& key, const std::string& body_digest) {
-  std::lock_guard lock(idempotency_mutex_);
-  auto it = idempotency_.find(key);
-  if (it == idempotency_.end()) return std::nullopt;
-  if (it->second.body_digest != body_digest)
-    return problem("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different body.");
-  return it->second.response;
-}
-
-void api::remember(const std::string& key, const std::string& body_digest, const http_response& response) {
-  std::lock_guard lock(idempotency_mutex_);
-  if (!idempotency_.emplace(key, remembered{body_digest, response}).second) return;
-  idempotency_order_.push_back(key);
-  if (idempotency_order_.size() > max_remembered_keys) {
-    idempotency_.erase(idempotency_order_.front());
-    idempotency_order_.pop_front();
-  }
+// The answer of an idempotent command rebuilt from the events it recorded (its first answer
+// was too large to keep, or its process died before keeping it). `result` lists the
+// entities whose streams it started.
+http_response api::answer_from_log(const domain::caller& who, const std::string& command_id, std::int64_t after) {
+  auto events = store_.read_command_events(who.tenant_id, command_id, after);
+  if (!events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  if (events->empty()) return problem("SERVICE_UNAVAILABLE", "The first answer is gone; retry with a new key.");
+  static constexpr std::pair<std::string_view, std::string_view> created_names[] = {
+      {"task-", "local_task_id"}, {"user-", "user_id"},      {"market-", "market_id"},
+      {"strategy-", "master_strategy_id"}, {"board-", "local_board_id"}, {"tenant-", "tenant_id"}};
+  const auto* main = &events->front();
+  std::vector<std::pair<std::string, std::string>> created;
+  for (const auto& e : *events)
+    for (const auto& [prefix, field] : created_names)
+      if (e.stream_version() == 1 && e.stream_id().rfind(prefix, 0) == 0) {
+        created.emplace_back(field, e.stream_id().substr(prefix.size()));
+        main = &e;
+      }
+  std::int64_t version = 0;
+  for (const auto& e : *events)
+    if (e.stream_id() == main->stream_id()) version = e.stream_version();
+  json_writer json;
+  json.begin_object();
+  json.field("command_id", command_id).field("stream_id", main->stream_id()).field("version", version);
+  json.field("global_position", events->back().global_position());
+  json.key("events").begin_array();
+  for (const auto& e : *events) json.raw(event_json(e));
+  json.end_array().key("result").begin_object();
+  for (const auto& [name, id] : created) json.field(name, id);
+  json.end_object().end_object();
+  return json_ok(json.take());
 }
 
 }  // namespace stradia::gateway

@@ -14,6 +14,7 @@
 
 #include "commands/command_service.hpp"
 #include "eventstore/event_store.hpp"
+#include "eventstore/idempotency_store.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/jwt.hpp"
@@ -36,6 +37,7 @@ struct api_options {
   std::function<std::int64_t()> read_model_position;  // the last log position every read model applied
   std::function<std::string()> runtime_metrics;       // Prometheus lines of the store, feeds and relay
   std::function<std::string()> bus_problem;           // why the bus is not ready; empty when it is (logged only)
+  eventstore::idempotency_store* idempotency = nullptr;  // Idempotency-Key answers; none: the header is refused
 };
 
 // A token bucket of the rate limits.
@@ -89,22 +91,17 @@ class api {
   bool within_rate_limit(const std::string& user_id);
   bool login_allowed(const std::string& email, const std::string& address);
 
-  // Idempotency-Key: the first answer per (user, key), with a digest of its body.
-  struct remembered {
-    std::string body_digest;
-    http_response response;
-  };
-  std::optional<http_response> replay(const std::string& key, const std::string& body_digest);
-  void remember(const std::string& key, const std::string& body_digest, const http_response& response);
+  // Idempotency-Key: runs the command once per (tenant, user, key), answering retries with
+  // the first answer (kept in Postgres, or rebuilt from the command's events).
+  http_response idempotent_command(const domain::caller& who, std::string_view name, const http_request& request,
+                                   const std::function<http_response(const domain::caller&)>& run);
+  http_response answer_from_log(const domain::caller& who, const std::string& command_id, std::int64_t after);
 
   commands::command_service& commands_;
   eventstore::event_store& store_;
   const projections::user_directory& users_;
   api_options options_;
   jwt_codec jwt_;
-  std::mutex idempotency_mutex_;
-  std::unordered_map<std::string, remembered> idempotency_;
-  std::list<std::string> idempotency_order_;
   std::mutex rate_mutex_;
   std::unordered_map<std::string, api_bucket> buckets_;          // by user id
   std::unordered_map<std::string, api_bucket> login_buckets_;    // by email

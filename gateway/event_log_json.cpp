@@ -54,15 +54,16 @@ std::string envelope_json(const stradia::envelope::v1::EventEnvelope& e) {
   json.field("correlation_id", e.correlation_id());
   json.field("causation_id", e.causation_id());
   json.field("user_id", e.user_id());
-  json.key("payload");
-  const auto* prototype = prototype_of(e.event_type());
-  std::unique_ptr<google::protobuf::Message> payload(prototype ? prototype->New() : nullptr);
-  if (payload && payload->ParseFromString(e.payload()))
-    json.raw(commands::event_json(*payload));
-  else
-    json.null();
+  json.key("payload").raw(event_json(e));
   json.end_object();
   return json.take();
+}
+
+std::string event_json(const stradia::envelope::v1::EventEnvelope& e) {
+  const auto* prototype = prototype_of(e.event_type());
+  std::unique_ptr<google::protobuf::Message> payload(prototype ? prototype->New() : nullptr);
+  if (payload && payload->ParseFromString(e.payload())) return commands::event_json(*payload);
+  return "null";
 }
 
 }  // namespace stradia::gateway

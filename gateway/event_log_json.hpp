@@ -8,5 +8,8 @@
 namespace stradia::gateway {
 
 std::string envelope_json(const stradia::envelope::v1::EventEnvelope& envelope);
+// The event alone as a command's answer lists it ({"type": ..., fields}, secrets blanked);
+// "null" for a payload that does not decode.
+std::string event_json(const stradia::envelope::v1::EventEnvelope& envelope);
 
 }  // namespace stradia::gateway

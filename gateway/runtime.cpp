@@ -108,7 +108,8 @@ runtime::runtime(const runtime_config& config)
       commands_(std::make_unique<commands::command_service>(
           *store_, commands::command_service_options{system_now, &zones_, 8, vault_ ? &*vault_ : nullptr, gemini_.get(),
                                                      gemini_.get(), &tag_manager_})),
-      reader_(config.database_url) {
+      reader_(config.database_url),
+      idempotency_(config.database_url) {
   eventstore::subscription_options feed;
   feed.worker_conninfo = config.worker_database_url;
   feed.subscription_id = "user-directory";

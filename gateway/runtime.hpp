@@ -13,6 +13,7 @@
 #include "commands/vault_sealer.hpp"
 #include "domain/zone_catalog.hpp"
 #include "eventstore/event_store.hpp"
+#include "eventstore/idempotency_store.hpp"
 #include "eventstore/notified_value.hpp"
 #include "eventstore/relay/kafka_relay.hpp"
 #include "eventstore/subscription.hpp"
@@ -61,6 +62,7 @@ class runtime {
   commands::command_service& commands() { return *commands_; }
   const projections::user_directory& users() const { return users_; }
   projections::read_model_reader& read_models() { return reader_; }
+  eventstore::idempotency_store& idempotency() { return idempotency_; }
   // The last log position every read model applied: in embedded mode the in-process
   // feed's, in Kafka mode the lowest partition checkpoint the workers committed.
   std::int64_t read_model_position() { return read_model_watch_.position(); }
@@ -87,6 +89,7 @@ class runtime {
   std::unique_ptr<commands::command_service> commands_;
   std::unique_ptr<eventstore::subscription> directory_feed_;
   projections::read_model_reader reader_;
+  eventstore::idempotency_store idempotency_;
   std::unique_ptr<projections::projector> read_models_;
   position_watch read_model_watch_;
   std::unique_ptr<eventstore::notified_value> kafka_progress_;  // Kafka mode: the workers' position

@@ -194,6 +194,7 @@ int run_serve(const arguments& args) {
     return text;
   };
   api_config.bus_problem = [&rt] { return rt.bus_problem(); };
+  api_config.idempotency = &rt.idempotency();
   api handler(rt.commands(), rt.store(), rt.users(), api_config);
   live_boards boards(rt.commands(), rt.read_models(),
                      [&handler](const domain::caller& who) { return handler.current(who); });
