@@ -15,6 +15,9 @@ command_failure store_failure(const eventstore::store_error& error) {
   switch (error.code) {
     case eventstore::store_errc::version_conflict:
       return {{domain::errc::version_conflict, "Another change came first.", {}}, false, true};
+    case eventstore::store_errc::foreign_stream:
+      // A client-chosen id of another tenant's entity: as if it did not exist (API.md §2).
+      return {{domain::errc::not_found, "No such entity.", {}}, false, false};
     case eventstore::store_errc::event_id_conflict:
       return {{domain::errc::version_conflict, "The change was already recorded differently.", {}}, false, false};
     case eventstore::store_errc::invalid_request:
@@ -109,6 +112,9 @@ command_result command_service::run_single(const domain::caller& who, std::strin
 // ---- tenancy and governance ----
 
 command_result command_service::create_tenant(const domain::caller& who, tenant::v1::CreateTenant c) {
+  // Refused before anything is read: the client's tenant id must not become a read context.
+  if (!who.is_system)
+    return domain::unexpected(domain_failure({domain::errc::forbidden, "Only the service itself may do this.", {}}));
   if (c.tenant_id().empty()) c.set_tenant_id(new_uuid());
   // The tenant being created is the one this system caller acts in.
   domain::caller in_tenant = who;

@@ -5,6 +5,8 @@
 #include "commands/vault_sealer.hpp"
 #include "domain/stream_ids.hpp"
 
+#include <sodium.h>
+
 namespace stradia::commands {
 
 namespace ids = domain::stream_ids;
@@ -19,6 +21,10 @@ command_result vault_unavailable() {
 }  // namespace
 
 command_result command_service::store_vault_credential(const domain::caller& who, vault::v1::StoreVaultCredential c) {
+  // Authorized before anything is sealed: sealing costs crypto work and creates the
+  // tenant's data key.
+  if (auto ok = domain::vault_credential::require_writer(context_for(who), c.market_id()); !ok)
+    return domain::unexpected(domain_failure(ok.error()));
   if (!options_.vault) return vault_unavailable();
   auto market = load_stream<market_aggregate>(who.tenant_id, ids::market(c.market_id()));
   if (!market) return domain::unexpected(market.error());
@@ -36,6 +42,9 @@ command_result command_service::store_vault_credential(const domain::caller& who
     if (!refresh) return domain::unexpected(store_failure(refresh.error()));
     c.set_encrypted_refresh_token(*refresh);
   }
+  // Wiped, not just cleared: the plain tokens must not linger in freed memory (core dumps).
+  sodium_memzero(c.mutable_oauth_token()->data(), c.oauth_token().size());
+  sodium_memzero(c.mutable_refresh_token()->data(), c.refresh_token().size());
   c.clear_oauth_token();
   c.clear_refresh_token();
   c.set_key_id(vault_key_id);

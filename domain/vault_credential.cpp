@@ -14,7 +14,8 @@ class decider {
 
   decision<event> operator()(const pb::StoreVaultCredential& c) const {
     const auto& tenant_id = s_.exists ? s_.tenant_id : ctx_.who.tenant_id;
-    if (auto ok = require_board_work(ctx_, tenant_id, c.market_id()); !ok) return unexpected(ok.error());
+    if (auto ok = require_tenant(ctx_, tenant_id); !ok) return unexpected(ok.error());
+    if (auto ok = require_writer(ctx_, c.market_id()); !ok) return unexpected(ok.error());
     std::vector<field_error> problems;
     if (c.platform() != platforms::GTM && c.platform() != platforms::GA4)
       problems.push_back({"platform", "Invalid enum value. Expected 'GTM' | 'GA4'"});
@@ -100,6 +101,12 @@ struct applier {
 };
 
 }  // namespace
+
+check require_writer(const context& ctx, std::string_view market_id) {
+  if (ctx.who.is_system || ctx.who.assigned_to(market_id)) return {};
+  if (ctx.who.role == roles::LOCAL_USER) return refuse(errc::not_found, "No such entity.");
+  return refuse(errc::forbidden, "Only users assigned to the market store its credentials.");
+}
 
 check require_usable(const state& s) {
   if (!s.exists) return refuse(errc::credential_missing, "The market has no credential for this platform.");

@@ -39,6 +39,10 @@ struct state {
 // Can an execution use this credential? CREDENTIAL_MISSING or CREDENTIAL_REVOKED if not.
 check require_usable(const state& s);
 
+// May the caller store or rotate the market's credential? Only users assigned to the
+// market (the model's vault_write_only_policy), whatever their role; READ_ONLY never.
+check require_writer(const context& ctx, std::string_view market_id);
+
 decision<event> decide(const state& s, const command& c, const context& ctx);
 state evolve(state s, const event& e);
 

@@ -138,7 +138,7 @@ batch_plan plan_batch(const std::vector<append_request>& requests, std::map<std:
       auto head = heads.find(stream.stream_id);
       const std::int64_t current = head == heads.end() ? 0 : head->second.version;
       if (head != heads.end() && head->second.tenant_id != stream.tenant_or(request.tenant_id)) {
-        conflict = store_error{store_errc::version_conflict, "stream " + stream.stream_id + " exists"};
+        conflict = store_error{store_errc::foreign_stream, "stream " + stream.stream_id + " is another tenant's"};
       } else if (!stream.expected.matches(current)) {
         conflict = store_error{store_errc::version_conflict, "stream " + stream.stream_id + " is at version " +
                                                                  std::to_string(current) + ", not " +

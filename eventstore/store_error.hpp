@@ -9,7 +9,8 @@
 namespace stradia::eventstore {
 
 enum class store_errc {
-  version_conflict,   // the stream is not at the expected version (or belongs to another tenant)
+  version_conflict,   // the stream is not at the expected version
+  foreign_stream,     // the stream belongs to another tenant
   event_id_conflict,  // an event id is already recorded with different content
   invalid_request,    // malformed ids, empty appends, oversized fields
   retryable,          // connection lost, serialization failure: the same call may succeed later
@@ -18,6 +19,7 @@ enum class store_errc {
 constexpr std::string_view code_name(store_errc code) {
   switch (code) {
     case store_errc::version_conflict: return "version_conflict";
+    case store_errc::foreign_stream: return "foreign_stream";
     case store_errc::event_id_conflict: return "event_id_conflict";
     case store_errc::invalid_request: return "invalid_request";
     case store_errc::retryable: return "retryable";

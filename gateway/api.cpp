@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 #include <simdjson.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -41,8 +42,11 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 std::string bearer_token(const http_request& r) {
-  constexpr std::string_view scheme = "Bearer ";
-  if (r.authorization.size() > scheme.size() && std::equal(scheme.begin(), scheme.end(), r.authorization.begin()))
+  // The scheme's name is case-insensitive (RFC 9110 §11.1).
+  constexpr std::string_view scheme = "bearer ";
+  if (r.authorization.size() > scheme.size() &&
+      std::equal(scheme.begin(), scheme.end(), r.authorization.begin(),
+                 [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
     return r.authorization.substr(scheme.size());
   constexpr std::string_view cookie = "stradia_session=";
   for (std::size_t at = 0; at < r.cookie.size();) {
@@ -318,6 +322,7 @@ http_response api::command(const http_request& request, std::string_view name) {
       return problem("VALIDATION_FAILED", "The command has invalid fields.",
                      {{"password", "String must contain at least 8 character(s)"}});
     auto hash = hash_password(invite->password());
+    sodium_memzero(invite->mutable_password()->data(), invite->password().size());
     invite->clear_password();
     if (!hash) return problem("SERVICE_UNAVAILABLE", "Could not hash the password.");
     invite->set_password_hash(*hash);
@@ -387,7 +392,7 @@ http_response api::answer_from_log(const domain::caller& who, const std::string&
   if (!events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
   if (events->empty()) return problem("SERVICE_UNAVAILABLE", "The first answer is gone; retry with a new key.");
   static constexpr std::pair<std::string_view, std::string_view> created_names[] = {
-      {"task-", "local_task_id"}, {"user-", "user_id"},      {"market-", "market_id"},
+      {"task-", "local_task_id"},          {"user-", "user_id"},         {"market-", "market_id"},
       {"strategy-", "master_strategy_id"}, {"board-", "local_board_id"}, {"tenant-", "tenant_id"}};
   const auto* main = &events->front();
   std::vector<std::pair<std::string, std::string>> created;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,6 +39,10 @@ class lock_sweeper {
   std::atomic<std::uint64_t> expired_{0};
   struct connection;
   std::unique_ptr<connection> connection_;  // the sweeper thread's, kept between sweeps
+  // Rows the read model shows as expired but whose stream had nothing to expire (the row
+  // lags, or the event that freed it was quarantined), or that failed: left alone for a
+  // while, so they cannot fill every sweep's batch and starve the rest (sweeper thread only).
+  std::map<std::string, std::chrono::steady_clock::time_point> resting_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

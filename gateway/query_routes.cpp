@@ -1,5 +1,7 @@
 // The read side of the API: the event log, time travel, tasks, usage and the read models
 // (markets, boards, heatmap) with read-your-writes waits.
+#include <algorithm>
+
 #include "domain/local_task.hpp"
 #include "domain/stream_ids.hpp"
 #include "domain/tenant.hpp"
@@ -49,6 +51,14 @@ http_response api::event_log(const http_request& request) {
       std::min<std::size_t>(static_cast<std::size_t>(whole_number(limit).value_or(default_log_limit)), max_log_limit);
   at->query.stream_id = query_param(request.target, "stream_id");
   at->query.event_type = query_param(request.target, "type");
+  if (at->query.stream_id) {
+    // A stream of another tenant (or none) is not there to filter by.
+    eventstore::stream_range first;
+    first.max_count = 1;
+    const auto exists = store_.read_stream(who->tenant_id, *at->query.stream_id, first);
+    if (!exists) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+    if (exists->empty()) return problem("NOT_FOUND", "No such stream.");
+  }
   // Reads the next page into `out`; false at the end. Throws when the store fails mid-way.
   auto next_page = [this, at](std::string& out) {
     at->query.max_count = std::min(stream_page, at->remaining);
@@ -240,6 +250,8 @@ domain::expected<api::heatmap_view, http_response> api::visible_heatmap(const ht
   if (!waited) return domain::unexpected(waited.error());
   auto cells = options_.read_models->heatmap(who->tenant_id, *strategy_id);
   if (!cells) return domain::unexpected(problem("SERVICE_UNAVAILABLE", "The read model is not reachable."));
+  // A strategy with no board in the tenant (another tenant's, or none) is not there to see.
+  if (cells->empty()) return domain::unexpected(problem("NOT_FOUND", "No such strategy deployed."));
   if (who->role == domain::roles::LOCAL_USER)
     std::erase_if(*cells, [&](const auto& c) { return !who->assigned_to(c.market_id); });
   return heatmap_view{*strategy_id, *waited, std::move(*cells)};
@@ -304,6 +316,10 @@ http_response api::boards_of_market(const http_request& request) {
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
   if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(*market_id))
+    return problem("NOT_FOUND", "No such market.");
+  auto markets = options_.read_models->markets(who->tenant_id);
+  if (!markets) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  if (std::none_of(markets->begin(), markets->end(), [&](const auto& m) { return m.id == *market_id; }))
     return problem("NOT_FOUND", "No such market.");
   auto boards = options_.read_models->boards_of_market(who->tenant_id, *market_id);
   if (!boards) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");

@@ -1,5 +1,6 @@
 #include "projections/kafka_worker.hpp"
 
+#include <cstdio>
 #include <librdkafka/rdkafka.h>
 
 #include <charconv>
@@ -109,11 +110,14 @@ bool kafka_worker::run() {
         batch.watermark = std::max(batch.watermark, mark);
       } else {
         stradia::envelope::v1::EventEnvelope e;
-        if (e.ParseFromArray(m->payload, static_cast<int>(m->len)))
+        if (e.ParseFromArray(m->payload, static_cast<int>(m->len))) {
           batch.events.push_back(std::move(e));
-        else
-          set_error("an undecodable message at partition " + std::to_string(m->partition) + " offset " +
-                    std::to_string(m->offset) + " was skipped");
+        } else {
+          // Not an envelope (no position to quarantine it under): said once, counted, skipped.
+          ++undecodable_;
+          std::fprintf(stderr, "stradia project: skipped an undecodable message at partition %d offset %lld\n",
+                       m->partition, static_cast<long long>(m->offset));
+        }
       }
       if (++taken >= options_.max_batch) break;
     }
@@ -128,6 +132,7 @@ bool kafka_worker::run() {
         for (const auto& o : *outcomes) {
           applied_ += o.applied;
           skipped_ += o.skipped;
+          quarantined_ += o.quarantined;
         }
         break;
       }

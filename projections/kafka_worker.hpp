@@ -37,6 +37,8 @@ class kafka_worker {
 
   std::uint64_t applied() const { return applied_.load(); }
   std::uint64_t skipped() const { return skipped_.load(); }
+  std::uint64_t quarantined() const { return quarantined_.load(); }  // (event, read model) pairs set aside
+  std::uint64_t undecodable() const { return undecodable_.load(); }  // messages that are no envelope
   std::string last_error() const;
 
  private:
@@ -48,6 +50,8 @@ class kafka_worker {
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> applied_{0};
   std::atomic<std::uint64_t> skipped_{0};
+  std::atomic<std::uint64_t> quarantined_{0};
+  std::atomic<std::uint64_t> undecodable_{0};
   mutable std::mutex error_mutex_;
   std::string last_error_;
 };

@@ -137,6 +137,7 @@ bool kafka_relay::relay_batch(const std::vector<stradia::envelope::v1::EventEnve
         set_error(rd_kafka_err2str(err));
         return false;
       }
+      if (stopping_) return false;  // a broker down long enough to fill the queue must not hang the stop
       rd_kafka_poll(producer_.get(), 10);
     }
   }

@@ -48,14 +48,20 @@ TEST(VaultCredential, StoringAgainRotatesTheOneCredentialOfTheMarketAndPlatform)
 }
 
 TEST(VaultCredential, OnlyGtmAndGa4HaveCredentials) {
-  auto errors = field_errors(vc::decide({}, store(platforms::NONE), context_for(as_admin())));
+  auto errors = field_errors(vc::decide({}, store(platforms::NONE), context_for(as_spain_user())));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].path, "platform");
 }
 
+// The model's vault_write_only_policy: only users assigned to the market store its tokens.
 TEST(VaultCredential, UnassignedAndReadOnlyUsersCannotStore) {
   EXPECT_EQ(refusal_code(vc::decide({}, store(), context_for(as_france_user()))), errc::not_found);
   EXPECT_EQ(refusal_code(vc::decide({}, store(), context_for(as_auditor()))), errc::forbidden);
+  EXPECT_EQ(refusal_code(vc::decide({}, store(), context_for(as_admin()))), errc::forbidden);
+  EXPECT_EQ(refusal_code(vc::decide({}, store(), context_for(as_supervisor()))), errc::forbidden);
+  auto assigned_admin = as_admin();
+  assigned_admin.assigned_market_ids.push_back(spain_market_id);
+  EXPECT_TRUE(vc::decide({}, store(), context_for(assigned_admin)).has_value());
   EXPECT_EQ(refusal_code(vc::decide(stored(), pb::RevokeVaultCredential{}, context_for(as_other_tenant_admin()))),
             errc::not_found);
 }

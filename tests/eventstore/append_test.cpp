@@ -140,11 +140,11 @@ TEST_F(EventStoreAppend, AnotherWriterMovingAStreamOnIsNoticedAndNothingIsOverwr
   EXPECT_EQ(rows(), 3);
 }
 
-TEST_F(EventStoreAppend, ANewStreamIdTakenByAnotherTenantIsAConflictNotALeak) {
+TEST_F(EventStoreAppend, ANewStreamIdTakenByAnotherTenantIsRefusedAsForeignNotALeak) {
   ASSERT_TRUE(store_->append(one_event(new_uuid(), "market-1", expected_version::no_stream())).has_value());
   auto mine = store_->append(one_event(tenant_, "market-1", expected_version::no_stream()));
   ASSERT_FALSE(mine.has_value());
-  EXPECT_EQ(mine.error().code, store_errc::version_conflict);
+  EXPECT_EQ(mine.error().code, store_errc::foreign_stream);
   EXPECT_EQ(rows(), 1);
 }
 

@@ -47,10 +47,10 @@ TEST(BatchPlan, AppendsToTheSameStreamInOneBatchSeeEachOther) {
   EXPECT_FALSE(outcomes[2].has_value());
 }
 
-TEST(BatchPlan, AStreamOfAnotherTenantIsAConflict) {
+TEST(BatchPlan, AStreamOfAnotherTenantIsRefusedAsForeign) {
   auto plan = plan_batch({request("s", expected_version::any(), {event(id(1))})}, {{"s", {other_tenant, 3}}}, {});
   EXPECT_TRUE(plan.rows.empty());
-  EXPECT_EQ(plan.decided[0]->error().code, store_errc::version_conflict);
+  EXPECT_EQ(plan.decided[0]->error().code, store_errc::foreign_stream);
 }
 
 TEST(BatchPlan, ARetryOfARecordedAppendReturnsItsOriginalPositions) {
