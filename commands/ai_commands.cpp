@@ -28,7 +28,7 @@ command_outcome merged(command_outcome first, command_outcome& later) {
 
 domain::expected<command_service::ai_request, command_failure> command_service::request_ai_work(
     const domain::caller& who, const task_aggregate::command& c, const std::string& local_task_id,
-    std::string_view command_name, const char* purpose) {
+    std::string_view command_name, const char* purpose, bool calls_ai) {
   for (int attempt = 1;; ++attempt) {
     auto task = load_stream<task_aggregate>(who.tenant_id, ids::task(local_task_id));
     if (!task) return domain::unexpected(task.error());
@@ -54,7 +54,9 @@ domain::expected<command_service::ai_request, command_failure> command_service::
     if (!reserved) return domain::unexpected(domain_failure(std::move(reserved).error().error));
     unit_of_work work(who.tenant_id, metadata_for(who, command_name));
     work.record(*task, *decided);
-    work.record(*ledger, *reserved);
+    // With no AI configured the request stays recorded and nothing is reserved: no call
+    // would ever settle it.
+    if (calls_ai) work.record(*ledger, *reserved);
     auto requested = finish(store_, work, task->stream_id, task->version);
     if (requested)
       return ai_request{std::move(*task), std::move(tenant->state), period, reserve.reservation_id(),
@@ -73,7 +75,8 @@ command_result command_service::settle(const std::string& tenant_id, const ai_re
 }
 
 command_result command_service::request_pre_flight_scan(const domain::caller& who, task::v1::RequestPreFlightScan c) {
-  auto request = request_ai_work(who, c, c.local_task_id(), "RequestPreFlightScan", "PRE_FLIGHT_SCAN");
+  auto request = request_ai_work(who, c, c.local_task_id(), "RequestPreFlightScan", "PRE_FLIGHT_SCAN",
+                                 options_.scanner != nullptr);
   if (!request) return domain::unexpected(request.error());
   if (!options_.scanner) return std::move(request->requested);
   std::vector<std::string> policies;
@@ -102,7 +105,8 @@ command_result command_service::request_pre_flight_scan(const domain::caller& wh
 }
 
 command_result command_service::generate_content(const domain::caller& who, task::v1::GenerateContent c) {
-  auto request = request_ai_work(who, c, c.local_task_id(), "GenerateContent", "GENERATE_CONTENT");
+  auto request =
+      request_ai_work(who, c, c.local_task_id(), "GenerateContent", "GENERATE_CONTENT", options_.generator != nullptr);
   if (!request) return domain::unexpected(request.error());
   if (!options_.generator) return std::move(request->requested);
   const auto& definition = request->task.state.definition;

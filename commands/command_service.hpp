@@ -125,7 +125,8 @@ class command_service {
   domain::expected<ai_request, command_failure> request_ai_work(const domain::caller& who,
                                                                 const task_aggregate::command& c,
                                                                 const std::string& local_task_id,
-                                                                std::string_view command_name, const char* purpose);
+                                                                std::string_view command_name, const char* purpose,
+                                                                bool calls_ai);
   // Closes the request's reservation with the call's actual cost.
   command_result settle(const std::string& tenant_id, const ai_request& request, std::int64_t tokens);
   template <class Aggregate>

@@ -55,6 +55,8 @@ class decider {
   }
 
   decision<event> operator()(const pb::UpdateTenantPlan& c) const {
+    // A plan is the caller's own tenant's: naming another tenant finds nothing.
+    if (!c.tenant_id().empty() && c.tenant_id() != s_.id) return refuse(errc::not_found, "No such tenant.");
     if (c.has_expected_version() && c.expected_version() != s_.stream_version)
       return refuse(errc::version_conflict,
                     "The tenant changed since version " + std::to_string(c.expected_version()) + ".");
@@ -73,6 +75,10 @@ class decider {
     if (raises && !ctx_.who.is_system)
       return refuse(errc::forbidden, "Raising the plan's limits goes through billing; a tenant may only lower them.");
     pb::TenantPlanUpdated e;
+    if (!raises && (!c.has_active_markets_limit() || c.active_markets_limit() == s_.active_markets_limit) &&
+        (!c.has_user_seat_limit() || c.user_seat_limit() == s_.user_seat_limit) &&
+        (!c.has_ai_token_quota() || c.ai_token_quota() == s_.ai_token_quota) && !c.has_stripe_customer_id())
+      return events{};  // nothing changes
     e.set_active_markets_limit(c.has_active_markets_limit() ? c.active_markets_limit() : s_.active_markets_limit);
     e.set_user_seat_limit(c.has_user_seat_limit() ? c.user_seat_limit() : s_.user_seat_limit);
     e.set_ai_token_quota(c.has_ai_token_quota() ? c.ai_token_quota() : s_.ai_token_quota);

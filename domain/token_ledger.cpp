@@ -19,7 +19,7 @@ struct applier {
   }
   void operator()(const pb::TokenUsageRecorded& e) { s.ai_tokens_used = e.ai_tokens_used(); }
   void operator()(const pb::TokensReserved& e) {
-    s.reserved[e.reservation_id()] = e.tokens();
+    s.reserved[e.reservation_id()] = state::reservation{e.tokens(), e.local_task_id(), e.purpose()};
     s.ai_tokens_reserved = e.ai_tokens_reserved();
   }
   void operator()(const pb::TokenReservationSettled& e) {
@@ -123,10 +123,12 @@ class decider {
     pb::TokenReservationSettled e;
     e.set_tenant_id(c.tenant_id());
     e.set_reservation_id(c.reservation_id());
-    e.set_reserved(open->second);
+    e.set_reserved(open->second.tokens);
     e.set_tokens(c.tokens());
     e.set_ai_tokens_used(s_.ai_tokens_used + c.tokens());
-    e.set_ai_tokens_reserved(std::max<std::int64_t>(0, s_.ai_tokens_reserved - open->second));
+    e.set_ai_tokens_reserved(std::max<std::int64_t>(0, s_.ai_tokens_reserved - open->second.tokens));
+    e.set_local_task_id(open->second.local_task_id);
+    e.set_purpose(open->second.purpose);
     *e.mutable_settled_at() = to_proto(ctx_.now);
     return events{std::move(e)};
   }

@@ -31,8 +31,13 @@ struct state {
   timestamp period_start;
   timestamp resets_at;
   std::int64_t ai_tokens_used = 0;
-  std::int64_t ai_tokens_reserved = 0;           // open reservations
-  std::map<std::string, std::int64_t> reserved;  // by reservation id
+  std::int64_t ai_tokens_reserved = 0;  // open reservations
+  struct reservation {
+    std::int64_t tokens = 0;
+    std::string local_task_id;
+    std::string purpose;
+  };
+  std::map<std::string, reservation> reserved;  // by reservation id
 };
 
 // A monthly usage period, anchored on the tenant's token_reset_date: periods are

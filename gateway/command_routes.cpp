@@ -15,7 +15,9 @@ command_route route(std::string_view name, std::vector<std::string> hidden = {})
                        }};
 }
 
-const std::vector<command_route>& routes() {
+}  // namespace
+
+const std::vector<command_route>& command_routes() {
   using s = command_service;
   static const std::vector<command_route> all{
       route<tenant::v1::CreateTenant, &s::create_tenant>("CreateTenant"),
@@ -56,10 +58,8 @@ const std::vector<command_route>& routes() {
   return all;
 }
 
-}  // namespace
-
 const command_route* find_command_route(std::string_view name) {
-  for (const auto& r : routes())
+  for (const auto& r : command_routes())
     if (r.name == name) return &r;
   return nullptr;
 }

@@ -22,5 +22,7 @@ struct command_route {
 };
 
 const command_route* find_command_route(std::string_view name);
+// Every command of API.md §3, in one table (the security tests walk it).
+const std::vector<command_route>& command_routes();
 
 }  // namespace stradia::gateway

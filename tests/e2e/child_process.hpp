@@ -2,6 +2,7 @@
 // A stradia subcommand run as a child process for a test, with its standard output read
 // line by line: start it, wait for a line, signal it (SIGTERM, or SIGKILL to crash it).
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,13 +17,18 @@ namespace stradia::testing {
 
 class child_process {
  public:
-  child_process(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  // `max_descriptors` > 0: the child may open no more files than that (soft and hard limit).
+  child_process(const std::vector<std::string>& args, const std::vector<std::string>& env, rlim_t max_descriptors = 0) {
     int out[2];
     if (::pipe(out) != 0) throw std::runtime_error("pipe");
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(out[1], STDOUT_FILENO);
       ::close(out[0]);
+      if (max_descriptors > 0) {
+        const rlimit limit{max_descriptors, max_descriptors};
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+      }
       for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
       std::vector<char*> argv{const_cast<char*>(STRADIA_BINARY)};
       for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));

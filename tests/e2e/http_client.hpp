@@ -18,6 +18,25 @@ struct http_answer {
   std::string body;
 };
 
+// A chunked body's pieces joined; what follows a missing last chunk is dropped, and
+// `complete` says whether the last chunk came (a cut answer has none).
+inline std::string dechunked(const std::string& raw, bool* complete = nullptr) {
+  std::string out;
+  if (complete) *complete = false;
+  for (std::size_t at = 0; at < raw.size();) {
+    const auto line_end = raw.find("\r\n", at);
+    if (line_end == std::string::npos) break;
+    const auto size = std::stoul(raw.substr(at, line_end - at), nullptr, 16);
+    if (size == 0) {
+      if (complete) *complete = true;
+      break;
+    }
+    out += raw.substr(line_end + 2, size);
+    at = line_end + 2 + size + 2;
+  }
+  return out;
+}
+
 inline http_answer http_call(unsigned short port, const std::string& method, const std::string& target,
                              const std::string& body = "", const std::map<std::string, std::string>& headers = {}) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -55,6 +74,7 @@ inline http_answer http_call(unsigned short port, const std::string& method, con
     at = end + 2;
   }
   answer.body = raw.substr(head_end + 4);
+  if (answer.headers["transfer-encoding"] == "chunked") answer.body = dechunked(answer.body);
   return answer;
 }
 

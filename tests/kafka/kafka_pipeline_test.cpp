@@ -13,6 +13,7 @@
 #include "eventstore/pg_fixture.hpp"
 #include "eventstore/relay/kafka_relay.hpp"
 #include "projections/kafka_worker.hpp"
+#include "projections/poison_events.hpp"
 #include "projections/projector.hpp"
 #include "projections/read_model_digest.hpp"
 #include "projections/synthetic_board_log.hpp"
@@ -151,6 +152,34 @@ TEST_F(KafkaPipeline, EveryEventArrivesAndTheReadModelsEqualTheEmbeddedOnesAndAR
                          .exec("SELECT count(*) FROM events WHERE event_type = 'LocalTaskCreated'")[0][0]
                          .as<std::string>();
   EXPECT_NE(via_kafka.find("read_board_tasks=" + tasks + ":"), std::string::npos) << via_kafka;
+}
+
+// A projection never stalls on one event, in Kafka mode too: the poison in the middle of
+// the log is quarantined under its partition's source and everything after it applies.
+TEST_F(KafkaPipeline, APoisonEventIsQuarantinedAndTheWorkersGoOn) {
+  std::string board, task;
+  for (const auto& e : *store_->read_all(0, 100000))
+    if (e.event_type() == "LocalTaskCreated" && e.tenant_id() == tenant && task.empty()) {
+      task::v1::LocalTaskCreated created;
+      ASSERT_TRUE(created.ParseFromString(e.payload()));
+      task = created.local_task_id();
+      board = created.local_board_id();
+    }
+  ASSERT_EQ(insert_poison_events(owner(), tenant, board, task), 4);
+  ASSERT_GT(append_synthetic_board_log(*store_, tenant, {.boards = 4}, &new_uuid), 0u);
+  head_ = *store_->head_position();
+  start_relay();
+  auto projecting = start_worker();
+  ASSERT_TRUE(wait_until_applied()) << "lowest checkpoint " << kafka_checkpoints().second << " of " << head_;
+  pqxx::connection c(worker());
+  const auto quarantined = pqxx::read_transaction(c).exec(
+      "SELECT count(*), count(*) FILTER (WHERE source LIKE 'kafka:%') "
+      "FROM projection_quarantine")[0];
+  EXPECT_GE(quarantined[0].as<int>(), 4);
+  EXPECT_EQ(quarantined[0].as<int>(), quarantined[1].as<int>()) << "each under its partition's source";
+  EXPECT_EQ(projecting->signal(SIGTERM), 0);
+  const auto via_kafka = read_model_digest(worker());
+  EXPECT_EQ(rebuilt_digest(), via_kafka) << "a rebuild sets the same events aside and builds the same rest";
 }
 
 TEST_F(KafkaPipeline, AWorkerKilledMidStreamIsReplacedAndTheReadModelsEqualAFreshRebuild) {
