@@ -93,7 +93,12 @@ class unit_of_work {
     eventstore::stream_append append{
         stream.stream_id, eventstore::expected_version::exact(stream.version), {}, std::move(tenant_id)};
     for (const auto& e : events) {
-      append.events.push_back(encode_event(e, new_uuid(), metadata_));
+      // An idempotent command's events have ids derived from its command id: if it runs a
+      // second time (its first process died mid-way), the store recognizes them.
+      auto id = metadata_.idempotent ? derived_uuid(metadata_.correlation_id + "/" + stream.stream_id + "/" +
+                                                    std::to_string(&e - events.data()))
+                                     : new_uuid();
+      append.events.push_back(encode_event(e, std::move(id), metadata_));
       std::visit([&](const auto& message) { events_json_.push_back(event_json(message)); }, e);
     }
     request_.streams.push_back(std::move(append));

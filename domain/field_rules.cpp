@@ -3,7 +3,9 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 
+#include <algorithm>
 #include <array>
+#include <unordered_map>
 
 #include "domain/context.hpp"
 #include "domain/uuid_text.hpp"
@@ -30,28 +32,57 @@ bool has_control_character(std::string_view text) {
   return false;
 }
 
-// Walks a message's set fields; a field's path is spelled out only when it breaks a rule,
-// so a clean message (the common case, on hot paths) allocates nothing but the field list.
+// What to check in each field of a message type, worked out once per type (and thread):
+// the walk then touches only string and message fields, with no allocation for a clean
+// message (it runs on every command and on every event a read model folds).
+struct field_step {
+  const FieldDescriptor* field;
+  enum { entity_id, text, message } kind;
+};
+
+const std::vector<field_step>& plan_for(const google::protobuf::Descriptor* d) {
+  thread_local std::unordered_map<const google::protobuf::Descriptor*, std::vector<field_step>> plans;
+  auto [found, fresh] = plans.try_emplace(d);
+  if (!fresh) return found->second;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE)
+      found->second.push_back({f, field_step::message});
+    else if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING && f->type() != FieldDescriptor::TYPE_BYTES)
+      found->second.push_back({f, holds_entity_ids(*f) ? field_step::entity_id : field_step::text});
+  }
+  return found->second;
+}
+
+// Walks a message's string and message fields; a field's path is spelled out only when it
+// breaks a rule.
 class checker {
  public:
   explicit checker(field_rule_options options) : options_(options) {}
 
   void check(const Message& message) {
     const auto* reflection = message.GetReflection();
-    std::vector<const FieldDescriptor*> fields;
-    reflection->ListFields(message, &fields);
-    for (const auto* f : fields) {
-      const bool repeated = f->is_repeated();
-      const int count = repeated ? reflection->FieldSize(message, f) : 1;
-      for (int i = 0; i < count; ++i) {
-        path_.push_back({f, repeated ? i : -1});
-        if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE)
-          check(repeated ? reflection->GetRepeatedMessage(message, f, i) : reflection->GetMessage(message, f));
-        else if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING && f->type() != FieldDescriptor::TYPE_BYTES)
-          check_text(*f, repeated ? reflection->GetRepeatedStringReference(message, f, i, &scratch_)
-                                  : reflection->GetStringReference(message, f, &scratch_));
-        path_.pop_back();
+    for (const auto& step : plan_for(message.GetDescriptor())) {
+      const auto* f = step.field;
+      if (f->is_repeated()) {
+        const int count = reflection->FieldSize(message, f);
+        for (int i = 0; i < count; ++i) {
+          enter(f, i);
+          if (step.kind == field_step::message)
+            check(reflection->GetRepeatedMessage(message, f, i));
+          else
+            check_text(step, reflection->GetRepeatedStringReference(message, f, i, &scratch_));
+          --depth_;
+        }
+        continue;
       }
+      if (step.kind == field_step::message && !reflection->HasField(message, f)) continue;
+      enter(f, -1);
+      if (step.kind == field_step::message)
+        check(reflection->GetMessage(message, f));
+      else
+        check_text(step, reflection->GetStringReference(message, f, &scratch_));
+      --depth_;
     }
   }
 
@@ -63,8 +94,8 @@ class checker {
     int index;  // -1 for a singular field
   };
 
-  void check_text(const FieldDescriptor& f, const std::string& value) {
-    if (holds_entity_ids(f)) {
+  void check_text(const field_step& s, const std::string& value) {
+    if (s.kind == field_step::entity_id) {
       const bool system_author = options_.system_user_allowed && value == system_user_id;
       if (!value.empty() && !is_uuid(value) && !system_author) problems.push_back({path(), "Invalid uuid"});
       return;
@@ -72,9 +103,17 @@ class checker {
     if (has_control_character(value)) problems.push_back({path(), "Control characters are not allowed."});
   }
 
+  // The path so far lives in a fixed array: no allocation on the way down. Commands and
+  // events nest a few levels; deeper levels still count, only their names are left out.
+  void enter(const FieldDescriptor* f, int index) {
+    if (depth_ < path_.size()) path_[depth_] = {f, index};
+    ++depth_;
+  }
+
   std::string path() const {
     std::string out;
-    for (const auto& s : path_) {
+    for (std::size_t d = 0; d < std::min(depth_, path_.size()); ++d) {
+      const auto& s = path_[d];
       if (!out.empty()) out += '.';
       out += s.field->name();
       if (s.index >= 0) out += "." + std::to_string(s.index);
@@ -83,7 +122,8 @@ class checker {
   }
 
   field_rule_options options_;
-  std::vector<step> path_;
+  std::array<step, 16> path_{};
+  std::size_t depth_ = 0;
   std::string scratch_;
 };
 

@@ -31,8 +31,7 @@ constexpr const char* take_over_sql =
     "WHERE tenant_id = $1 AND user_id = $2 AND key = $3";
 
 constexpr const char* keys_held_sql =
-    "SELECT count(*) FROM (SELECT 1 FROM idempotency_keys WHERE tenant_id = $1 AND user_id = $2 "
-    "AND expires_at > now() LIMIT $3) held";
+    "SELECT coalesce((SELECT held FROM idempotency_key_counts WHERE tenant_id = $1 AND user_id = $2), 0)";
 
 constexpr const char* purge_sql =
     "DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE expires_at < now() LIMIT 100)";
@@ -74,18 +73,23 @@ idempotency_store::~idempotency_store() = default;
 
 result<idempotency_claim> idempotency_store::claim(const std::string& tenant_id, const std::string& user_id,
                                                    const std::string& key, const std::string& request_digest,
-                                                   const std::string& command_id) {
+                                                   const std::string& command_id, std::chrono::seconds lease_for) {
   return in_tenant(*pool_, tenant_id, [&](pqxx::work& w) {
     idempotency_claim out;
     // Expired keys go a hundred at a time, now and then, within the tenant.
     if (command_id.back() == '0') w.exec(purge_sql);
-    const auto lease = static_cast<double>(options_.lease.count());
+    const auto lease = static_cast<double>(lease_for.count());
     const auto lifetime = static_cast<double>(std::chrono::seconds(options_.lifetime).count());
-    const auto held_keys = w.exec_params(keys_held_sql, tenant_id, user_id, options_.max_keys_per_user);
-    const bool at_cap = held_keys[0][0].as<std::size_t>() >= options_.max_keys_per_user;
-    const auto taken = at_cap ? pqxx::result{}
-                              : w.exec_params(claim_sql, tenant_id, user_id, key, request_digest, command_id, lease,
-                                              lifetime);
+    auto held = [&] { return w.exec_params(keys_held_sql, tenant_id, user_id)[0][0].as<std::size_t>(); };
+    bool at_cap = held() >= options_.max_keys_per_user;
+    if (at_cap) {  // expired keys count until they are purged: this user's go first
+      w.exec_params("DELETE FROM idempotency_keys WHERE tenant_id = $1 AND user_id = $2 AND expires_at < now()",
+                    tenant_id, user_id);
+      at_cap = held() >= options_.max_keys_per_user;
+    }
+    const auto taken =
+        at_cap ? pqxx::result{}
+               : w.exec_params(claim_sql, tenant_id, user_id, key, request_digest, command_id, lease, lifetime);
     if (!taken.empty()) {
       out.kind = claim_kind::fresh;
       out.command_id = taken[0][0].as<std::string>();

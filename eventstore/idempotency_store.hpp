@@ -19,10 +19,9 @@ namespace stradia::eventstore {
 class connection_pool;
 
 struct idempotency_options {
-  std::chrono::seconds lease{120};       // longer than any command runs (outbound deadlines included)
   std::chrono::hours lifetime{24};
-  std::size_t max_keys_per_user = 10000;  // live keys one user may hold
-  std::size_t max_kept_body = 64 * 1024;  // larger answers are rebuilt from the log on replay
+  std::size_t max_keys_per_user = 100000;  // keys one user holds within their 24 hours
+  std::size_t max_kept_body = 16 * 1024;   // larger answers are rebuilt from the log on replay
 };
 
 struct kept_answer {
@@ -52,9 +51,11 @@ class idempotency_store {
   idempotency_store(std::string app_conninfo, idempotency_options options = {});
   ~idempotency_store();
 
-  // `command_id`: the id a fresh claim takes (a new UUID from the caller).
+  // `command_id`: the id a fresh claim takes (a new UUID from the caller). `lease`: longer
+  // than the command can run; a claim still pending after it is taken over.
   result<idempotency_claim> claim(const std::string& tenant_id, const std::string& user_id, const std::string& key,
-                                  const std::string& request_digest, const std::string& command_id);
+                                  const std::string& request_digest, const std::string& command_id,
+                                  std::chrono::seconds lease);
   // The answer of the claimed request; the claim becomes a replayable key.
   result<void> complete(const std::string& tenant_id, const std::string& user_id, const std::string& key,
                         const kept_answer& answer);

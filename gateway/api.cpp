@@ -347,7 +347,13 @@ http_response api::idempotent_command(const domain::caller& who, std::string_vie
   if (!options_.idempotency) return problem("SERVICE_UNAVAILABLE", "Idempotency keys are not available.");
   auto& keys = *options_.idempotency;
   const auto digest = sha256_hex(std::string(name) + "\n" + request.body);
-  auto claim = keys.claim(who.tenant_id, who.user_id, key, digest, commands::new_uuid());
+  // The claim outlives the longest the command can run. Commands that call outside systems
+  // have their outbound deadlines, and their calls cannot be taken back: a long lease. The
+  // others finish in milliseconds, and a second run of one cannot record anything twice
+  // (its events' ids come from its command id): a short lease, so a retry after a crash
+  // waits little.
+  const auto lease = lane_of(request) == request_lane::outbound ? std::chrono::seconds(90) : std::chrono::seconds(5);
+  auto claim = keys.claim(who.tenant_id, who.user_id, key, digest, commands::new_uuid(), lease);
   if (!claim) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
   switch (claim->kind) {
     case eventstore::claim_kind::different_request:
@@ -377,6 +383,12 @@ http_response api::idempotent_command(const domain::caller& who, std::string_vie
   auto as = who;
   as.idempotent_command_id = claim->command_id;
   auto response = run(as);
+  if (claim->kind == eventstore::claim_kind::taken_over && response.status != 200) {
+    // The first run committed after the takeover looked: its events are in place (this run
+    // was refused by their ids, or by the state they made), and the answer is theirs.
+    auto recorded = store_.read_command_events(who.tenant_id, claim->command_id, claim->log_head);
+    if (recorded && !recorded->empty()) response = answer_from_log(who, claim->command_id, claim->log_head);
+  }
   if (response.status >= 500)
     (void)keys.release(who.tenant_id, who.user_id, key);  // in doubt: a retry looks in the log
   else

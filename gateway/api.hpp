@@ -34,9 +34,9 @@ struct api_options {
   double login_attempts_per_address = 60;      // per client address and minute, burst of the same; 0 = no limit
   bool secure_cookies = false;                 // the session cookie gets `Secure` (behind TLS)
   projections::read_model_reader* read_models = nullptr;
-  std::function<std::int64_t()> read_model_position;  // the last log position every read model applied
-  std::function<std::string()> runtime_metrics;       // Prometheus lines of the store, feeds and relay
-  std::function<std::string()> bus_problem;           // why the bus is not ready; empty when it is (logged only)
+  std::function<std::int64_t()> read_model_position;     // the last log position every read model applied
+  std::function<std::string()> runtime_metrics;          // Prometheus lines of the store, feeds and relay
+  std::function<std::string()> bus_problem;              // why the bus is not ready; empty when it is (logged only)
   eventstore::idempotency_store* idempotency = nullptr;  // Idempotency-Key answers; none: the header is refused
 };
 

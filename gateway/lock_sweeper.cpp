@@ -48,11 +48,10 @@ void lock_sweeper::sweep_once() {
   try {
     if (!connection_) connection_ = std::make_unique<connection>(conninfo_);
     pqxx::read_transaction r(connection_->c);
-    for (const auto& row :
-         r.exec_params("SELECT local_task_id::text, tenant_id::text FROM read_board_tasks "
-                       "WHERE expires_at <= $1::timestamptz AND local_task_id <> ALL($2::uuid[]) "
-                       "ORDER BY expires_at LIMIT 1000",
-                       domain::format_rfc3339(clock_()), projections::format_text_array(skipped)))
+    for (const auto& row : r.exec_params("SELECT local_task_id::text, tenant_id::text FROM read_board_tasks "
+                                         "WHERE expires_at <= $1::timestamptz AND local_task_id <> ALL($2::uuid[]) "
+                                         "ORDER BY expires_at LIMIT 1000",
+                                         domain::format_rfc3339(clock_()), projections::format_text_array(skipped)))
       due.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
   } catch (const std::exception&) {
     connection_.reset();

@@ -20,11 +20,37 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
 
+-- How many keys each user holds, kept by a trigger, so the cap per user costs one row read.
+CREATE TABLE idempotency_key_counts (
+  tenant_id uuid    NOT NULL,
+  user_id   uuid    NOT NULL,
+  held      integer NOT NULL,
+  PRIMARY KEY (tenant_id, user_id)
+);
+CREATE FUNCTION idempotency_keys_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO idempotency_key_counts AS c VALUES (NEW.tenant_id, NEW.user_id, 1)
+      ON CONFLICT (tenant_id, user_id) DO UPDATE SET held = c.held + 1;
+    RETURN NEW;
+  END IF;
+  UPDATE idempotency_key_counts SET held = held - 1 WHERE tenant_id = OLD.tenant_id AND user_id = OLD.user_id;
+  RETURN OLD;
+END
+$$;
+CREATE TRIGGER idempotency_keys_count AFTER INSERT OR DELETE ON idempotency_keys
+  FOR EACH ROW EXECUTE FUNCTION idempotency_keys_count();
+
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
 CREATE POLICY idempotency_keys_tenant ON idempotency_keys
   USING (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid)
   WITH CHECK (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);
 GRANT SELECT, INSERT, UPDATE, DELETE ON idempotency_keys TO stradia_app;
+ALTER TABLE idempotency_key_counts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY idempotency_key_counts_tenant ON idempotency_key_counts
+  USING (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid)
+  WITH CHECK (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);
+GRANT SELECT, INSERT, UPDATE ON idempotency_key_counts TO stradia_app;
 
 -- The log's head over every tenant: a position, no tenant data (an RLS-filtered max() would
 -- walk back through other tenants' rows).

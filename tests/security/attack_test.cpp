@@ -4,8 +4,12 @@
 #include <future>
 #include <set>
 
+#include <openssl/sha.h>
+
 #include "e2e/fake_gemini.hpp"
+#include "eventstore/idempotency_store.hpp"
 #include "security/playground.hpp"
+#include "task.pb.h"
 
 namespace stradia::testing {
 namespace {
@@ -224,6 +228,66 @@ TEST_F(Attacks, AnIdempotencyKeyHoldsAcrossServersAndRestarts) {
   }
   EXPECT_EQ(once, 1);
   EXPECT_EQ(raced_notes, 1);
+}
+
+// M1: a process that died holding a key leaves it pending; once its lease is over a retry
+// takes it over and looks in the log: a command that committed is answered from its
+// events and not run again; one that never committed runs, once.
+TEST_F(Attacks, AKeyLeftPendingByADeadProcessIsTakenOverFromTheLog) {
+  auto login = http_call(server_->port(), "POST", "/api/v1/auth/login",
+                         R"({"email":"spain@acme.com","password":"stradia-dev"})");
+  const auto spain = json_text(login.body, "token");
+  const auto spain_id = json_text(login.body.substr(login.body.find("\"user\"")), "id");
+  auto digest = [](const std::string& text) {
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), d);
+    std::string out;
+    for (unsigned char b : d) out += "0123456789abcdef"[b >> 4], out += "0123456789abcdef"[b & 0xF];
+    return out;
+  };
+  eventstore::idempotency_store keys(app());
+  auto notes_saying = [&](const std::string& content) {
+    int n = 0;
+    for (const auto& e : *store_->read_tenant_log(acme, {0, 100000, "task-" + acme_.task, "TaskNoteAdded"}))
+      n += e.payload().find(content) != std::string::npos;
+    return n;
+  };
+
+  // Committed, then the process died before it kept the answer.
+  const auto committed_body = R"({"local_task_id":")" + acme_.task + R"(","content":"died after commit"})";
+  const auto command_id = new_uuid();
+  auto claim = keys.claim(acme, spain_id, "k-dead-committed", digest("AddTaskNote\n" + committed_body), command_id,
+                          std::chrono::seconds(1));
+  ASSERT_TRUE(claim && claim->kind == eventstore::claim_kind::fresh);
+  task::v1::TaskNoteAdded note;
+  note.set_local_task_id(acme_.task);
+  note.set_note_id(new_uuid());
+  note.set_user_id(spain_id);
+  note.set_content("died after commit");
+  eventstore::event_to_append event;
+  event.event_id = new_uuid();
+  event.event_type = "TaskNoteAdded";
+  event.payload = note.SerializeAsString();
+  event.correlation_id = command_id;
+  event.user_id = spain_id;
+  event.idempotent = true;
+  ASSERT_TRUE(store_->append({acme, {{"task-" + acme_.task, eventstore::expected_version::any(), {event}}}}));
+  std::this_thread::sleep_for(1200ms);
+  const auto retried = command("AddTaskNote", committed_body, spain, {{"Idempotency-Key", "k-dead-committed"}});
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  EXPECT_NE(retried.body.find(command_id), std::string::npos) << "answered as the first run";
+  EXPECT_EQ(notes_saying("died after commit"), 1) << "and not run again";
+
+  // Claimed, then the process died before it committed anything.
+  const auto lost_body = R"({"local_task_id":")" + acme_.task + R"(","content":"died before commit"})";
+  ASSERT_TRUE(keys.claim(acme, spain_id, "k-dead-lost", digest("AddTaskNote\n" + lost_body), new_uuid(),
+                         std::chrono::seconds(1)));
+  const auto too_soon = command("AddTaskNote", lost_body, spain, {{"Idempotency-Key", "k-dead-lost"}});
+  EXPECT_EQ(code_of(too_soon), "IDEMPOTENCY_KEY_IN_USE") << "while its lease runs";
+  std::this_thread::sleep_for(1200ms);
+  EXPECT_EQ(command("AddTaskNote", lost_body, spain, {{"Idempotency-Key", "k-dead-lost"}}).status, 200);
+  EXPECT_EQ(command("AddTaskNote", lost_body, spain, {{"Idempotency-Key", "k-dead-lost"}}).status, 200);
+  EXPECT_EQ(notes_saying("died before commit"), 1);
 }
 
 }  // namespace
