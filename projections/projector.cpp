@@ -193,14 +193,13 @@ void projector::fold(pqxx::dbtransaction& w, std::size_t m, const std::vector<co
   }
 }
 
-domain::expected<std::vector<batch_outcome>, std::string> projector::apply(const std::vector<source_batch>& batches) {
-  // First the whole batch in one go. When the data makes that fail (a row Postgres
-  // refuses), again in a new transaction with savepoints, so the event that fails is found
-  // and quarantined while every other event applies.
+template <class Attempt>
+auto projector::in_fold_modes(const Attempt& attempt)
+    -> domain::expected<decltype(attempt(fold_mode::whole_batch)), std::string> {
   std::string failure;
   for (const auto mode : {fold_mode::whole_batch, fold_mode::savepoints}) {
     try {
-      return apply_in_transaction(batches, mode);
+      return attempt(mode);
     } catch (const mode_switch_refused& refused) {
       return domain::unexpected(std::string(refused.what()));
     } catch (const std::exception& e) {
@@ -211,6 +210,13 @@ domain::expected<std::vector<batch_outcome>, std::string> projector::apply(const
     }
   }
   return domain::unexpected(failure);
+}
+
+domain::expected<std::vector<batch_outcome>, std::string> projector::apply(const std::vector<source_batch>& batches) {
+  // First the whole batch in one go. When the data makes that fail (a row Postgres
+  // refuses), again in a new transaction with savepoints, so the event that fails is found
+  // and quarantined while every other event applies.
+  return in_fold_modes([&](fold_mode mode) { return apply_in_transaction(batches, mode); });
 }
 
 std::vector<batch_outcome> projector::apply_in_transaction(const std::vector<source_batch>& batches, fold_mode mode) {
@@ -331,18 +337,7 @@ domain::expected<std::int64_t, std::string> projector::rebuild(
     const log_source& read, const std::function<void(std::int64_t done, std::int64_t total)>& progress) {
   // By COPY into emptied tables; if Postgres refuses a row, again with savepoints (slower)
   // so that the events it refuses are quarantined and everything else is rebuilt.
-  std::string failure;
-  for (const auto mode : {fold_mode::whole_batch, fold_mode::savepoints}) {
-    try {
-      return rebuild_in_transaction(read, progress, mode);
-    } catch (const std::exception& e) {
-      connection_.reset();
-      for (const auto& m : models_) m->discard();
-      if (transient(e)) return domain::unexpected(std::string(e.what()));
-      failure = e.what();
-    }
-  }
-  return domain::unexpected(failure);
+  return in_fold_modes([&](fold_mode mode) { return rebuild_in_transaction(read, progress, mode); });
 }
 
 std::int64_t projector::rebuild_in_transaction(const log_source& read,

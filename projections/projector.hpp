@@ -85,6 +85,10 @@ class projector {
   enum class fold_mode { whole_batch, savepoints };
   struct connection;
   connection& connect();
+  // Runs attempt(mode) whole_batch first, then with savepoints when the data made it fail.
+  template <class Attempt>
+  auto in_fold_modes(const Attempt& attempt)
+      -> domain::expected<decltype(attempt(fold_mode::whole_batch)), std::string>;
   std::vector<batch_outcome> apply_in_transaction(const std::vector<source_batch>& batches, fold_mode mode);
   std::int64_t rebuild_in_transaction(const log_source& read,
                                       const std::function<void(std::int64_t, std::int64_t)>& progress, fold_mode mode);

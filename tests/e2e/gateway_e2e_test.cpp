@@ -20,14 +20,6 @@ namespace {
 const std::string secret = "e2e-secret-0123456789abcdef0123456789";
 const std::string acme = "a5e1c0de-0000-4000-8000-000000000001";
 
-std::string json_string_field(const std::string& json, const std::string& name) {
-  const auto key = "\"" + name + "\":\"";
-  const auto at = json.find(key);
-  if (at == std::string::npos) return "";
-  const auto start = at + key.size();
-  return json.substr(start, json.find('"', start) - start);
-}
-
 class Gateway : public pg_test {
  protected:
   void SetUp() override {

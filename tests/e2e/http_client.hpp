@@ -37,8 +37,8 @@ inline std::string dechunked(const std::string& raw, bool* complete = nullptr) {
   return out;
 }
 
-inline http_answer http_call(unsigned short port, const std::string& method, const std::string& target,
-                             const std::string& body = "", const std::map<std::string, std::string>& headers = {}) {
+// A connected socket to 127.0.0.1:port, or -1.
+inline int loopback_connection(unsigned short port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -46,8 +46,24 @@ inline http_answer http_call(unsigned short port, const std::string& method, con
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     ::close(fd);
-    throw std::runtime_error("cannot connect to the server");
+    return -1;
   }
+  return fd;
+}
+
+// The value of the first `"name":"..."` in a JSON text, or "" (test answers only: no escapes).
+inline std::string json_string_field(const std::string& json, const std::string& name) {
+  const auto key = "\"" + name + "\":\"";
+  const auto at = json.find(key);
+  if (at == std::string::npos) return "";
+  const auto start = at + key.size();
+  return json.substr(start, json.find('"', start) - start);
+}
+
+inline http_answer http_call(unsigned short port, const std::string& method, const std::string& target,
+                             const std::string& body = "", const std::map<std::string, std::string>& headers = {}) {
+  const int fd = loopback_connection(port);
+  if (fd < 0) throw std::runtime_error("cannot connect to the server");
   std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
   request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;

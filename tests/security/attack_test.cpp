@@ -33,7 +33,7 @@ TEST_F(Attacks, AnotherTenantCannotTakeAnEmailOrItsLogin) {
   auto real = http_call(server_->port(), "POST", "/api/v1/auth/login",
                         R"({"email":"spain@acme.com","password":"stradia-dev"})");
   EXPECT_EQ(real.status, 200);
-  EXPECT_EQ(json_text(real.body, "tenant_id"), acme);
+  EXPECT_EQ(json_string_field(real.body, "tenant_id"), acme);
   EXPECT_EQ(http_call(server_->port(), "POST", "/api/v1/auth/login",
                       R"({"email":"spain@acme.com","password":"attacker-pass"})")
                 .status,
@@ -59,9 +59,9 @@ TEST_F(Attacks, RacingInvitesOfOneEmailFromTwoTenantsLeaveExactlyOneHolder) {
         server_->port(), "POST", "/api/v1/auth/login",
         R"({"email":")" + email + R"(","password":")" + (acme_won ? "acme-password" : "globex-password") + R"("})");
     ASSERT_EQ(login.status, 200) << login.body;
-    EXPECT_EQ(json_text(login.body, "tenant_id"), acme_won ? acme : globex);
+    EXPECT_EQ(json_string_field(login.body, "tenant_id"), acme_won ? acme : globex);
     // Deleting the user frees the email for anyone.
-    const auto user_id = json_text((acme_won ? ra : rg).body, "user_id");
+    const auto user_id = json_string_field((acme_won ? ra : rg).body, "user_id");
     ASSERT_EQ(command("DeleteUser", R"({"user_id":")" + user_id + "\"}", acme_won ? acme_admin : globex_admin).status,
               200);
     EXPECT_EQ(command("InviteUser", invite(email, "second-password"), acme_won ? globex_admin : acme_admin).status,
@@ -129,7 +129,7 @@ TEST_F(Spending, ParallelAiCallsCannotOvershootTheQuota) {
                                      R"(","task_type":"B_GENERATIVE"})",
                                  spain);
     ASSERT_EQ(created.status, 200) << created.body;
-    tasks.push_back(json_text(created.body, "local_task_id"));
+    tasks.push_back(json_string_field(created.body, "local_task_id"));
   }
   gemini_.reply(200, fake_gemini::answer("Opening copy.", 4500));  // 99,500 + 4,500 = 104,000
   ASSERT_EQ(command("GenerateContent", R"({"local_task_id":")" + tasks[0] + R"("})", spain).status, 200);
@@ -236,8 +236,8 @@ TEST_F(Attacks, AnIdempotencyKeyHoldsAcrossServersAndRestarts) {
 TEST_F(Attacks, AKeyLeftPendingByADeadProcessIsTakenOverFromTheLog) {
   auto login = http_call(server_->port(), "POST", "/api/v1/auth/login",
                          R"({"email":"spain@acme.com","password":"stradia-dev"})");
-  const auto spain = json_text(login.body, "token");
-  const auto spain_id = json_text(login.body.substr(login.body.find("\"user\"")), "id");
+  const auto spain = json_string_field(login.body, "token");
+  const auto spain_id = json_string_field(login.body.substr(login.body.find("\"user\"")), "id");
   auto digest = [](const std::string& text) {
     unsigned char d[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), d);

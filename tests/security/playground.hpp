@@ -31,14 +31,6 @@ struct tenant_ids {
   std::string tenant, market, board, task, strategy, global_task, user, policy;
 };
 
-inline std::string json_text(const std::string& json, const std::string& name) {
-  const auto key = "\"" + name + "\":\"";
-  const auto at = json.find(key);
-  if (at == std::string::npos) return "";
-  const auto start = at + key.size();
-  return json.substr(start, json.find('"', start) - start);
-}
-
 class playground : public pg_test {
  protected:
   // Extra environment for the server (limits, fakes), set before SetUp by a fixture.
@@ -101,7 +93,7 @@ class playground : public pg_test {
     auto r = http_call(server_->port(), "POST", "/api/v1/auth/login",
                        R"({"email":")" + email + R"(","password":"stradia-dev"})");
     EXPECT_EQ(r.status, 200) << email << ": " << r.body;
-    return json_text(r.body, "token");
+    return json_string_field(r.body, "token");
   }
 
   http_answer command(const std::string& name, const std::string& body, const std::string& bearer,
@@ -114,7 +106,7 @@ class playground : public pg_test {
     return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + bearer}});
   }
 
-  static std::string code_of(const http_answer& r) { return json_text(r.body, "code"); }
+  static std::string code_of(const http_answer& r) { return json_string_field(r.body, "code"); }
 
   static std::int64_t position_of(const http_answer& r) {
     const auto at = r.body.find("\"global_position\":");

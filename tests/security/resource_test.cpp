@@ -17,20 +17,6 @@ namespace {
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
-// Opens a TCP connection to the server and sends nothing.
-int idle_connection(unsigned short port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // This test process needs more descriptors than a default soft limit gives.
 void raise_descriptor_limit() {
   rlimit limit{};
@@ -56,7 +42,7 @@ TEST_F(Resources, IdleConnectionsAndPendingWaitsDoNotSlowAnyoneElse) {
   const auto spain = token("spain@acme.com");
   std::vector<int> idle;
   for (int i = 0; i < 1000; ++i)
-    if (const int fd = idle_connection(server_->port()); fd >= 0) idle.push_back(fd);
+    if (const int fd = loopback_connection(server_->port()); fd >= 0) idle.push_back(fd);
   ASSERT_EQ(idle.size(), 1000u);
   std::vector<std::future<http_answer>> waits;
   for (int i = 0; i < 50; ++i)
@@ -87,7 +73,7 @@ TEST_F(Resources, TheListenerOutlivesRunningOutOfDescriptors) {
   server_ = std::make_unique<server_process>(env_, 160);
   std::vector<int> flood;
   for (int i = 0; i < 400; ++i)
-    if (const int fd = idle_connection(server_->port()); fd >= 0) flood.push_back(fd);
+    if (const int fd = loopback_connection(server_->port()); fd >= 0) flood.push_back(fd);
   std::this_thread::sleep_for(300ms);
   for (const int fd : flood) ::close(fd);
   const auto deadline = clock_type::now() + 5s;
@@ -181,7 +167,7 @@ TEST_F(Floods, AnswersLeakNothingAndCarryTheirSafetyHeaders) {
                          R"({"email":"spain@acme.com","password":"stradia-dev"})");
   EXPECT_NE(login.headers["set-cookie"].find("; Secure"), std::string::npos);
   EXPECT_EQ(login.headers["cache-control"], "no-store");
-  auto markets = get("/api/v1/markets", json_text(login.body, "token"));
+  auto markets = get("/api/v1/markets", json_string_field(login.body, "token"));
   EXPECT_EQ(markets.headers["cache-control"], "no-store");
   EXPECT_EQ(markets.headers["x-content-type-options"], "nosniff");
 }
@@ -202,7 +188,7 @@ TEST_F(ClockHook, TheTestClockCountsOnlyWithTestHooksOn) {
   ASSERT_EQ(lock.status, 200) << lock.body;
   const auto now =
       domain::format_rfc3339(std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()));
-  EXPECT_EQ(json_text(lock.body, "locked_at").substr(0, 10), now.substr(0, 10)) << "today, not a year on";
+  EXPECT_EQ(json_string_field(lock.body, "locked_at").substr(0, 10), now.substr(0, 10)) << "today, not a year on";
   std::remove(clock_file_.c_str());
 }
 
