@@ -26,20 +26,20 @@ command_outcome merged(command_outcome first, command_outcome& later) {
 
 }  // namespace
 
-domain::expected<command_service::ai_request, command_failure> command_service::request_ai_work(
+base::expected<command_service::ai_request, command_failure> command_service::request_ai_work(
     const domain::caller& who, const task_aggregate::command& c, const std::string& local_task_id,
     std::string_view command_name, const char* purpose, bool calls_ai) {
   for (int attempt = 1;; ++attempt) {
     auto task = load_stream<task_aggregate>(who.tenant_id, ids::task(local_task_id));
-    if (!task) return domain::unexpected(task.error());
+    if (!task) return base::unexpected(task.error());
     const auto ctx = context_for(who);
     auto decided = task_aggregate::decide(task->state, c, ctx);
-    if (!decided) return domain::unexpected(domain_failure(std::move(decided).error().error));
+    if (!decided) return base::unexpected(domain_failure(std::move(decided).error().error));
     auto tenant = load_stream<tenant_aggregate>(who.tenant_id, ids::tenant(who.tenant_id));
-    if (!tenant) return domain::unexpected(tenant.error());
+    if (!tenant) return base::unexpected(tenant.error());
     const auto period = domain::token_ledger::period_at(tenant->state.token_reset_date, ctx.now);
     auto ledger = load_stream<ledger_aggregate>(who.tenant_id, ids::ledger(who.tenant_id, period.start));
-    if (!ledger) return domain::unexpected(ledger.error());
+    if (!ledger) return base::unexpected(ledger.error());
     ledger::v1::ReserveTokens reserve;
     reserve.set_tenant_id(who.tenant_id);
     reserve.set_reservation_id(ctx.new_id());
@@ -51,7 +51,7 @@ domain::expected<command_service::ai_request, command_failure> command_service::
     reserve.set_ai_token_quota(tenant->state.ai_token_quota);
     const auto as_service = domain::context{domain::system_caller(who.tenant_id), ctx.now, ctx.new_id, ctx.zones};
     auto reserved = ledger_aggregate::decide(ledger->state, reserve, as_service);
-    if (!reserved) return domain::unexpected(domain_failure(std::move(reserved).error().error));
+    if (!reserved) return base::unexpected(domain_failure(std::move(reserved).error().error));
     unit_of_work work(who.tenant_id, metadata_for(who, command_name));
     work.record(*task, *decided);
     // With no AI configured the request stays recorded and nothing is reserved: no call
@@ -61,7 +61,7 @@ domain::expected<command_service::ai_request, command_failure> command_service::
     if (requested)
       return ai_request{std::move(*task), std::move(tenant->state), period, reserve.reservation_id(),
                         std::move(*requested)};
-    if (!requested.error().raced || attempt >= options_.attempts) return domain::unexpected(requested.error());
+    if (!requested.error().raced || attempt >= options_.attempts) return base::unexpected(requested.error());
   }
 }
 
@@ -77,7 +77,7 @@ command_result command_service::settle(const std::string& tenant_id, const ai_re
 command_result command_service::request_pre_flight_scan(const domain::caller& who, task::v1::RequestPreFlightScan c) {
   auto request = request_ai_work(who, c, c.local_task_id(), "RequestPreFlightScan", "PRE_FLIGHT_SCAN",
                                  options_.scanner != nullptr);
-  if (!request) return domain::unexpected(request.error());
+  if (!request) return base::unexpected(request.error());
   if (!options_.scanner) return std::move(request->requested);
   std::vector<std::string> policies;
   const auto platform = request->task.state.definition.target_platform();
@@ -89,7 +89,7 @@ command_result command_service::request_pre_flight_scan(const domain::caller& wh
   auto verdict = options_.scanner->scan(policies, request->task.state.execution_payload, platform);
   auto charged = settle(who.tenant_id, *request, verdict ? verdict->tokens : 0);
   if (!verdict)
-    return domain::unexpected(unavailable("The AI service is unavailable; ask again later.", verdict.error()));
+    return base::unexpected(unavailable("The AI service is unavailable; ask again later.", verdict.error()));
   if (!charged) return charged;
   task::v1::RecordPreFlightScanResult result;
   result.set_local_task_id(c.local_task_id());
@@ -107,14 +107,14 @@ command_result command_service::request_pre_flight_scan(const domain::caller& wh
 command_result command_service::generate_content(const domain::caller& who, task::v1::GenerateContent c) {
   auto request =
       request_ai_work(who, c, c.local_task_id(), "GenerateContent", "GENERATE_CONTENT", options_.generator != nullptr);
-  if (!request) return domain::unexpected(request.error());
+  if (!request) return base::unexpected(request.error());
   if (!options_.generator) return std::move(request->requested);
   const auto& definition = request->task.state.definition;
   auto generated =
       options_.generator->generate(definition.system_prompt(), definition.title(), definition.description());
   auto charged = settle(who.tenant_id, *request, generated ? generated->tokens : 0);
   if (!generated)
-    return domain::unexpected(unavailable("The AI service is unavailable; ask again later.", generated.error()));
+    return base::unexpected(unavailable("The AI service is unavailable; ask again later.", generated.error()));
   if (!charged) return charged;
   task::v1::RecordGeneratedContent result;
   result.set_local_task_id(c.local_task_id());

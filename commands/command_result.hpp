@@ -25,6 +25,6 @@ struct command_failure {
   bool raced = false;        // another command changed a stream first: decide again
 };
 
-using command_result = domain::expected<command_outcome, command_failure>;
+using command_result = base::expected<command_outcome, command_failure>;
 
 }  // namespace stradia::commands

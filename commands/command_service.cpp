@@ -32,12 +32,12 @@ command_failure unavailable(std::string detail, const std::string& reason) {
   return command_failure{{domain::errc::validation_failed, std::move(detail), {}}, true, false};
 }
 
-command_result finish(eventstore::event_store& store, unit_of_work& work, const std::string& stream,
+command_result finish(eventstore::event_log& store, unit_of_work& work, const std::string& stream,
                       std::int64_t version_before, std::vector<std::pair<std::string, std::string>> created) {
   command_outcome out{work.metadata().correlation_id, stream, version_before, 0, {}, std::move(created)};
   if (work.empty()) return out;
   auto committed = work.commit(store);
-  if (!committed) return domain::unexpected(committed.error());
+  if (!committed) return base::unexpected(committed.error());
   for (const auto& s : committed->streams)
     if (s.stream_id == stream) out.version = s.last_version;
   out.global_position = committed->last_position;
@@ -45,7 +45,7 @@ command_result finish(eventstore::event_store& store, unit_of_work& work, const 
   return out;
 }
 
-command_service::command_service(eventstore::event_store& store, command_service_options options)
+command_service::command_service(eventstore::event_log& store, command_service_options options)
     : store_(store), options_(std::move(options)) {}
 
 domain::context command_service::context_for(const domain::caller& who) const {
@@ -85,6 +85,8 @@ command_result command_service::run_single(const domain::caller& who, std::strin
       for (const auto& e : events) stream.state = Aggregate::evolve(std::move(stream.state), e);
       stream.version = result->version;
       cache.keep(key, std::move(stream));
+    } else if (!result && result.error().raced) {
+      cache.keep(key, std::move(stream));  // still a true prefix: the checked path reads only what came after
     }
     return result;
   };
@@ -101,7 +103,7 @@ command_result command_service::run_single(const domain::caller& who, std::strin
   }
   return with_retries([&]() -> command_result {
     auto stream = load_stream<Aggregate>(who.tenant_id, stream_id);
-    if (!stream) return domain::unexpected(stream.error());
+    if (!stream) return base::unexpected(stream.error());
     const auto metadata = metadata_for(who, command_name);
     auto decided = Aggregate::decide(stream->state, c, context_for(who));
     if (!decided) return refuse_recording(store_, *stream, std::move(decided).error(), metadata, who.tenant_id);
@@ -114,7 +116,7 @@ command_result command_service::run_single(const domain::caller& who, std::strin
 command_result command_service::create_tenant(const domain::caller& who, tenant::v1::CreateTenant c) {
   // Refused before anything is read: the client's tenant id must not become a read context.
   if (!who.is_system)
-    return domain::unexpected(domain_failure({domain::errc::forbidden, "Only the service itself may do this.", {}}));
+    return base::unexpected(domain_failure({domain::errc::forbidden, "Only the service itself may do this.", {}}));
   if (c.tenant_id().empty()) c.set_tenant_id(new_uuid());
   // The tenant being created is the one this system caller acts in.
   domain::caller in_tenant = who;
@@ -204,12 +206,12 @@ command_result command_service::create_custom_local_task(const domain::caller& w
   if (c.local_task_id().empty()) c.set_local_task_id(new_uuid());
   return with_retries([&]() -> command_result {
     auto board = load_stream<board_aggregate>(who.tenant_id, ids::board(c.local_board_id()));
-    if (!board) return domain::unexpected(board.error());
+    if (!board) return base::unexpected(board.error());
     auto task = load_stream<task_aggregate>(who.tenant_id, ids::task(c.local_task_id()));
-    if (!task) return domain::unexpected(task.error());
+    if (!task) return base::unexpected(task.error());
     const auto ctx = context_for(who);
     auto on_board = board_aggregate::decide(board->state, c, ctx);
-    if (!on_board) return domain::unexpected(domain_failure(std::move(on_board).error().error));
+    if (!on_board) return base::unexpected(domain_failure(std::move(on_board).error().error));
     const auto& added = std::get<domain::local_board::pb::BoardTaskAdded>(on_board->front());
     task::v1::CreateLocalTask create;
     create.set_local_task_id(added.local_task_id());
@@ -219,7 +221,7 @@ command_result command_service::create_custom_local_task(const domain::caller& w
     create.set_is_custom_local_task(true);
     auto created = task_aggregate::decide(
         task->state, create, domain::context{domain::system_caller(who.tenant_id), ctx.now, ctx.new_id, ctx.zones});
-    if (!created) return domain::unexpected(domain_failure(std::move(created).error().error));
+    if (!created) return base::unexpected(domain_failure(std::move(created).error().error));
     unit_of_work work(who.tenant_id, metadata_for(who, "CreateCustomLocalTask"));
     work.record(*board, *on_board);
     work.record(*task, *created);

@@ -18,7 +18,7 @@
 #include "domain/context.hpp"
 #include "domain/master_strategy.hpp"
 #include "domain/zone_catalog.hpp"
-#include "eventstore/event_store.hpp"
+#include "eventstore/event_log.hpp"
 #include "ledger.pb.h"
 #include "market.pb.h"
 #include "strategy.pb.h"
@@ -47,7 +47,7 @@ struct command_service_options {
 
 class command_service {
  public:
-  command_service(eventstore::event_store& store, command_service_options options);
+  command_service(eventstore::event_log& store, command_service_options options);
 
   // tenancy and governance
   command_result create_tenant(const domain::caller& who, tenant::v1::CreateTenant c);
@@ -122,17 +122,17 @@ class command_service {
     std::string reservation_id;
     command_outcome requested;
   };
-  domain::expected<ai_request, command_failure> request_ai_work(const domain::caller& who,
-                                                                const task_aggregate::command& c,
-                                                                const std::string& local_task_id,
-                                                                std::string_view command_name, const char* purpose,
-                                                                bool calls_ai);
+  base::expected<ai_request, command_failure> request_ai_work(const domain::caller& who,
+                                                              const task_aggregate::command& c,
+                                                              const std::string& local_task_id,
+                                                              std::string_view command_name, const char* purpose,
+                                                              bool calls_ai);
   // Closes the request's reservation with the call's actual cost.
   command_result settle(const std::string& tenant_id, const ai_request& request, std::int64_t tokens);
   template <class Aggregate>
-  domain::expected<loaded<Aggregate>, command_failure> load_stream(const std::string& tenant_id, std::string stream_id);
+  base::expected<loaded<Aggregate>, command_failure> load_stream(const std::string& tenant_id, std::string stream_id);
 
-  eventstore::event_store& store_;
+  eventstore::event_log& store_;
   command_service_options options_;
   std::tuple<stream_cache<tenant_aggregate>, stream_cache<user_aggregate>, stream_cache<market_aggregate>,
              stream_cache<strategy_aggregate>, stream_cache<board_aggregate>, stream_cache<task_aggregate>,
@@ -141,8 +141,8 @@ class command_service {
 };
 
 template <class Aggregate>
-domain::expected<loaded<Aggregate>, command_failure> command_service::load_stream(const std::string& tenant_id,
-                                                                                  std::string stream_id) {
+base::expected<loaded<Aggregate>, command_failure> command_service::load_stream(const std::string& tenant_id,
+                                                                                std::string stream_id) {
   return load<Aggregate>(store_, tenant_id, std::move(stream_id), &std::get<stream_cache<Aggregate>>(caches_));
 }
 

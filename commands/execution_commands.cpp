@@ -24,13 +24,13 @@ constexpr auto checkpoint_lifetime = std::chrono::hours(1);
 command_result command_service::execute_task(const domain::caller& who, task::v1::ExecuteTask c) {
   for (int attempt = 1;; ++attempt) {
     auto task = load_stream<task_aggregate>(who.tenant_id, ids::task(c.local_task_id()));
-    if (!task) return domain::unexpected(task.error());
+    if (!task) return base::unexpected(task.error());
     const auto ctx = context_for(who);
     auto decided = task_aggregate::decide(task->state, c, ctx);
-    if (!decided) return domain::unexpected(domain_failure(std::move(decided).error().error));
+    if (!decided) return base::unexpected(domain_failure(std::move(decided).error().error));
     const auto platform = task->state.definition.target_platform();
     auto credential = load_stream<vault_aggregate>(who.tenant_id, ids::vault(task->state.market_id, platform));
-    if (!credential) return domain::unexpected(credential.error());
+    if (!credential) return base::unexpected(credential.error());
     std::string execution_id;
     for (const auto& e : *decided)
       if (const auto* requested = std::get_if<task::v1::TaskExecutionRequested>(&e))
@@ -40,7 +40,7 @@ command_result command_service::execute_task(const domain::caller& who, task::v1
     use.set_execution_id(execution_id);
     const auto as_service = domain::context{domain::system_caller(who.tenant_id), ctx.now, ctx.new_id, ctx.zones};
     auto used = vault_aggregate::decide(credential->state, use, as_service);
-    if (!used) return domain::unexpected(domain_failure(std::move(used).error().error));
+    if (!used) return base::unexpected(domain_failure(std::move(used).error().error));
 
     unit_of_work work(who.tenant_id, metadata_for(who, "ExecuteTask"));
     work.record(*task, *decided);
@@ -51,9 +51,9 @@ command_result command_service::execute_task(const domain::caller& who, task::v1
 
     const auto context = task->state.market_id + "|" + std::string(domain::name_of(platform));
     auto token = options_.vault->open(who.tenant_id, credential->state.encrypted_oauth_token, context);
-    if (!token) return domain::unexpected(store_failure(token.error()));
+    if (!token) return base::unexpected(store_failure(token.error()));
     if (!*token)
-      return domain::unexpected(
+      return base::unexpected(
           domain_failure({domain::errc::credential_revoked, "The market's credential can no longer be opened.", {}}));
     auto answer = options_.executor->execute(platform, **token, task->state.execution_payload, c.parameters());
     task::v1::RecordTaskExecution result;
@@ -65,7 +65,7 @@ command_result command_service::execute_task(const domain::caller& who, task::v1
       result.set_http_status(0);
       result.set_error_log("The platform did not answer.");
       (void)record_task_execution(who.tenant_id, result);
-      return domain::unexpected(unavailable("The platform is unavailable; ask again later.", answer.error()));
+      return base::unexpected(unavailable("The platform is unavailable; ask again later.", answer.error()));
     }
     result.set_http_status(answer->http_status);
     result.set_error_log(answer->error_log);

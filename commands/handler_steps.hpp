@@ -15,21 +15,21 @@ command_failure unavailable(std::string detail, const std::string& reason);
 
 // The answer for a command whose decisions are in `work`; `stream` is the one the command
 // is about (its version before the command when nothing changes).
-command_result finish(eventstore::event_store& store, unit_of_work& work, const std::string& stream,
+command_result finish(eventstore::event_log& store, unit_of_work& work, const std::string& stream,
                       std::int64_t version_before, std::vector<std::pair<std::string, std::string>> created = {});
 
 // A refusal that still records events (an auto-saved draft, a lock expiry): record them,
 // then answer with the refusal.
 template <class Aggregate>
-command_result refuse_recording(eventstore::event_store& store, const loaded<Aggregate>& stream,
+command_result refuse_recording(eventstore::event_log& store, const loaded<Aggregate>& stream,
                                 domain::refusal<typename Aggregate::event> refusal, const event_metadata& metadata,
                                 const std::string& tenant_id) {
   if (!refusal.recorded.empty()) {
     unit_of_work work(tenant_id, metadata);
     work.record(stream, refusal.recorded);
-    if (auto committed = work.commit(store); !committed) return domain::unexpected(committed.error());
+    if (auto committed = work.commit(store); !committed) return base::unexpected(committed.error());
   }
-  return domain::unexpected(domain_failure(std::move(refusal.error)));
+  return base::unexpected(domain_failure(std::move(refusal.error)));
 }
 
 }  // namespace stradia::commands

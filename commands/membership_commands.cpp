@@ -18,14 +18,14 @@ command_result command_service::run_tenant_and_user(const domain::caller& who, c
                                                     std::string_view command_name) {
   return with_retries([&]() -> command_result {
     auto user = load_stream<user_aggregate>(who.tenant_id, ids::user(c.user_id()));
-    if (!user) return domain::unexpected(user.error());
+    if (!user) return base::unexpected(user.error());
     auto tenant = load_stream<tenant_aggregate>(who.tenant_id, ids::tenant(who.tenant_id));
-    if (!tenant) return domain::unexpected(tenant.error());
+    if (!tenant) return base::unexpected(tenant.error());
     const auto ctx = context_for(who);
     auto on_user = user_aggregate::decide(user->state, c, ctx);
-    if (!on_user) return domain::unexpected(domain_failure(std::move(on_user).error().error));
+    if (!on_user) return base::unexpected(domain_failure(std::move(on_user).error().error));
     auto on_tenant = tenant_aggregate::decide(tenant->state, c, ctx);
-    if (!on_tenant) return domain::unexpected(domain_failure(std::move(on_tenant).error().error));
+    if (!on_tenant) return base::unexpected(domain_failure(std::move(on_tenant).error().error));
     unit_of_work work(who.tenant_id, metadata_for(who, command_name));
     work.record(*user, *on_user);
     work.record(*tenant, *on_tenant);
@@ -38,14 +38,14 @@ command_result command_service::run_tenant_and_market(const domain::caller& who,
                                                       std::string_view command_name) {
   return with_retries([&]() -> command_result {
     auto market = load_stream<market_aggregate>(who.tenant_id, ids::market(c.market_id()));
-    if (!market) return domain::unexpected(market.error());
+    if (!market) return base::unexpected(market.error());
     auto tenant = load_stream<tenant_aggregate>(who.tenant_id, ids::tenant(who.tenant_id));
-    if (!tenant) return domain::unexpected(tenant.error());
+    if (!tenant) return base::unexpected(tenant.error());
     const auto ctx = context_for(who);
     auto on_market = market_aggregate::decide(market->state, c, ctx);
-    if (!on_market) return domain::unexpected(domain_failure(std::move(on_market).error().error));
+    if (!on_market) return base::unexpected(domain_failure(std::move(on_market).error().error));
     auto on_tenant = tenant_aggregate::decide(tenant->state, c, ctx);
-    if (!on_tenant) return domain::unexpected(domain_failure(std::move(on_tenant).error().error));
+    if (!on_tenant) return base::unexpected(domain_failure(std::move(on_tenant).error().error));
     unit_of_work work(who.tenant_id, metadata_for(who, command_name));
     work.record(*market, *on_market);
     work.record(*tenant, *on_tenant);
@@ -81,22 +81,22 @@ command_result command_service::run_user_with_email(const domain::caller& who, c
   const std::string registry(domain::email_reservation::registry_tenant_id);
   return with_retries([&]() -> command_result {
     auto user = load_stream<user_aggregate>(who.tenant_id, ids::user(c.user_id()));
-    if (!user) return domain::unexpected(user.error());
+    if (!user) return base::unexpected(user.error());
     auto tenant = load_stream<tenant_aggregate>(who.tenant_id, ids::tenant(who.tenant_id));
-    if (!tenant) return domain::unexpected(tenant.error());
+    if (!tenant) return base::unexpected(tenant.error());
     const auto ctx = context_for(who);
     auto on_user = user_aggregate::decide(user->state, c, ctx);
-    if (!on_user) return domain::unexpected(domain_failure(std::move(on_user).error().error));
+    if (!on_user) return base::unexpected(domain_failure(std::move(on_user).error().error));
     auto on_tenant = tenant_aggregate::decide(tenant->state, c, ctx);
-    if (!on_tenant) return domain::unexpected(domain_failure(std::move(on_tenant).error().error));
+    if (!on_tenant) return base::unexpected(domain_failure(std::move(on_tenant).error().error));
     auto reservation = load_stream<email_aggregate>(registry, email_stream(email_of(c, user->state)));
-    if (!reservation) return domain::unexpected(reservation.error());
+    if (!reservation) return base::unexpected(reservation.error());
     Reservation asked;
     asked.set_tenant_id(who.tenant_id);
     asked.set_user_id(c.user_id());
     const auto as_service = domain::context{domain::system_caller(registry), ctx.now, ctx.new_id, ctx.zones};
     auto on_email = email_aggregate::decide(reservation->state, asked, as_service);
-    if (!on_email) return domain::unexpected(domain_failure(std::move(on_email).error().error));
+    if (!on_email) return base::unexpected(domain_failure(std::move(on_email).error().error));
     unit_of_work work(who.tenant_id, metadata_for(who, command_name));
     work.record(*user, *on_user);
     work.record(*tenant, *on_tenant);
@@ -128,16 +128,16 @@ command_result command_service::record_user_login(const domain::caller& who, use
 
 // The market must be usable (this tenant's, not deleted); the assignment lives on the user.
 template <class Command>
-command_result assignment(eventstore::event_store& store, const domain::caller& who, const Command& c,
+command_result assignment(eventstore::event_log& store, const domain::caller& who, const Command& c,
                           const domain::context& ctx, const event_metadata& metadata) {
   auto market = load<market_aggregate>(store, who.tenant_id, ids::market(c.market_id()));
-  if (!market) return domain::unexpected(market.error());
+  if (!market) return base::unexpected(market.error());
   auto user = load<user_aggregate>(store, who.tenant_id, ids::user(c.user_id()));
-  if (!user) return domain::unexpected(user.error());
+  if (!user) return base::unexpected(user.error());
   auto on_user = user_aggregate::decide(user->state, c, ctx);
-  if (!on_user) return domain::unexpected(domain_failure(std::move(on_user).error().error));
+  if (!on_user) return base::unexpected(domain_failure(std::move(on_user).error().error));
   if (auto usable = domain::market::require_usable(market->state, ctx); !usable)
-    return domain::unexpected(domain_failure(usable.error()));
+    return base::unexpected(domain_failure(usable.error()));
   unit_of_work work(who.tenant_id, metadata);
   work.record(*user, *on_user);
   return finish(store, work, user->stream_id, user->version);

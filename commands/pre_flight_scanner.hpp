@@ -1,14 +1,14 @@
 #pragma once
 // The AI work as the command handlers see it: the pre-flight scan (the tenant's governance
 // policies and the task's execution payload in, a verdict and its token cost out) and
-// content generation. The Gemini adapter (gateway/gemini_client) implements both; tests
+// content generation. The Gemini adapter (adapters/gemini_client) implements both; tests
 // use loopback servers.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "base/expected.hpp"
 #include "domain/enums.hpp"
-#include "domain/expected.hpp"
 
 namespace stradia::commands {
 
@@ -27,18 +27,18 @@ struct generated_content {
 class content_generator {
  public:
   virtual ~content_generator() = default;
-  virtual domain::expected<generated_content, std::string> generate(const std::string& system_prompt,
-                                                                    const std::string& title,
-                                                                    const std::string& description) = 0;
+  virtual base::expected<generated_content, std::string> generate(const std::string& system_prompt,
+                                                                  const std::string& title,
+                                                                  const std::string& description) = 0;
 };
 
 class pre_flight_scanner {
  public:
   virtual ~pre_flight_scanner() = default;
   // An error string when the service could not give a verdict (after its retries).
-  virtual domain::expected<scan_verdict, std::string> scan(const std::vector<std::string>& policies,
-                                                           const std::string& execution_payload,
-                                                           domain::target_platform platform) = 0;
+  virtual base::expected<scan_verdict, std::string> scan(const std::vector<std::string>& policies,
+                                                         const std::string& execution_payload,
+                                                         domain::target_platform platform) = 0;
 };
 
 }  // namespace stradia::commands

@@ -43,16 +43,16 @@ domain::context as_system(const domain::context& ctx) {
 }
 
 // Records, for one StrategyDeployedToMarket, the board's and its tasks' events.
-domain::check deploy_to_board(eventstore::event_store& store, unit_of_work& work, const domain::context& ctx,
+domain::check deploy_to_board(eventstore::event_log& store, unit_of_work& work, const domain::context& ctx,
                               const domain::master_strategy::state& strategy,
                               const strategy_pb::StrategyDeployedToMarket& deployed,
                               std::vector<std::pair<std::string, std::string>>& created) {
   const auto& tenant_id = ctx.who.tenant_id;
   auto market = load<market_aggregate>(store, tenant_id, ids::market(deployed.market_id()));
-  if (!market) return domain::unexpected(market.error().error);
+  if (!market) return base::unexpected(market.error().error);
   if (auto usable = domain::market::require_usable(market->state, ctx); !usable) return usable;
   auto board = load<board_aggregate>(store, tenant_id, ids::board(deployed.local_board_id()));
-  if (!board) return domain::unexpected(board.error().error);
+  if (!board) return base::unexpected(board.error().error);
   const auto system = as_system(ctx);
 
   domain::decision<board_aggregate::event> on_board = std::vector<board_aggregate::event>{};
@@ -72,14 +72,14 @@ domain::check deploy_to_board(eventstore::event_store& store, unit_of_work& work
     for (const auto& [id, task] : strategy.published_tasks) *offer.add_tasks() = task;
     on_board = board_aggregate::decide(board->state, offer, system);
   }
-  if (!on_board) return domain::unexpected(on_board.error().error);
+  if (!on_board) return base::unexpected(on_board.error().error);
   work.record(*board, *on_board);
 
   auto record_task = [&](const std::string& local_task_id, const task_aggregate::command& c) -> domain::check {
     auto task = load<task_aggregate>(store, tenant_id, ids::task(local_task_id));
-    if (!task) return domain::unexpected(task.error().error);
+    if (!task) return base::unexpected(task.error().error);
     auto decided = task_aggregate::decide(task->state, c, system);
-    if (!decided) return domain::unexpected(decided.error().error);
+    if (!decided) return base::unexpected(decided.error().error);
     work.record(*task, *decided);
     return {};
   };
@@ -123,10 +123,10 @@ command_result command_service::deploy(
     std::string_view command_name) {
   return with_retries([&]() -> command_result {
     auto strategy = load_stream<strategy_aggregate>(who.tenant_id, ids::strategy(strategy_id));
-    if (!strategy) return domain::unexpected(strategy.error());
+    if (!strategy) return base::unexpected(strategy.error());
     const auto ctx = context_for(who);
     auto decided = decide_strategy(strategy->state, ctx);
-    if (!decided) return domain::unexpected(domain_failure(std::move(decided).error().error));
+    if (!decided) return base::unexpected(domain_failure(std::move(decided).error().error));
     unit_of_work work(who.tenant_id, metadata_for(who, command_name));
     work.record(*strategy, *decided);
     auto after = strategy->state;
@@ -135,7 +135,7 @@ command_result command_service::deploy(
     for (const auto& e : *decided) {
       if (const auto* deployed = std::get_if<strategy_pb::StrategyDeployedToMarket>(&e)) {
         auto ok = deploy_to_board(store_, work, ctx, after, *deployed, created);
-        if (!ok) return domain::unexpected(domain_failure(std::move(ok).error()));
+        if (!ok) return base::unexpected(domain_failure(std::move(ok).error()));
       }
     }
     return finish(store_, work, strategy->stream_id, strategy->version, std::move(created));

@@ -11,7 +11,7 @@
 #include "commands/event_codec.hpp"
 #include "commands/event_json.hpp"
 #include "commands/uuid.hpp"
-#include "eventstore/event_store.hpp"
+#include "eventstore/event_log.hpp"
 
 namespace stradia::commands {
 
@@ -56,9 +56,9 @@ class stream_cache {
 // tenant's stream reads as empty, so the aggregate does not exist): from the cached
 // state when there is one, reading only what came after it.
 template <class Aggregate>
-domain::expected<loaded<Aggregate>, command_failure> load(eventstore::event_store& store, const std::string& tenant_id,
-                                                          std::string stream_id,
-                                                          stream_cache<Aggregate>* cache = nullptr) {
+base::expected<loaded<Aggregate>, command_failure> load(eventstore::event_log& store, const std::string& tenant_id,
+                                                        std::string stream_id,
+                                                        stream_cache<Aggregate>* cache = nullptr) {
   const auto key = tenant_id + "/" + stream_id;
   loaded<Aggregate> out{std::move(stream_id), {}, 0};
   if (cache)
@@ -67,7 +67,7 @@ domain::expected<loaded<Aggregate>, command_failure> load(eventstore::event_stor
     eventstore::stream_range range;
     range.after_version = out.version;
     auto batch = store.read_stream(tenant_id, out.stream_id, range);
-    if (!batch) return domain::unexpected(store_failure(batch.error()));
+    if (!batch) return base::unexpected(store_failure(batch.error()));
     for (const auto& envelope : *batch) {
       if (auto event = domain::decode_event<typename Aggregate::event>(envelope))
         out.state = Aggregate::evolve(std::move(out.state), *event);
@@ -108,9 +108,9 @@ class unit_of_work {
   std::vector<std::string>& events_json() { return events_json_; }
   const event_metadata& metadata() const { return metadata_; }
 
-  domain::expected<eventstore::append_result, command_failure> commit(eventstore::event_store& store) {
+  base::expected<eventstore::append_result, command_failure> commit(eventstore::event_log& store) {
     auto appended = store.append(request_);
-    if (!appended) return domain::unexpected(store_failure(appended.error()));
+    if (!appended) return base::unexpected(store_failure(appended.error()));
     return std::move(*appended);
   }
 

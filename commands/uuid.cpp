@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "base/uuid_text.hpp"
+
 namespace stradia::commands {
 
 namespace {
@@ -12,14 +14,8 @@ namespace {
 std::string formatted(unsigned char* b, unsigned char version) {
   b[6] = static_cast<unsigned char>((b[6] & 0x0F) | (version << 4));
   b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += hex[b[i] >> 4];
-    out += hex[b[i] & 0xF];
-  }
+  base::format_uuid(b, out);
   return out;
 }
 

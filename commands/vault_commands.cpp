@@ -14,7 +14,7 @@ namespace ids = domain::stream_ids;
 namespace {
 
 command_result vault_unavailable() {
-  return domain::unexpected(command_failure{
+  return base::unexpected(command_failure{
       {domain::errc::validation_failed, "The vault is not configured (no master key).", {}}, true, false});
 }
 
@@ -24,22 +24,22 @@ command_result command_service::store_vault_credential(const domain::caller& who
   // Authorized before anything is sealed: sealing costs crypto work and creates the
   // tenant's data key.
   if (auto ok = domain::vault_credential::require_writer(context_for(who), c.market_id()); !ok)
-    return domain::unexpected(domain_failure(ok.error()));
+    return base::unexpected(domain_failure(ok.error()));
   if (!options_.vault) return vault_unavailable();
   auto market = load_stream<market_aggregate>(who.tenant_id, ids::market(c.market_id()));
-  if (!market) return domain::unexpected(market.error());
+  if (!market) return base::unexpected(market.error());
   if (auto usable = domain::market::require_usable(market->state, context_for(who)); !usable)
-    return domain::unexpected(domain_failure(usable.error()));
+    return base::unexpected(domain_failure(usable.error()));
   if (c.oauth_token().empty())
-    return domain::unexpected(domain_failure(
+    return base::unexpected(domain_failure(
         {domain::errc::validation_failed, "The command has invalid fields.", {{"oauth_token", "Required"}}}));
   const auto context = c.market_id() + "|" + std::string(domain::name_of(c.platform()));
   auto oauth = options_.vault->seal(who.tenant_id, c.oauth_token(), context);
-  if (!oauth) return domain::unexpected(store_failure(oauth.error()));
+  if (!oauth) return base::unexpected(store_failure(oauth.error()));
   c.set_encrypted_oauth_token(*oauth);
   if (!c.refresh_token().empty()) {
     auto refresh = options_.vault->seal(who.tenant_id, c.refresh_token(), context + "|refresh");
-    if (!refresh) return domain::unexpected(store_failure(refresh.error()));
+    if (!refresh) return base::unexpected(store_failure(refresh.error()));
     c.set_encrypted_refresh_token(*refresh);
   }
   // Wiped, not just cleared: the plain tokens must not linger in freed memory (core dumps).

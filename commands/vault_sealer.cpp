@@ -58,12 +58,12 @@ std::optional<vault_sealer> vault_sealer::make(std::string master_key, eventstor
 
 eventstore::result<std::optional<std::string>> vault_sealer::data_key(const std::string& tenant_id, bool create) {
   auto wrapped = keys_->find(tenant_id);
-  if (!wrapped) return domain::unexpected(wrapped.error());
+  if (!wrapped) return base::unexpected(wrapped.error());
   if (!*wrapped && create) {
     std::string fresh(key_bytes, '\0');
     randombytes_buf(fresh.data(), fresh.size());
     auto kept = keys_->keep_first(tenant_id, encrypt(master_key_, fresh, tenant_id));
-    if (!kept) return domain::unexpected(kept.error());
+    if (!kept) return base::unexpected(kept.error());
     *wrapped = std::move(*kept);
   }
   if (!*wrapped) return std::optional<std::string>{};
@@ -73,7 +73,7 @@ eventstore::result<std::optional<std::string>> vault_sealer::data_key(const std:
 eventstore::result<std::string> vault_sealer::seal(const std::string& tenant_id, const std::string& plaintext,
                                                    const std::string& context) {
   auto key = data_key(tenant_id, true);
-  if (!key) return domain::unexpected(key.error());
+  if (!key) return base::unexpected(key.error());
   if (!*key) return eventstore::fail(eventstore::store_errc::invalid_request, "the tenant's data key cannot be opened");
   return encrypt(**key, plaintext, tenant_id + "|" + context);
 }
@@ -82,7 +82,7 @@ eventstore::result<std::optional<std::string>> vault_sealer::open(const std::str
                                                                   const std::string& sealed,
                                                                   const std::string& context) {
   auto key = data_key(tenant_id, false);
-  if (!key) return domain::unexpected(key.error());
+  if (!key) return base::unexpected(key.error());
   if (!*key) return std::optional<std::string>{};
   return decrypt(**key, sealed, tenant_id + "|" + context);
 }

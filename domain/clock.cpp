@@ -1,7 +1,5 @@
 #include "domain/clock.hpp"
 
-#include <cstdio>
-
 namespace stradia::domain {
 
 using namespace std::chrono;
@@ -17,72 +15,6 @@ google::protobuf::Timestamp to_proto(timestamp t) {
 
 timestamp from_proto(const google::protobuf::Timestamp& t) {
   return timestamp{seconds{t.seconds()}} + duration_cast<microseconds>(nanoseconds{t.nanos()});
-}
-
-std::string format_rfc3339(timestamp t) {
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{t - day};
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld", static_cast<int>(ymd.year()),
-                        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                        static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                        static_cast<long>(hms.seconds().count()));
-  const auto micros = hms.subseconds().count();
-  if (micros != 0) {
-    n += std::snprintf(buf + n, sizeof buf - n, ".%06ld", static_cast<long>(micros));
-    while (buf[n - 1] == '0') --n;
-  }
-  return std::string(buf, n) + "Z";
-}
-
-std::optional<timestamp> parse_rfc3339(std::string_view text) {
-  auto digits = [&](std::size_t at, std::size_t n) -> std::optional<int> {
-    if (at + n > text.size()) return std::nullopt;
-    int v = 0;
-    for (std::size_t i = at; i < at + n; ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-      v = v * 10 + (text[i] - '0');
-    }
-    return v;
-  };
-  const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2),
-             se = digits(17, 2);
-  if (!y || !mo || !d || !h || !mi || !se || text.size() < 20 || text[4] != '-' || text[7] != '-' ||
-      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':')
-    return std::nullopt;
-  const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
-  if (!ymd.ok() || *h > 23 || *mi > 59 || *se > 60) return std::nullopt;
-  std::size_t at = 19;
-  microseconds fraction{0};
-  if (text[at] == '.') {
-    long scale = 100000;
-    for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, scale /= 10)
-      fraction += microseconds{(text[at] - '0') * std::max(scale, 0L)};
-  }
-  minutes offset{0};
-  if (at == text.size()) return std::nullopt;
-  if (text[at] == 'Z' || text[at] == 'z') {
-    ++at;
-  } else if (text[at] == '+' || text[at] == '-') {
-    const auto oh = digits(at + 1, 2), om = digits(at + 4, 2);
-    if (!oh || !om || text.size() < at + 6 || text[at + 3] != ':') return std::nullopt;
-    offset = minutes{(*oh * 60 + *om) * (text[at] == '+' ? 1 : -1)};
-    at += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (at != text.size()) return std::nullopt;
-  return timestamp{sys_days{ymd} + hours{*h} + minutes{*mi} + seconds{*se}} + fraction - offset;
-}
-
-timestamp add_months(timestamp t, int months) {
-  const auto day = floor<days>(t);
-  const auto time_of_day = t - day;
-  year_month_day ymd{day};
-  year_month_day shifted = ymd + std::chrono::months{months};
-  if (!shifted.ok()) shifted = shifted.year() / shifted.month() / last;
-  return sys_days{shifted} + time_of_day;
 }
 
 }  // namespace stradia::domain

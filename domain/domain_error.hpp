@@ -3,10 +3,16 @@
 #include <string>
 #include <vector>
 
-#include "domain/errc.hpp"
-#include "domain/expected.hpp"
+#include "base/errc.hpp"
+#include "base/expected.hpp"
 
 namespace stradia::domain {
+
+// The domain answers in base's vocabulary.
+using base::code_name;
+using base::errc;
+using base::expected;
+using base::unexpected;
 
 struct field_error {
   std::string path;

@@ -22,15 +22,6 @@ std::string_view name_of(board_status v) { return v1::BoardStatus::Value_Name(v)
 std::string_view name_of(task_status v) { return v1::TaskStatus::Value_Name(v); }
 std::string_view name_of(pre_flight_status v) { return v1::PreFlightStatus::Value_Name(v); }
 
-std::optional<user_role> parse_user_role(std::string_view name) {
-  return parse_with<user_role>(&v1::UserRole::Value_Parse, name);
-}
-std::optional<task_type> parse_task_type(std::string_view name) {
-  return parse_with<task_type>(&v1::TaskType::Value_Parse, name);
-}
-std::optional<target_platform> parse_target_platform(std::string_view name) {
-  return parse_with<target_platform>(&v1::TargetPlatform::Value_Parse, name);
-}
 std::optional<task_status> parse_task_status(std::string_view name) {
   return parse_with<task_status>(&v1::TaskStatus::Value_Parse, name);
 }

@@ -32,10 +32,7 @@ std::string_view name_of(board_status v);
 std::string_view name_of(task_status v);
 std::string_view name_of(pre_flight_status v);
 
-// Parse the model's spelling; UNSPECIFIED and unknown names give nullopt.
-std::optional<user_role> parse_user_role(std::string_view name);
-std::optional<task_type> parse_task_type(std::string_view name);
-std::optional<target_platform> parse_target_platform(std::string_view name);
+// Parses the model's spelling; UNSPECIFIED and unknown names give nullopt.
 std::optional<task_status> parse_task_status(std::string_view name);
 
 }  // namespace stradia::domain

@@ -7,8 +7,8 @@
 #include <array>
 #include <unordered_map>
 
+#include "base/uuid_text.hpp"
 #include "domain/context.hpp"
-#include "domain/uuid_text.hpp"
 
 namespace stradia::domain {
 
@@ -97,7 +97,7 @@ class checker {
   void check_text(const field_step& s, const std::string& value) {
     if (s.kind == field_step::entity_id) {
       const bool system_author = options_.system_user_allowed && value == system_user_id;
-      if (!value.empty() && !is_uuid(value) && !system_author) problems.push_back({path(), "Invalid uuid"});
+      if (!value.empty() && !base::is_uuid(value) && !system_author) problems.push_back({path(), "Invalid uuid"});
       return;
     }
     if (has_control_character(value)) problems.push_back({path(), "Control characters are not allowed."});

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "domain/uuid_text.hpp"
+#include "base/uuid_text.hpp"
 
 namespace stradia::domain::guardrails {
 
@@ -138,7 +138,7 @@ problems weight(std::int64_t weight) {
 }
 
 problems entity_id(std::string_view path, std::string_view id) {
-  if (is_uuid(id)) return {};
+  if (base::is_uuid(id)) return {};
   return one(path, "Invalid uuid");
 }
 

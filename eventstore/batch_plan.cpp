@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "base/encoding.hpp"
+
 namespace stradia::eventstore {
 
 namespace {
@@ -29,23 +31,17 @@ std::string md5_hex(const std::string& bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_md5(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0xF];
-  }
-  return out;
+  return base::hex(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 result<append_request> validated(append_request request) {
   lowercase(request.tenant_id);
-  if (!is_uuid(request.tenant_id)) return fail(store_errc::invalid_request, "tenant_id is not a UUID");
+  if (!base::is_uuid(request.tenant_id)) return fail(store_errc::invalid_request, "tenant_id is not a UUID");
   if (request.streams.empty()) return fail(store_errc::invalid_request, "an append needs at least one stream");
   std::set<std::string> streams, ids;
   for (auto& stream : request.streams) {
     lowercase(stream.tenant_id);
-    if (!stream.tenant_id.empty() && !is_uuid(stream.tenant_id))
+    if (!stream.tenant_id.empty() && !base::is_uuid(stream.tenant_id))
       return fail(store_errc::invalid_request, "a stream's tenant_id is not a UUID");
     if (stream.stream_id.empty() || stream.stream_id.size() > max_stream_id_length || has_control(stream.stream_id))
       return fail(store_errc::invalid_request, "stream_id must be 1 to 200 printable characters");
@@ -55,7 +51,7 @@ result<append_request> validated(append_request request) {
       return fail(store_errc::invalid_request, "stream " + stream.stream_id + " has no events");
     for (auto& event : stream.events) {
       lowercase(event.event_id);
-      if (!is_uuid(event.event_id)) return fail(store_errc::invalid_request, "event_id is not a UUID");
+      if (!base::is_uuid(event.event_id)) return fail(store_errc::invalid_request, "event_id is not a UUID");
       if (!ids.insert(event.event_id).second)
         return fail(store_errc::invalid_request, "event " + event.event_id + " appears twice in one append");
       if (event.event_type.empty() || event.event_type.size() > max_event_type_length || has_control(event.event_type))
@@ -147,7 +143,7 @@ batch_plan plan_batch(const std::vector<append_request>& requests, std::map<std:
       if (conflict) break;
     }
     if (conflict) {
-      plan.decided[r] = domain::unexpected<store_error>(std::move(*conflict));
+      plan.decided[r] = base::unexpected<store_error>(std::move(*conflict));
       continue;
     }
     for (const auto& stream : request.streams) {

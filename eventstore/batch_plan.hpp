@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/uuid_text.hpp"
+#include "base/uuid_text.hpp"
 #include "eventstore/append.hpp"
 #include "eventstore/store_error.hpp"
 
@@ -55,6 +55,6 @@ std::vector<result<append_result>> complete_batch(const std::vector<append_reque
                                                   const std::vector<std::int64_t>& row_positions);
 
 std::string md5_hex(const std::string& bytes);
-using domain::is_uuid;
+using base::is_uuid;
 
 }  // namespace stradia::eventstore

@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "base/json_writer.hpp"
 #include "eventstore/sql_literals.hpp"
 
 namespace stradia::eventstore {
@@ -19,13 +20,15 @@ constexpr const char* append_rows_sql =
     "$4::bigint[], $5::text[], $6::int[], $7::bytea[], $8::jsonb[])";
 
 std::string metadata_json(const event_to_append& e) {
-  json_object_writer json;
-  json.field("correlation_id", e.correlation_id);
-  json.field("causation_id", e.causation_id);
-  json.field("user_id", e.user_id);
-  json.field("command", e.command);
-  if (e.idempotent) json.flag("idempotent");
-  return json.finish();
+  base::json_writer json;
+  json.begin_object();
+  for (const auto& [name, value] : {std::pair<std::string_view, const std::string&>{"correlation_id", e.correlation_id},
+                                    {"causation_id", e.causation_id},
+                                    {"user_id", e.user_id},
+                                    {"command", e.command}})
+    if (!value.empty()) json.field(name, value);
+  if (e.idempotent) json.field("idempotent", true);
+  return json.end_object().take();
 }
 
 struct checked_state {

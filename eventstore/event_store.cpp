@@ -53,10 +53,10 @@ auto in_read_transaction(connection_pool& pool, const std::string& tenant_id, Bo
       tx.commit();
       return out;
     } catch (const pqxx::broken_connection&) {
-      if (body_started || attempt > 1) return domain::unexpected<store_error>(translate_current_exception());
+      if (body_started || attempt > 1) return base::unexpected<store_error>(translate_current_exception());
       pool.clear();
     } catch (...) {
-      return domain::unexpected<store_error>(translate_current_exception());
+      return base::unexpected<store_error>(translate_current_exception());
     }
   }
 }
@@ -83,7 +83,7 @@ std::uint64_t event_store::append_transactions() const { return committer_->tran
 
 result<std::vector<envelope>> event_store::read_stream(const std::string& tenant_id, const std::string& stream_id,
                                                        const stream_range& range) {
-  if (!is_uuid(tenant_id)) return fail(store_errc::invalid_request, "tenant_id is not a UUID");
+  if (!base::is_uuid(tenant_id)) return fail(store_errc::invalid_request, "tenant_id is not a UUID");
   return in_read_transaction(*app_pool_, tenant_id, [&](pqxx::read_transaction& tx) {
     return envelopes_from(tx.exec_params(read_stream_sql, stream_id, range.after_version, range.up_to_version,
                                          range.up_to_recorded_at, range.max_count));
@@ -91,7 +91,7 @@ result<std::vector<envelope>> event_store::read_stream(const std::string& tenant
 }
 
 result<std::vector<envelope>> event_store::read_tenant_log(const std::string& tenant_id, const log_query& query) {
-  if (!is_uuid(tenant_id)) return fail(store_errc::invalid_request, "tenant_id is not a UUID");
+  if (!base::is_uuid(tenant_id)) return fail(store_errc::invalid_request, "tenant_id is not a UUID");
   return in_read_transaction(*app_pool_, tenant_id, [&](pqxx::read_transaction& tx) {
     return envelopes_from(
         tx.exec_params(read_tenant_log_sql, query.after_position, query.stream_id, query.event_type, query.max_count));
@@ -101,7 +101,7 @@ result<std::vector<envelope>> event_store::read_tenant_log(const std::string& te
 result<std::vector<envelope>> event_store::read_command_events(const std::string& tenant_id,
                                                                const std::string& command_id,
                                                                std::int64_t after_position) {
-  if (!is_uuid(tenant_id) || !is_uuid(command_id))
+  if (!base::is_uuid(tenant_id) || !base::is_uuid(command_id))
     return fail(store_errc::invalid_request, "tenant_id and command_id are UUIDs");
   return in_read_transaction(*app_pool_, tenant_id, [&](pqxx::read_transaction& tx) {
     return envelopes_from(tx.exec_params(read_command_events_sql, tenant_id, command_id, after_position));
@@ -113,7 +113,7 @@ result<std::vector<envelope>> event_store::read_all(std::int64_t after_position,
   std::lock_guard lock(reader_mutex_);
   if (!reader_) {
     auto connected = log_reader::connect(options_.worker_conninfo);
-    if (!connected) return domain::unexpected(connected.error());
+    if (!connected) return base::unexpected(connected.error());
     reader_ = std::move(*connected);
   }
   auto events = reader_->read_after(after_position, max_count);

@@ -12,28 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "envelope.pb.h"
-#include "eventstore/append.hpp"
-#include "eventstore/store_error.hpp"
+#include "eventstore/event_log.hpp"
 
 namespace stradia::eventstore {
-
-using envelope = stradia::envelope::v1::EventEnvelope;
-using micros_since_epoch = std::int64_t;
 
 struct store_options {
   std::string app_conninfo;     // role stradia_app
   std::string worker_conninfo;  // role stradia_worker; empty when this process reads no global log
   std::size_t max_batch_events = 2000;
-};
-
-// Which part of a stream to read: versions after `after_version`, optionally up to a
-// version or up to a recording time (time travel).
-struct stream_range {
-  std::int64_t after_version = 0;
-  std::optional<std::int64_t> up_to_version;
-  std::optional<micros_since_epoch> up_to_recorded_at;
-  std::size_t max_count = 10000;
 };
 
 // A tenant's part of the log, for auditors.
@@ -48,7 +34,7 @@ class group_committer;
 class connection_pool;
 class log_reader;
 
-class event_store {
+class event_store final : public event_log {
  public:
   explicit event_store(store_options options);
   ~event_store();
@@ -56,11 +42,11 @@ class event_store {
   event_store& operator=(const event_store&) = delete;
 
   // Blocks until the append's batch is committed (or refused).
-  result<append_result> append(append_request request);
+  result<append_result> append(append_request request) override;
   std::future<result<append_result>> append_async(append_request request);
 
   result<std::vector<envelope>> read_stream(const std::string& tenant_id, const std::string& stream_id,
-                                            const stream_range& range = {});
+                                            const stream_range& range = {}) override;
   result<std::vector<envelope>> read_tenant_log(const std::string& tenant_id, const log_query& query);
   // The events an idempotent request's command recorded (by its command id), after a position.
   result<std::vector<envelope>> read_command_events(const std::string& tenant_id, const std::string& command_id,

@@ -35,7 +35,7 @@ std::future<result<append_result>> group_committer::submit(append_request reques
   auto future = promise.get_future();
   auto valid = validated(std::move(request));
   if (!valid) {
-    promise.set_value(domain::unexpected<store_error>(std::move(valid).error()));
+    promise.set_value(base::unexpected<store_error>(std::move(valid).error()));
     return future;
   }
   {
@@ -103,7 +103,7 @@ std::vector<result<append_result>> group_committer::write_with_retries(batch_wri
     for (const auto& request : requests) outcomes.push_back(std::move(write_with_retries(writer, {request}).front()));
     return outcomes;
   }
-  return std::vector<result<append_result>>(requests.size(), domain::unexpected<store_error>(last));
+  return std::vector<result<append_result>>(requests.size(), base::unexpected<store_error>(last));
 }
 
 }  // namespace stradia::eventstore

@@ -56,10 +56,10 @@ auto in_tenant(connection_pool& pool, const std::string& tenant_id, Body&& body)
         return out;
       }
     } catch (const pqxx::broken_connection&) {
-      if (started || attempt > 1) return domain::unexpected<store_error>(translate_current_exception());
+      if (started || attempt > 1) return base::unexpected<store_error>(translate_current_exception());
       pool.clear();  // a restart killed the pooled connections: once more on a fresh one
     } catch (...) {
-      return domain::unexpected<store_error>(translate_current_exception());
+      return base::unexpected<store_error>(translate_current_exception());
     }
   }
 }

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "base/uuid_text.hpp"
+
 namespace stradia::eventstore {
 
 namespace {
@@ -29,18 +31,6 @@ std::uint32_t be32(const char* p) {
   return v;
 }
 
-void uuid_text(const char* bytes, std::string& out) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.resize(36);
-  std::size_t o = 0;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
-    const auto b = static_cast<unsigned char>(bytes[i]);
-    out[o++] = hex[b >> 4];
-    out[o++] = hex[b & 0xF];
-  }
-}
-
 store_error connection_error(PGconn* c, const char* what) {
   const bool lost = PQstatus(c) != CONNECTION_OK;
   return {lost ? store_errc::retryable : store_errc::invalid_request, std::string(what) + ": " + PQerrorMessage(c)};
@@ -59,7 +49,7 @@ result<std::unique_ptr<log_reader>> log_reader::connect(const std::string& conni
   if (PQstatus(c) != CONNECTION_OK) {
     store_error error{store_errc::retryable, std::string("cannot connect: ") + PQerrorMessage(c)};
     PQfinish(c);
-    return domain::unexpected<store_error>(std::move(error));
+    return base::unexpected<store_error>(std::move(error));
   }
   return std::unique_ptr<log_reader>(new log_reader(c));
 }
@@ -70,7 +60,7 @@ result<void> log_reader::send_read(std::int64_t after_position, std::size_t max_
   const std::string after = std::to_string(after_position), limit = std::to_string(max_count);
   const char* values[] = {after.c_str(), limit.c_str()};
   if (!PQsendQueryParams(connection_, read_after_sql, 2, nullptr, values, nullptr, nullptr, 1))
-    return domain::unexpected(connection_error(connection_, "read"));
+    return base::unexpected(connection_error(connection_, "read"));
   prefetched_ = {after_position, max_count};
   return {};
 }
@@ -87,7 +77,7 @@ result<void> log_reader::finish_query(PGresult** into) {
   if (!first || PQresultStatus(first) != PGRES_TUPLES_OK) {
     auto error = connection_error(connection_, "read");
     PQclear(first);
-    return domain::unexpected(std::move(error));
+    return base::unexpected(std::move(error));
   }
   if (into)
     *into = first;
@@ -100,19 +90,18 @@ result<std::vector<stradia::envelope::v1::EventEnvelope>> log_reader::read_after
                                                                                  std::size_t max_count) {
   const bool wanted = prefetched_ == std::pair{after_position, max_count};
   if (prefetched_ && !wanted) {
-    if (auto ok = finish_query(nullptr); !ok) return domain::unexpected(ok.error());
+    if (auto ok = finish_query(nullptr); !ok) return base::unexpected(ok.error());
   }
   if (!wanted) {
-    if (auto ok = send_read(after_position, max_count); !ok) return domain::unexpected(ok.error());
+    if (auto ok = send_read(after_position, max_count); !ok) return base::unexpected(ok.error());
   }
   PGresult* received = nullptr;
-  if (auto ok = finish_query(&received); !ok) return domain::unexpected(ok.error());
+  if (auto ok = finish_query(&received); !ok) return base::unexpected(ok.error());
   result_guard rows{received};
   const int full = static_cast<int>(max_count);
   if (PQntuples(rows.r) == full && full > 0) {
     // Most likely more follows: let Postgres produce it while this batch is decoded.
-    if (auto ok = send_read(be64(PQgetvalue(rows.r, full - 1, 0)), max_count); !ok)
-      return domain::unexpected(ok.error());
+    if (auto ok = send_read(be64(PQgetvalue(rows.r, full - 1, 0)), max_count); !ok) return base::unexpected(ok.error());
   }
   const int n = PQntuples(rows.r);
   std::vector<stradia::envelope::v1::EventEnvelope> out(static_cast<std::size_t>(n));
@@ -122,8 +111,8 @@ result<std::vector<stradia::envelope::v1::EventEnvelope>> log_reader::read_after
   for (int i = 0; i < n; ++i) {
     auto& e = out[static_cast<std::size_t>(i)];
     e.set_global_position(be64(PQgetvalue(rows.r, i, 0)));
-    uuid_text(PQgetvalue(rows.r, i, 1), *e.mutable_event_id());
-    uuid_text(PQgetvalue(rows.r, i, 2), *e.mutable_tenant_id());
+    base::format_uuid(reinterpret_cast<const unsigned char*>(PQgetvalue(rows.r, i, 1)), *e.mutable_event_id());
+    base::format_uuid(reinterpret_cast<const unsigned char*>(PQgetvalue(rows.r, i, 2)), *e.mutable_tenant_id());
     text(i, 3, e.mutable_stream_id());
     e.set_stream_version(be64(PQgetvalue(rows.r, i, 4)));
     text(i, 5, e.mutable_event_type());
@@ -145,11 +134,11 @@ result<void> log_reader::listen(const std::string& channel) {
   }
   std::string sql = "LISTEN ";
   char* quoted = PQescapeIdentifier(connection_, channel.data(), channel.size());
-  if (!quoted) return domain::unexpected(connection_error(connection_, "listen"));
+  if (!quoted) return base::unexpected(connection_error(connection_, "listen"));
   sql += quoted;
   PQfreemem(quoted);
   result_guard r{PQexec(connection_, sql.c_str())};
-  if (PQresultStatus(r.r) != PGRES_COMMAND_OK) return domain::unexpected(connection_error(connection_, "listen"));
+  if (PQresultStatus(r.r) != PGRES_COMMAND_OK) return base::unexpected(connection_error(connection_, "listen"));
   return {};
 }
 
@@ -164,20 +153,20 @@ bool log_reader::drain_notifications() {
 
 result<bool> log_reader::wait_for_notification(std::chrono::milliseconds timeout) {
   if (prefetched_) {
-    if (auto ok = finish_query(nullptr); !ok) return domain::unexpected(ok.error());
+    if (auto ok = finish_query(nullptr); !ok) return base::unexpected(ok.error());
   }
-  if (!PQconsumeInput(connection_)) return domain::unexpected(connection_error(connection_, "wait"));
+  if (!PQconsumeInput(connection_)) return base::unexpected(connection_error(connection_, "wait"));
   if (drain_notifications()) return true;
   pollfd fd{PQsocket(connection_), POLLIN, 0};
   if (::poll(&fd, 1, static_cast<int>(timeout.count())) < 0) return false;
-  if (!PQconsumeInput(connection_)) return domain::unexpected(connection_error(connection_, "wait"));
+  if (!PQconsumeInput(connection_)) return base::unexpected(connection_error(connection_, "wait"));
   return drain_notifications();
 }
 
 result<std::optional<std::string>> log_reader::query_value(const std::string& sql,
                                                            const std::vector<std::string>& params) {
   if (prefetched_) {
-    if (auto ok = finish_query(nullptr); !ok) return domain::unexpected(ok.error());
+    if (auto ok = finish_query(nullptr); !ok) return base::unexpected(ok.error());
   }
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p.c_str());
@@ -185,7 +174,7 @@ result<std::optional<std::string>> log_reader::query_value(const std::string& sq
                               nullptr, nullptr, 0)};
   const auto status = PQresultStatus(r.r);
   if (status == PGRES_COMMAND_OK) return std::optional<std::string>{};
-  if (status != PGRES_TUPLES_OK) return domain::unexpected(connection_error(connection_, "query"));
+  if (status != PGRES_TUPLES_OK) return base::unexpected(connection_error(connection_, "query"));
   if (PQntuples(r.r) == 0 || PQgetisnull(r.r, 0, 0)) return std::optional<std::string>{};
   return std::optional<std::string>(std::string(PQgetvalue(r.r, 0, 0), PQgetlength(r.r, 0, 0)));
 }

@@ -1,6 +1,8 @@
 #include "eventstore/migrator.hpp"
 
 #include <pqxx/pqxx>
+
+#include <algorithm>
 #include <set>
 
 #include "eventstore/pg_errors.hpp"
@@ -19,7 +21,13 @@ constexpr const char* record_sql = "INSERT INTO schema_migrations (version, name
 
 }  // namespace
 
-result<migration_report> migrate(const std::string& owner_conninfo) {
+result<migration_report> migrate(const std::string& owner_conninfo, const std::vector<migration>& others) {
+  std::vector<migration> all(embedded_migrations());
+  all.insert(all.end(), others.begin(), others.end());
+  std::sort(all.begin(), all.end(), [](const migration& a, const migration& b) { return a.version < b.version; });
+  for (std::size_t i = 1; i < all.size(); ++i)
+    if (all[i].version == all[i - 1].version)
+      return fail(store_errc::invalid_request, "two migrations are numbered " + std::to_string(all[i].version));
   try {
     pqxx::connection c(owner_conninfo);
     pqxx::nontransaction(c).exec_params("SELECT pg_advisory_lock($1)", migration_lock_key);
@@ -34,7 +42,7 @@ result<migration_report> migrate(const std::string& owner_conninfo) {
       for (const auto& row : r.exec("SELECT version FROM schema_migrations")) done.insert(row[0].as<int>());
     }
     migration_report report;
-    for (const auto& m : embedded_migrations()) {
+    for (const auto& m : all) {
       if (!done.count(m.version)) {
         pqxx::work w(c);
         w.exec(std::string(m.sql));
@@ -47,7 +55,7 @@ result<migration_report> migrate(const std::string& owner_conninfo) {
     pqxx::nontransaction(c).exec_params("SELECT pg_advisory_unlock($1)", migration_lock_key);
     return report;
   } catch (...) {
-    return domain::unexpected<store_error>(translate_current_exception());
+    return base::unexpected<store_error>(translate_current_exception());
   }
 }
 

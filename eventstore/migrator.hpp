@@ -1,7 +1,8 @@
 #pragma once
-// Numbered SQL migrations (eventstore/migrations/NNNN_name.sql, compiled into the
-// binary), applied once each, in order, recorded in schema_migrations. Run as the
-// owner role; concurrent migrators wait for each other (advisory lock).
+// Numbered SQL migrations (<folder>/migrations/NNNN_name.sql, compiled into the binary),
+// applied once each, in order, recorded in schema_migrations. The event store owns its
+// tables' migrations; the projections own theirs; the versions form one sequence. Run as
+// the owner role; concurrent migrators wait for each other (advisory lock).
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@ struct migration_report {
   int current_version = 0;
 };
 
-result<migration_report> migrate(const std::string& owner_conninfo);
+// Applies the event store's migrations and `others` (another folder's), merged by version.
+result<migration_report> migrate(const std::string& owner_conninfo, const std::vector<migration>& others = {});
 
 }  // namespace stradia::eventstore

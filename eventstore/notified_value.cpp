@@ -30,7 +30,7 @@ void notified_value::run() {
 
 result<void> notified_value::follow() {
   auto connected = log_reader::connect(options_.worker_conninfo);
-  if (!connected) return domain::unexpected(connected.error());
+  if (!connected) return base::unexpected(connected.error());
   auto& reader = **connected;
   if (auto ok = reader.listen(options_.channel); !ok) return ok;
   {
@@ -40,7 +40,7 @@ result<void> notified_value::follow() {
   while (!stopping_) {
     // Read after LISTEN: a change committed in between is either read now or announced.
     auto value = reader.query_value(options_.sql, options_.params);
-    if (!value) return domain::unexpected(value.error());
+    if (!value) return base::unexpected(value.error());
     const auto current = value->has_value() ? std::stoll(**value) : 0;
     value_ = current;
     on_value_(current);
@@ -48,7 +48,7 @@ result<void> notified_value::follow() {
     for (auto waited = std::chrono::milliseconds(0); waited < options_.reread_interval && !stopping_;
          waited += std::chrono::milliseconds(100)) {
       auto woke = reader.wait_for_notification(std::chrono::milliseconds(100));
-      if (!woke) return domain::unexpected(woke.error());
+      if (!woke) return base::unexpected(woke.error());
       if (*woke) break;
     }
   }

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "domain/expected.hpp"
+#include "base/expected.hpp"
 
 namespace stradia::eventstore {
 
@@ -33,10 +33,10 @@ struct store_error {
 };
 
 template <class T>
-using result = domain::expected<T, store_error>;
+using result = base::expected<T, store_error>;
 
-inline domain::unexpected<store_error> fail(store_errc code, std::string message) {
-  return domain::unexpected<store_error>(store_error{code, std::move(message)});
+inline base::unexpected<store_error> fail(store_errc code, std::string message) {
+  return base::unexpected<store_error>(store_error{code, std::move(message)});
 }
 
 }  // namespace stradia::eventstore

@@ -15,7 +15,7 @@ constexpr const char* save_checkpoint_sql =
 
 result<std::int64_t> stored_checkpoint(log_reader& reader, const std::string& id) {
   auto value = reader.query_value(load_checkpoint_sql, {id});
-  if (!value) return domain::unexpected(value.error());
+  if (!value) return base::unexpected(value.error());
   return value->has_value() ? std::stoll(**value) : -1;
 }
 
@@ -23,7 +23,7 @@ result<std::int64_t> stored_checkpoint(log_reader& reader, const std::string& id
 
 result<std::int64_t> load_checkpoint(const std::string& worker_conninfo, const std::string& subscription_id) {
   auto reader = log_reader::connect(worker_conninfo);
-  if (!reader) return domain::unexpected(reader.error());
+  if (!reader) return base::unexpected(reader.error());
   return stored_checkpoint(**reader, subscription_id);
 }
 
@@ -58,7 +58,7 @@ void subscription::run() {
 // One connection's life: LISTEN first, so a commit after any read wakes the loop.
 result<void> subscription::follow() {
   auto connected = log_reader::connect(options_.worker_conninfo);
-  if (!connected) return domain::unexpected(connected.error());
+  if (!connected) return base::unexpected(connected.error());
   auto& reader = **connected;
   if (auto ok = reader.listen("stradia_events"); !ok) return ok;
   // Connected again: the outage is over for readiness, and the next one starts small.
@@ -71,7 +71,7 @@ result<void> subscription::follow() {
     std::int64_t start = options_.start_after;
     if (start < 0 && options_.store_checkpoint) {
       auto stored = stored_checkpoint(reader, options_.subscription_id);
-      if (!stored) return domain::unexpected(stored.error());
+      if (!stored) return base::unexpected(stored.error());
       start = *stored;
     }
     position_ = std::max<std::int64_t>(start, 0);
@@ -79,10 +79,10 @@ result<void> subscription::follow() {
   }
   while (!stopping_) {
     auto batch = reader.read_after(position_.load(), options_.batch_size);
-    if (!batch) return domain::unexpected(batch.error());
+    if (!batch) return base::unexpected(batch.error());
     if (batch->empty()) {
       if (auto woke = reader.wait_for_notification(options_.poll_interval); !woke)
-        return domain::unexpected(woke.error());
+        return base::unexpected(woke.error());
       continue;
     }
     if (!on_events_(*batch)) {
@@ -92,7 +92,7 @@ result<void> subscription::follow() {
     const auto last = batch->back().global_position();
     if (options_.store_checkpoint) {
       auto saved = reader.query_value(save_checkpoint_sql, {options_.subscription_id, std::to_string(last)});
-      if (!saved) return domain::unexpected(saved.error());
+      if (!saved) return base::unexpected(saved.error());
     }
     position_ = last;
   }

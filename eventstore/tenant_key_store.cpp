@@ -31,7 +31,7 @@ result<std::optional<std::string>> tenant_key_store::find(const std::string& ten
     if (rows.empty()) return std::optional<std::string>{};
     return std::optional<std::string>(pqxx::binarystring(rows[0][0]).str());
   } catch (...) {
-    return domain::unexpected(translate_current_exception());
+    return base::unexpected(translate_current_exception());
   }
 }
 
@@ -45,7 +45,7 @@ result<std::string> tenant_key_store::keep_first(const std::string& tenant_id, c
     tx.commit();
     return pqxx::binarystring(rows.at(0)[0]).str();
   } catch (...) {
-    return domain::unexpected(translate_current_exception());
+    return base::unexpected(translate_current_exception());
   }
 }
 

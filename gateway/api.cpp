@@ -7,12 +7,13 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/encoding.hpp"
+#include "base/json_writer.hpp"
 #include "commands/uuid.hpp"
 #include "domain/clock.hpp"
 #include "gateway/command_parser.hpp"
 #include "gateway/command_routes.hpp"
 #include "gateway/event_log_json.hpp"
-#include "gateway/json_writer.hpp"
 #include "gateway/password.hpp"
 #include "gateway/problem.hpp"
 #include "gateway/request_helpers.hpp"
@@ -21,10 +22,6 @@ namespace stradia::gateway {
 
 namespace {
 
-constexpr std::string_view commands_prefix = "/api/v1/commands/";
-constexpr std::string_view streams_prefix = "/api/v1/streams/";
-constexpr std::string_view boards_prefix = "/api/v1/boards/";
-constexpr std::string_view tasks_prefix = "/api/v1/tasks/";
 constexpr std::size_t min_password_length = 8;
 
 std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
@@ -32,13 +29,7 @@ std::string path_of(const std::string& target) { return target.substr(0, target.
 std::string sha256_hex(std::string_view bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : digest) {
-    out += hex[b >> 4];
-    out += hex[b & 0xF];
-  }
-  return out;
+  return base::hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::string bearer_token(const http_request& r) {
@@ -60,7 +51,7 @@ std::string bearer_token(const http_request& r) {
 }
 
 std::string outcome_json(const commands::command_outcome& o) {
-  json_writer json;
+  base::json_writer json;
   json.begin_object();
   json.field("command_id", o.command_id);
   json.field("stream_id", o.stream_id);
@@ -82,25 +73,85 @@ api::api(commands::command_service& commands, eventstore::event_store& store, co
          api_options options)
     : commands_(commands), store_(store), users_(users), options_(std::move(options)), jwt_(options_.jwt_secret) {}
 
+const std::vector<api::route>& api::routes() {
+  using access = route_access;
+  using lane = request_lane;
+  static const std::vector<route> table{
+      {"GET", "/healthz", "health", access::open, lane::io, &api::healthz},
+      {"GET", "/readyz", "health", access::open, lane::standard, &api::ready},
+      {"GET", "/metrics", "metrics", access::open, lane::standard, &api::metrics_text},
+      {"POST", "/api/v1/auth/login", "login", access::open, lane::hashing, &api::login},
+      {"POST", "/api/v1/commands/{id}", "command", access::caller, lane::standard, &api::command},
+      {"GET", "/api/v1/events", "events", access::caller, lane::standard, &api::event_log},
+      {"GET", "/api/v1/streams/{id}", "streams", access::caller, lane::standard, &api::stream},
+      {"GET", "/api/v1/markets", "query", access::caller, lane::standard, &api::markets},
+      {"GET", "/api/v1/boards", "query", access::caller, lane::standard, &api::boards_of_market},
+      {"GET", "/api/v1/boards/{id}", "query", access::caller, lane::standard, &api::board},
+      {"GET", "/api/v1/tasks/{id}", "query", access::caller, lane::standard, &api::task},
+      {"GET", "/api/v1/heatmap", "query", access::caller, lane::standard, &api::heatmap},
+      {"GET", "/api/v1/heatmap.svg", "query", access::caller, lane::standard, &api::heatmap_svg},
+      {"GET", "/api/v1/usage", "query", access::caller, lane::standard, &api::usage},
+  };
+  return table;
+}
+
+api::route_match api::match(const http_request& request) {
+  route_match out;
+  const auto segments = path_segments(request.target);
+  if (!segments) return out;
+  for (const auto& r : routes()) {
+    std::string_view pattern = r.pattern.substr(1);
+    std::string id;
+    std::size_t i = 0;
+    bool same = true;
+    while (same && !pattern.empty()) {
+      const auto slash = pattern.find('/');
+      const auto part = pattern.substr(0, slash);
+      pattern = slash == std::string_view::npos ? std::string_view() : pattern.substr(slash + 1);
+      if (i >= segments->size())
+        same = false;
+      else if (part == "{id}")
+        id = (*segments)[i];
+      else
+        same = part == (*segments)[i];
+      ++i;
+    }
+    if (!same || i != segments->size()) continue;
+    if (!out.found || request.method == r.method) out = route_match{&r, request.method == r.method, std::move(id)};
+    if (out.method_allowed) break;
+  }
+  return out;
+}
+
 http_response api::handle(const http_request& request) {
   const auto started = std::chrono::steady_clock::now();
-  auto response = route(request);
-  const auto path = path_of(request.target);
+  const auto matched = match(request);
+  auto response = route_request(request, matched);
   // Answers about a tenant's data are for the caller only: no cache keeps them.
-  if (path.rfind("/api/", 0) == 0) response.headers.emplace_back("Cache-Control", "no-store");
-  const std::string_view kind = path.rfind(commands_prefix, 0) == 0       ? "command"
-                                : path == "/api/v1/events"                ? "events"
-                                : path.rfind(streams_prefix, 0) == 0      ? "streams"
-                                : path == "/api/v1/auth/login"            ? "login"
-                                : path == "/healthz" || path == "/readyz" ? "health"
-                                : path == "/metrics"                      ? "metrics"
-                                : path.rfind("/api/v1/", 0) == 0          ? "query"
-                                                                          : "other";
-  metrics_.record(kind, response.status, std::chrono::steady_clock::now() - started);
+  if (path_of(request.target).rfind("/api/", 0) == 0) response.headers.emplace_back("Cache-Control", "no-store");
+  metrics_.record(matched.found ? matched.found->metric : "other", response.status,
+                  std::chrono::steady_clock::now() - started);
   return response;
 }
 
-http_response api::metrics_text() {
+// The steps every request takes: find its route, check the method, and for a caller's
+// route the token and the rate limit; then the endpoint.
+http_response api::route_request(const http_request& request, const route_match& matched) {
+  if (!matched.found) return problem(problem_code::not_found, "No such resource: " + path_of(request.target));
+  if (!matched.method_allowed)
+    return problem(problem_code::method_not_allowed, "Use " + std::string(matched.found->method) + ".");
+  std::optional<domain::caller> who;
+  if (matched.found->access == route_access::caller) {
+    who = authenticate(request);
+    if (!who) return problem(problem_code::unauthenticated, "A valid token is required.");
+    if (!within_rate_limit(who->user_id)) return problem(problem_code::rate_limited, "Too many requests; slow down.");
+  }
+  return (this->*matched.found->run)(route_args{request, who ? &*who : nullptr, matched.id});
+}
+
+http_response api::healthz(const route_args&) { return json_ok(R"({"status":"ok"})"); }
+
+http_response api::metrics_text(const route_args&) {
   http_response response;
   response.content_type = "text/plain; version=0.0.4";
   metrics_.write(response.body);
@@ -108,30 +159,20 @@ http_response api::metrics_text() {
   return response;
 }
 
-namespace {
-
-bool is_command(std::string_view path, std::string_view name) {
-  return path.size() == commands_prefix.size() + name.size() && path.rfind(commands_prefix, 0) == 0 &&
-         path.substr(commands_prefix.size()) == name;
-}
-
-}  // namespace
-
 request_lane api::lane_of(const http_request& request) const {
-  const auto path = path_of(request.target);
-  if (path == "/healthz") return request_lane::io;
-  if (path == "/api/v1/auth/login" || is_command(path, "InviteUser")) return request_lane::hashing;
-  if (is_command(path, "RequestPreFlightScan") || is_command(path, "GenerateContent") ||
-      is_command(path, "ExecuteTask"))
-    return request_lane::outbound;
-  return request_lane::standard;
+  const auto matched = match(request);
+  if (!matched.found || !matched.method_allowed) return request_lane::standard;
+  if (matched.found->run == &api::command)
+    if (const auto* command = find_command_route(matched.id)) return command->lane;
+  return matched.found->lane;
 }
 
 std::optional<http_response> api::screen(const http_request& request) const {
-  const auto path = path_of(request.target);
-  if (path.rfind("/api/v1/", 0) != 0 || path == "/api/v1/auth/login") return std::nullopt;
+  if (path_of(request.target).rfind("/api/v1/", 0) != 0) return std::nullopt;
+  const auto matched = match(request);
+  if (matched.found && matched.found->access == route_access::open) return std::nullopt;
   if (authenticate(request)) return std::nullopt;
-  return problem("UNAUTHENTICATED", "A valid token is required.");
+  return problem(problem_code::unauthenticated, "A valid token is required.");
 }
 
 std::int64_t api::wanted_position(const http_request& request) const {
@@ -142,44 +183,9 @@ std::int64_t api::wanted_position(const http_request& request) const {
   return authenticate(request) ? *wanted : 0;
 }
 
-http_response api::route(const http_request& request) {
-  const auto path = path_of(request.target);
-  if (path == "/healthz")
-    return request.method == "GET" ? json_ok(R"({"status":"ok"})") : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path == "/readyz") return request.method == "GET" ? ready() : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path == "/metrics") return request.method == "GET" ? metrics_text() : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path == "/api/v1/heatmap.svg")
-    return request.method == "GET" ? heatmap_svg(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path == "/api/v1/auth/login")
-    return request.method == "POST" ? login(request) : problem("METHOD_NOT_ALLOWED", "Use POST.");
-  if (path == "/api/v1/events")
-    return request.method == "GET" ? event_log(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path.rfind(tasks_prefix, 0) == 0)
-    return request.method == "GET" ? task(request, std::string_view(path).substr(tasks_prefix.size()))
-                                   : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path == "/api/v1/heatmap")
-    return request.method == "GET" ? heatmap(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path == "/api/v1/usage")
-    return request.method == "GET" ? usage(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path == "/api/v1/markets")
-    return request.method == "GET" ? markets(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path == "/api/v1/boards")
-    return request.method == "GET" ? boards_of_market(request) : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path.rfind(boards_prefix, 0) == 0)
-    return request.method == "GET" ? board(request, std::string_view(path).substr(boards_prefix.size()))
-                                   : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path.rfind(streams_prefix, 0) == 0)
-    return request.method == "GET" ? stream(request, std::string_view(path).substr(streams_prefix.size()))
-                                   : problem("METHOD_NOT_ALLOWED", "Use GET.");
-  if (path.rfind(commands_prefix, 0) == 0)
-    return request.method == "POST" ? command(request, std::string_view(path).substr(commands_prefix.size()))
-                                    : problem("METHOD_NOT_ALLOWED", "Use POST.");
-  return problem("NOT_FOUND", "No such resource: " + path);
-}
-
 // Ready while the store answers and the feeds run. The reasons go to the log (once per
 // change), never to the unauthenticated client.
-http_response api::ready() {
+http_response api::ready(const route_args&) {
   std::string trouble;
   if (!store_.head_position()) trouble = "the event store is not reachable";
   if (trouble.empty() && options_.bus_problem) trouble = options_.bus_problem();
@@ -190,8 +196,9 @@ http_response api::ready() {
       last_readiness_problem_ = trouble;
     }
   }
-  if (!trouble.empty()) return problem("SERVICE_UNAVAILABLE", "Not ready: the event store or the event bus is down.");
-  json_writer json;
+  if (!trouble.empty())
+    return problem(problem_code::service_unavailable, "Not ready: the event store or the event bus is down.");
+  base::json_writer json;
   json.begin_object().field("status", "ready");
   if (options_.read_models)
     if (const auto quarantined = options_.read_models->quarantined_count())
@@ -215,9 +222,9 @@ std::optional<domain::caller> api::current(const domain::caller& who) const {
                         std::vector<std::string>(user->market_ids.begin(), user->market_ids.end()), false};
 }
 
-domain::expected<domain::caller, http_response> api::authenticate_socket(const http_request& request) const {
+base::expected<domain::caller, http_response> api::authenticate_socket(const http_request& request) const {
   auto who = authenticate(request);
-  if (!who) return domain::unexpected(problem("UNAUTHENTICATED", "A valid token is required."));
+  if (!who) return base::unexpected(problem(problem_code::unauthenticated, "A valid token is required."));
   return std::move(*who);
 }
 
@@ -263,25 +270,27 @@ bool api::login_allowed(const std::string& email, const std::string& address) {
   return per_email <= 0 || take_token(login_buckets_, email, per_email / 60, per_email);
 }
 
-http_response api::login(const http_request& request) {
+http_response api::login(const route_args& a) {
+  const auto& request = a.request;
   simdjson::ondemand::parser parser;
   const simdjson::padded_string body(request.body);
   auto doc = parser.iterate(body);
   std::string_view email_view, password_view;
   simdjson::ondemand::object object;
-  if (doc.get_object().get(object)) return problem("MALFORMED_JSON", "The body must be a JSON object.");
+  if (doc.get_object().get(object)) return problem(problem_code::malformed_json, "The body must be a JSON object.");
   if (object["email"].get_string().get(email_view) || object["password"].get_string().get(password_view))
-    return problem("VALIDATION_FAILED", "Login needs an email and a password.",
+    return problem(problem_code::validation_failed, "Login needs an email and a password.",
                    {{"email", "Required"}, {"password", "Required"}});
   std::string email(email_view);
   std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return std::tolower(c); });
   if (!login_allowed(email, request.client_address))
-    return problem("RATE_LIMITED", "Too many login attempts; wait a minute.");
+    return problem(problem_code::rate_limited, "Too many login attempts; wait a minute.");
   const auto user = users_.by_email(email);
   // The same work and the same answer whether the email or the password is wrong.
   static const std::string decoy = hash_password("stradia decoy password").value_or("");
   const bool password_ok = verify_password(user ? user->password_hash : decoy, password_view);
-  if (!user || !password_ok || !user->is_active) return problem("UNAUTHENTICATED", "Wrong email or password.");
+  if (!user || !password_ok || !user->is_active)
+    return problem(problem_code::unauthenticated, "Wrong email or password.");
 
   const auto now = options_.unix_seconds();
   token_claims claims{user->id, user->tenant_id, std::string(domain::name_of(user->role)), now,
@@ -291,7 +300,7 @@ http_response api::login(const http_request& request) {
   recorded.set_user_id(user->id);
   (void)commands_.record_user_login(domain::system_caller(user->tenant_id), recorded);
 
-  json_writer json;
+  base::json_writer json;
   json.begin_object();
   json.field("token", token);
   json.field("expires_at", domain::format_rfc3339(domain::timestamp{std::chrono::seconds{claims.exp}}));
@@ -305,32 +314,33 @@ http_response api::login(const http_request& request) {
   return response;
 }
 
-http_response api::command(const http_request& request, std::string_view name) {
-  const auto who = authenticate(request);
-  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
-  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+http_response api::command(const route_args& a) {
+  const auto& request = a.request;
+  const auto& who = a.who;
+  const std::string_view name = a.id;
   const auto* route = find_command_route(name);
-  if (!route) return problem("UNKNOWN_COMMAND", "No command named '" + std::string(name) + "'.");
+  if (!route) return problem(problem_code::unknown_command, "No command named '" + std::string(name) + "'.");
 
   auto parsed = parse_command(request.body, *route->prototype, route->hidden);
   if (!parsed) return problem(parsed.error().code, parsed.error().detail, parsed.error().errors);
   auto& message = **parsed;
   if (auto* invite = dynamic_cast<user::v1::InviteUser*>(&message)) {
     // Argon2 costs 64 MiB and tens of milliseconds: only for a caller who may invite.
-    if (who->role != domain::roles::GLOBAL_ADMIN) return problem("FORBIDDEN", "Only a GLOBAL_ADMIN may do this.");
+    if (who->role != domain::roles::GLOBAL_ADMIN)
+      return problem(problem_code::forbidden, "Only a GLOBAL_ADMIN may do this.");
     if (invite->password().size() < min_password_length)
-      return problem("VALIDATION_FAILED", "The command has invalid fields.",
+      return problem(problem_code::validation_failed, "The command has invalid fields.",
                      {{"password", "String must contain at least 8 character(s)"}});
     auto hash = hash_password(invite->password());
     sodium_memzero(invite->mutable_password()->data(), invite->password().size());
     invite->clear_password();
-    if (!hash) return problem("SERVICE_UNAVAILABLE", "Could not hash the password.");
+    if (!hash) return problem(problem_code::service_unavailable, "Could not hash the password.");
     invite->set_password_hash(*hash);
   }
   auto run = [&](const domain::caller& as) {
     auto result = route->invoke(commands_, as, message);
     if (result) return json_ok(outcome_json(*result));
-    if (result.error().unavailable) return problem("SERVICE_UNAVAILABLE", result.error().error.detail);
+    if (result.error().unavailable) return problem(problem_code::service_unavailable, result.error().error.detail);
     return problem(result.error().error);
   };
   if (request.idempotency_key.empty()) return run(*who);
@@ -342,9 +352,9 @@ http_response api::idempotent_command(const domain::caller& who, std::string_vie
   const auto& key = request.idempotency_key;
   const bool printable = std::all_of(key.begin(), key.end(), [](unsigned char c) { return c > 0x20 && c < 0x7F; });
   if (key.size() > 200 || !printable)
-    return problem("VALIDATION_FAILED", "Idempotency-Key is 1 to 200 printable characters.",
+    return problem(problem_code::validation_failed, "Idempotency-Key is 1 to 200 printable characters.",
                    {{"Idempotency-Key", "Invalid key"}});
-  if (!options_.idempotency) return problem("SERVICE_UNAVAILABLE", "Idempotency keys are not available.");
+  if (!options_.idempotency) return problem(problem_code::service_unavailable, "Idempotency keys are not available.");
   auto& keys = *options_.idempotency;
   const auto digest = sha256_hex(std::string(name) + "\n" + request.body);
   // The claim outlives the longest the command can run. Commands that call outside systems
@@ -354,14 +364,15 @@ http_response api::idempotent_command(const domain::caller& who, std::string_vie
   // waits little.
   const auto lease = lane_of(request) == request_lane::outbound ? std::chrono::seconds(90) : std::chrono::seconds(5);
   auto claim = keys.claim(who.tenant_id, who.user_id, key, digest, commands::new_uuid(), lease);
-  if (!claim) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+  if (!claim) return problem(problem_code::service_unavailable, "The event store is not reachable.");
   switch (claim->kind) {
     case eventstore::claim_kind::different_request:
-      return problem("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different body.");
+      return problem(problem_code::idempotency_key_reused, "This Idempotency-Key was used with a different body.");
     case eventstore::claim_kind::in_use:
-      return problem("IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is still running; retry later.");
+      return problem(problem_code::idempotency_key_in_use,
+                     "A request with this Idempotency-Key is still running; retry later.");
     case eventstore::claim_kind::too_many_keys:
-      return problem("RATE_LIMITED", "Too many Idempotency-Keys in 24 hours for this user.");
+      return problem(problem_code::rate_limited, "Too many Idempotency-Keys in 24 hours for this user.");
     case eventstore::claim_kind::replay:
       if (claim->answer.body)
         return http_response{claim->answer.status, claim->answer.content_type, *claim->answer.body, {}, {}};
@@ -369,7 +380,7 @@ http_response api::idempotent_command(const domain::caller& who, std::string_vie
     case eventstore::claim_kind::taken_over: {
       // Its process died holding the key: if its command committed, its events say so.
       auto recorded = store_.read_command_events(who.tenant_id, claim->command_id, claim->log_head);
-      if (!recorded) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+      if (!recorded) return problem(problem_code::service_unavailable, "The event store is not reachable.");
       if (!recorded->empty()) {
         auto answer = answer_from_log(who, claim->command_id, claim->log_head);
         if (answer.status == 200)
@@ -401,8 +412,9 @@ http_response api::idempotent_command(const domain::caller& who, std::string_vie
 // entities whose streams it started.
 http_response api::answer_from_log(const domain::caller& who, const std::string& command_id, std::int64_t after) {
   auto events = store_.read_command_events(who.tenant_id, command_id, after);
-  if (!events) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
-  if (events->empty()) return problem("SERVICE_UNAVAILABLE", "The first answer is gone; retry with a new key.");
+  if (!events) return problem(problem_code::service_unavailable, "The event store is not reachable.");
+  if (events->empty())
+    return problem(problem_code::service_unavailable, "The first answer is gone; retry with a new key.");
   static constexpr std::pair<std::string_view, std::string_view> created_names[] = {
       {"task-", "local_task_id"},          {"user-", "user_id"},         {"market-", "market_id"},
       {"strategy-", "master_strategy_id"}, {"board-", "local_board_id"}, {"tenant-", "tenant_id"}};
@@ -417,7 +429,7 @@ http_response api::answer_from_log(const domain::caller& who, const std::string&
   std::int64_t version = 0;
   for (const auto& e : *events)
     if (e.stream_id() == main->stream_id()) version = e.stream_version();
-  json_writer json;
+  base::json_writer json;
   json.begin_object();
   json.field("command_id", command_id).field("stream_id", main->stream_id()).field("version", version);
   json.field("global_position", events->back().global_position());

@@ -59,34 +59,65 @@ class api {
   std::optional<http_response> screen(const http_request& request) const;
   std::int64_t wanted_position(const http_request& request) const;
   // The WebSocket handshake's caller, or the 401 refusing the upgrade.
-  domain::expected<domain::caller, http_response> authenticate_socket(const http_request& request) const;
+  base::expected<domain::caller, http_response> authenticate_socket(const http_request& request) const;
   // The caller as the directory knows them now; nullopt once deactivated or deleted.
   std::optional<domain::caller> current(const domain::caller& who) const;
 
  private:
-  http_response login(const http_request& request);
-  http_response command(const http_request& request, std::string_view name);
-  http_response ready();
-  http_response event_log(const http_request& request);
-  http_response stream(const http_request& request, std::string_view stream_id);
-  http_response board(const http_request& request, std::string_view board_id);
-  http_response markets(const http_request& request);
-  http_response task(const http_request& request, std::string_view local_task_id);
-  http_response usage(const http_request& request);
-  http_response heatmap(const http_request& request);
-  http_response heatmap_svg(const http_request& request);
+  // What an endpoint gets: the request, the caller (null on open routes) and the {id} of
+  // its path, decoded.
+  struct route_args {
+    const http_request& request;
+    const domain::caller* who;
+    std::string id;
+  };
+  using endpoint = http_response (api::*)(const route_args&);
+  enum class route_access {
+    open,    // anyone (health, metrics, login)
+    caller,  // a valid token, within the caller's rate limit
+  };
+  // One row per endpoint of API.md: the route table. Patterns are path segments, "{id}"
+  // standing for one.
+  struct route {
+    std::string_view method;
+    std::string_view pattern;
+    std::string_view metric;  // the route label of stradia_http_requests_total
+    route_access access;
+    request_lane lane;
+    endpoint run;
+  };
+  static const std::vector<route>& routes();
+  struct route_match {
+    const route* found = nullptr;  // null: no route has this path
+    bool method_allowed = false;
+    std::string id;
+  };
+  static route_match match(const http_request& request);
+
+  http_response route_request(const http_request& request, const route_match& matched);
+  http_response healthz(const route_args& a);
+  http_response ready(const route_args& a);
+  http_response metrics_text(const route_args& a);
+  http_response login(const route_args& a);
+  http_response command(const route_args& a);
+  http_response event_log(const route_args& a);
+  http_response stream(const route_args& a);
+  http_response board(const route_args& a);
+  http_response boards_of_market(const route_args& a);
+  http_response markets(const route_args& a);
+  http_response task(const route_args& a);
+  http_response usage(const route_args& a);
+  http_response heatmap(const route_args& a);
+  http_response heatmap_svg(const route_args& a);
   struct heatmap_view {
     std::string strategy_id;
     std::int64_t position = 0;
     std::vector<projections::heatmap_cell> cells;
   };
-  domain::expected<heatmap_view, http_response> visible_heatmap(const http_request& request);
-  http_response metrics_text();
-  http_response route(const http_request& request);
-  http_response boards_of_market(const http_request& request);
+  base::expected<heatmap_view, http_response> visible_heatmap(const route_args& a);
   // The read model's position when it has reached ?min_position (read-your-writes; the
   // transport waited for it already), or the error to answer (504 once the wait is over).
-  domain::expected<std::int64_t, http_response> read_model_position(const http_request& request);
+  base::expected<std::int64_t, http_response> read_model_position(const http_request& request);
   std::optional<domain::caller> authenticate(const http_request& request) const;
   bool within_rate_limit(const std::string& user_id);
   bool login_allowed(const std::string& email, const std::string& address);

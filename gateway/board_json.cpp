@@ -2,7 +2,7 @@
 
 namespace stradia::gateway {
 
-void write_board_task(json_writer& json, const projections::board_task_view& t) {
+void write_board_task(base::json_writer& json, const projections::board_task_view& t) {
   auto optional = [&](std::string_view name, const std::optional<std::string>& v) {
     json.key(name);
     if (v)

@@ -1,12 +1,12 @@
 #pragma once
 // A board task as JSON, the same in the HTTP answers (API.md §4) and in the WebSocket's
 // server:board_state_sync (§5).
-#include "gateway/json_writer.hpp"
+#include "base/json_writer.hpp"
 #include "projections/read_model_reader.hpp"
 
 namespace stradia::gateway {
 
 // The task's fields, inside an object the caller has opened.
-void write_board_task(json_writer& json, const projections::board_task_view& t);
+void write_board_task(base::json_writer& json, const projections::board_task_view& t);
 
 }  // namespace stradia::gateway

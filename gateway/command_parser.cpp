@@ -169,7 +169,7 @@ class reader {
 
 parsed_message parse_command(std::string_view body, const Message& prototype, const std::vector<std::string>& hidden) {
   const auto malformed = [](std::string detail) {
-    return domain::unexpected(parse_failure{"MALFORMED_JSON", std::move(detail), {}});
+    return base::unexpected(parse_failure{problem_code::malformed_json, std::move(detail), {}});
   };
   simdjson::ondemand::parser parser;
   const simdjson::padded_string text(body);
@@ -189,12 +189,12 @@ parsed_message parse_command(std::string_view body, const Message& prototype, co
     r.shape_problems.push_back({"", "Unrecognized key(s) in object: " + keys});
   }
   if (!r.shape_problems.empty())
-    return domain::unexpected(
-        parse_failure{"MALFORMED_JSON", "The body does not have the command's shape.", std::move(r.shape_problems)});
+    return base::unexpected(parse_failure{problem_code::malformed_json, "The body does not have the command's shape.",
+                                          std::move(r.shape_problems)});
   for (auto& p : domain::field_rule_problems(*message)) r.problems.push_back(std::move(p));
   if (!r.problems.empty())
-    return domain::unexpected(
-        parse_failure{"VALIDATION_FAILED", "The command has invalid fields.", std::move(r.problems)});
+    return base::unexpected(
+        parse_failure{problem_code::validation_failed, "The command has invalid fields.", std::move(r.problems)});
   return message;
 }
 

@@ -11,16 +11,17 @@
 #include <vector>
 
 #include "domain/domain_error.hpp"
+#include "gateway/problem.hpp"
 
 namespace stradia::gateway {
 
 struct parse_failure {
-  std::string code;  // MALFORMED_JSON (not JSON, wrong types, unknown members) or VALIDATION_FAILED
+  problem_code code;  // malformed_json (not JSON, wrong types, unknown members) or validation_failed
   std::string detail;
   std::vector<domain::field_error> errors;
 };
 
-using parsed_message = domain::expected<std::unique_ptr<google::protobuf::Message>, parse_failure>;
+using parsed_message = base::expected<std::unique_ptr<google::protobuf::Message>, parse_failure>;
 
 // Parses `body` into a new message of `prototype`'s type. `hidden` names fields clients
 // may not set (ids the server assigns itself are still allowed).

@@ -8,8 +8,9 @@ using commands::command_result;
 using commands::command_service;
 
 template <class Command, command_result (command_service::*Handler)(const domain::caller&, Command)>
-command_route route(std::string_view name, std::vector<std::string> hidden = {}) {
-  return command_route{name, &Command::default_instance(), std::move(hidden),
+command_route route(std::string_view name, std::vector<std::string> hidden = {},
+                    request_lane lane = request_lane::standard) {
+  return command_route{name, &Command::default_instance(), std::move(hidden), lane,
                        [](command_service& service, const domain::caller& who, const google::protobuf::Message& m) {
                          return (service.*Handler)(who, static_cast<const Command&>(m));
                        }};
@@ -24,7 +25,7 @@ const std::vector<command_route>& command_routes() {
       route<tenant::v1::UpdateTenantPlan, &s::update_tenant_plan>("UpdateTenantPlan"),
       route<tenant::v1::CreateGovernancePolicy, &s::create_governance_policy>("CreateGovernancePolicy"),
       route<tenant::v1::DeactivateGovernancePolicy, &s::deactivate_governance_policy>("DeactivateGovernancePolicy"),
-      route<user::v1::InviteUser, &s::invite_user>("InviteUser", {"password_hash"}),
+      route<user::v1::InviteUser, &s::invite_user>("InviteUser", {"password_hash"}, request_lane::hashing),
       route<user::v1::ChangeUserRole, &s::change_user_role>("ChangeUserRole"),
       route<user::v1::DeactivateUser, &s::deactivate_user>("DeactivateUser"),
       route<user::v1::DeleteUser, &s::delete_user>("DeleteUser"),
@@ -47,9 +48,10 @@ const std::vector<command_route>& command_routes() {
       route<task::v1::UpdateExecutionPayload, &s::update_execution_payload>("UpdateExecutionPayload"),
       route<task::v1::AddTaskNote, &s::add_task_note>("AddTaskNote"),
       route<task::v1::AcceptGhostCard, &s::accept_ghost_card>("AcceptGhostCard"),
-      route<task::v1::RequestPreFlightScan, &s::request_pre_flight_scan>("RequestPreFlightScan"),
-      route<task::v1::GenerateContent, &s::generate_content>("GenerateContent"),
-      route<task::v1::ExecuteTask, &s::execute_task>("ExecuteTask"),
+      route<task::v1::RequestPreFlightScan, &s::request_pre_flight_scan>("RequestPreFlightScan", {},
+                                                                         request_lane::outbound),
+      route<task::v1::GenerateContent, &s::generate_content>("GenerateContent", {}, request_lane::outbound),
+      route<task::v1::ExecuteTask, &s::execute_task>("ExecuteTask", {}, request_lane::outbound),
       route<vault::v1::StoreVaultCredential, &s::store_vault_credential>(
           "StoreVaultCredential", {"credential_id", "encrypted_oauth_token", "encrypted_refresh_token", "key_id"}),
       route<vault::v1::RevokeVaultCredential, &s::revoke_vault_credential>("RevokeVaultCredential"),

@@ -1,6 +1,6 @@
 #pragma once
 // The commands of API.md §3 that clients may send, by name: the message a body parses
-// into, the fields clients may not set, and the handler that runs it.
+// into, the fields clients may not set, whose threads run it, and the handler.
 #include <google/protobuf/message.h>
 
 #include <functional>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands/command_service.hpp"
+#include "gateway/http_server.hpp"
 
 namespace stradia::gateway {
 
@@ -16,6 +17,7 @@ struct command_route {
   std::string_view name;
   const google::protobuf::Message* prototype;
   std::vector<std::string> hidden;
+  request_lane lane;  // hashing for Argon2, outbound for calls to Gemini and Google
   std::function<commands::command_result(commands::command_service&, const domain::caller&,
                                          const google::protobuf::Message&)>
       invoke;

@@ -6,10 +6,10 @@
 #include <array>
 #include <memory>
 
+#include "base/json_writer.hpp"
 #include "board.pb.h"
 #include "commands/event_json.hpp"
 #include "domain/clock.hpp"
-#include "gateway/json_writer.hpp"
 #include "ledger.pb.h"
 #include "market.pb.h"
 #include "registry.pb.h"
@@ -41,7 +41,7 @@ const google::protobuf::Message* prototype_of(const std::string& event_type) {
 }  // namespace
 
 std::string envelope_json(const stradia::envelope::v1::EventEnvelope& e) {
-  json_writer json;
+  base::json_writer json;
   json.begin_object();
   json.field("global_position", e.global_position());
   json.field("event_id", e.event_id());

@@ -19,8 +19,8 @@
 #include <optional>
 #include <string>
 
+#include "base/expected.hpp"
 #include "domain/context.hpp"
-#include "domain/expected.hpp"
 #include "gateway/board_hub.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/position_watch.hpp"
@@ -83,7 +83,7 @@ struct http_handlers {
 // GET /ws: the handshake's authentication and what the socket's frames do.
 struct websocket_handlers {
   // The caller, or the HTTP answer refusing the upgrade (401).
-  std::function<domain::expected<domain::caller, http_response>(const http_request&)> authenticate;
+  std::function<base::expected<domain::caller, http_response>(const http_request&)> authenticate;
   // A text frame (on the worker pool; the next frame is read once it returns).
   std::function<void(const std::shared_ptr<live_connection>&, const domain::caller&, std::string_view)> on_frame;
   // The socket closed; the boards it had joined.

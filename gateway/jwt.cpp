@@ -6,64 +6,18 @@
 
 #include <simdjson.h>
 
-#include "gateway/json_writer.hpp"
+#include "base/encoding.hpp"
+#include "base/json_writer.hpp"
 
 namespace stradia::gateway {
+
+using base::base64url_decode;
+using base::base64url_encode;
 
 namespace {
 
 constexpr std::string_view header_json = R"({"alg":"HS256","typ":"JWT"})";
-constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-int sextet(char c) {
-  const auto at = alphabet.find(c);
-  return at == std::string_view::npos ? -1 : static_cast<int>(at);
-}
-
 }  // namespace
-
-std::string base64url_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const auto n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                   static_cast<unsigned char>(bytes[i + 2]);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    out += alphabet[n & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    const auto n = static_cast<unsigned char>(bytes[i]) << 16;
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-  } else if (i + 2 == bytes.size()) {
-    const auto n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-  }
-  return out;
-}
-
-std::optional<std::string> base64url_decode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    const int v = sextet(c);
-    if (v < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
 
 std::string jwt_codec::signature(std::string_view signing_input) const {
   unsigned char mac[EVP_MAX_MD_SIZE];
@@ -74,7 +28,7 @@ std::string jwt_codec::signature(std::string_view signing_input) const {
 }
 
 std::string jwt_codec::sign(const token_claims& claims) const {
-  json_writer payload;
+  base::json_writer payload;
   payload.begin_object();
   payload.field("sub", claims.sub);
   payload.field("tid", claims.tid);

@@ -30,7 +30,4 @@ class jwt_codec {
   std::string secret_;
 };
 
-std::string base64url_encode(std::string_view bytes);
-std::optional<std::string> base64url_decode(std::string_view text);
-
 }  // namespace stradia::gateway

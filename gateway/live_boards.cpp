@@ -1,5 +1,7 @@
 #include "gateway/live_boards.hpp"
 
+#include "gateway/problem.hpp"
+
 #include <algorithm>
 
 #include "domain/access.hpp"
@@ -38,7 +40,7 @@ void live_boards::on_frame(const std::shared_ptr<live_connection>& c, const doma
     ws::error_details details;
     details.request_id = parsed.error().request_id;
     details.fields = parsed.error().fields;
-    c->send(shared(ws::error_frame("VALIDATION_FAILED", parsed.error().message, details)));
+    c->send(shared(ws::error_frame(code_name(problem_code::validation_failed), parsed.error().message, details)));
     return;
   }
   const auto& f = *parsed;
@@ -47,15 +49,17 @@ void live_boards::on_frame(const std::shared_ptr<live_connection>& c, const doma
   details.local_task_id = f.local_task_id;
   const auto who = refresh_(connected);
   if (!who) {
-    c->send(shared(ws::error_frame("UNAUTHENTICATED", "The user is no longer active.", details)));
+    c->send(
+        shared(ws::error_frame(code_name(problem_code::unauthenticated), "The user is no longer active.", details)));
     return;
   }
   switch (f.event) {
     case ws::client_event::join_board: {
       bool unavailable = false;
       if (!visible_board(read_models_, *who, f.local_board_id, unavailable)) {
-        c->send(shared(unavailable ? ws::error_frame("SERVICE_UNAVAILABLE", "The read model is not reachable.", details)
-                                   : ws::error_frame("NOT_FOUND", "No such board.", details)));
+        c->send(shared(unavailable ? ws::error_frame(code_name(problem_code::service_unavailable),
+                                                     "The read model is not reachable.", details)
+                                   : ws::error_frame(code_name(problem_code::not_found), "No such board.", details)));
         return;
       }
       // In the room first, holding its frames; then the state; then what came after it.
@@ -65,7 +69,8 @@ void live_boards::on_frame(const std::shared_ptr<live_connection>& c, const doma
       if (!board) {
         hub_.leave(f.local_board_id, c.get());
         c->forget(f.local_board_id);
-        c->send(shared(ws::error_frame("SERVICE_UNAVAILABLE", "The read model is not reachable.", details)));
+        c->send(shared(ws::error_frame(code_name(problem_code::service_unavailable), "The read model is not reachable.",
+                                       details)));
         return;
       }
       c->finish_sync(f.local_board_id, board->position,
@@ -98,7 +103,8 @@ void live_boards::on_frame(const std::shared_ptr<live_connection>& c, const doma
   }();
   if (result) return;  // the room hears the event once the read model has it
   if (result.error().unavailable) {
-    c->send(shared(ws::error_frame("SERVICE_UNAVAILABLE", "The event store is not reachable.", details)));
+    c->send(shared(
+        ws::error_frame(code_name(problem_code::service_unavailable), "The event store is not reachable.", details)));
     return;
   }
   details.fields.clear();
@@ -138,7 +144,8 @@ void live_boards::recheck_rooms(const std::string& tenant_id, const std::string&
     if (allowed) continue;
     hub_.leave(board_id, c.get());
     c->forget(board_id);
-    c->send(shared(ws::error_frame("NOT_FOUND", "You may no longer see board " + board_id + ".", {})));
+    c->send(shared(
+        ws::error_frame(code_name(problem_code::not_found), "You may no longer see board " + board_id + ".", {})));
   }
 }
 

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "gateway/json_writer.hpp"
+#include "base/json_writer.hpp"
 
 namespace stradia::gateway {
 
@@ -14,7 +14,8 @@ struct problem_kind {
   std::string_view title;
 };
 
-constexpr std::array<problem_kind, 28> kinds{{
+// In the order of problem_code.
+constexpr std::array<problem_kind, problem_code_count> kinds{{
     {"MALFORMED_JSON", 400, "Body is not valid JSON"},
     {"UNKNOWN_COMMAND", 400, "Unknown command"},
     {"BAD_REQUEST", 400, "Bad request"},
@@ -45,38 +46,54 @@ constexpr std::array<problem_kind, 28> kinds{{
     {"READ_MODEL_BEHIND", 504, "Read model behind"},
 }};
 
-const problem_kind* find(std::string_view code) {
-  for (const auto& k : kinds)
-    if (k.code == code) return &k;
-  return nullptr;
-}
+const problem_kind& kind_of(problem_code code) { return kinds[static_cast<std::size_t>(code)]; }
 
 }  // namespace
 
-int status_of(std::string_view code) {
-  const auto* k = find(code);
-  return k ? k->status : 500;
+std::string_view code_name(problem_code code) { return kind_of(code).code; }
+
+int status_of(problem_code code) { return kind_of(code).status; }
+
+problem_code problem_code_of(base::errc code) {
+  switch (code) {
+    case base::errc::validation_failed: return problem_code::validation_failed;
+    case base::errc::forbidden: return problem_code::forbidden;
+    case base::errc::not_found: return problem_code::not_found;
+    case base::errc::version_conflict: return problem_code::version_conflict;
+    case base::errc::status_conflict: return problem_code::status_conflict;
+    case base::errc::task_locked: return problem_code::task_locked;
+    case base::errc::last_admin: return problem_code::last_admin;
+    case base::errc::market_limit_reached: return problem_code::market_limit_reached;
+    case base::errc::seat_limit_reached: return problem_code::seat_limit_reached;
+    case base::errc::token_quota_exceeded: return problem_code::token_quota_exceeded;
+    case base::errc::execution_required: return problem_code::execution_required;
+    case base::errc::preflight_required: return problem_code::preflight_required;
+    case base::errc::lock_required: return problem_code::lock_required;
+    case base::errc::credential_missing: return problem_code::credential_missing;
+    case base::errc::credential_revoked: return problem_code::credential_revoked;
+    case base::errc::email_taken: return problem_code::email_taken;
+  }
+  return problem_code::internal;
 }
 
-http_response problem(std::string_view code, std::string detail, const std::vector<domain::field_error>& errors) {
-  const auto* k = find(code);
-  const int status = status_of(code);
-  json_writer json;
+http_response problem(problem_code code, std::string detail, const std::vector<domain::field_error>& errors) {
+  const auto& k = kind_of(code);
+  base::json_writer json;
   json.begin_object();
-  json.field("type", "https://stradia.dev/errors/" + std::string(code));
-  json.field("title", k ? k->title : "Error");
-  json.field("status", status);
-  json.field("code", code);
+  json.field("type", "https://stradia.dev/errors/" + std::string(k.code));
+  json.field("title", k.title);
+  json.field("status", k.status);
+  json.field("code", k.code);
   json.field("detail", detail);
   json.key("errors").begin_array();
   for (const auto& e : errors) json.begin_object().field("path", e.path).field("message", e.message).end_object();
   json.end_array();
   json.end_object();
-  return http_response{status, "application/problem+json", json.take(), {}, {}};
+  return http_response{k.status, "application/problem+json", json.take(), {}, {}};
 }
 
 http_response problem(const domain::domain_error& error) {
-  return problem(domain::code_name(error.code), error.detail, error.errors);
+  return problem(problem_code_of(error.code), error.detail, error.errors);
 }
 
 }  // namespace stradia::gateway

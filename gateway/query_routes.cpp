@@ -2,16 +2,16 @@
 // (markets, boards, heatmap) with read-your-writes waits.
 #include <algorithm>
 
+#include "base/json_writer.hpp"
+#include "base/uuid_text.hpp"
 #include "domain/local_task.hpp"
 #include "domain/stream_ids.hpp"
 #include "domain/tenant.hpp"
 #include "domain/token_ledger.hpp"
-#include "domain/uuid_text.hpp"
 #include "gateway/api.hpp"
 #include "gateway/board_json.hpp"
 #include "gateway/event_log_json.hpp"
 #include "gateway/heatmap_svg.hpp"
-#include "gateway/json_writer.hpp"
 #include "gateway/problem.hpp"
 #include "gateway/request_helpers.hpp"
 #include "gateway/state_json.hpp"
@@ -28,16 +28,15 @@ constexpr std::size_t stream_page = 100;  // events read from Postgres per piece
 
 // The tenant's log for auditors (GLOBAL_ADMIN, READ_ONLY), as NDJSON in position order:
 // up to `limit` events after `after`, read and sent a page at a time.
-http_response api::event_log(const http_request& request) {
-  const auto who = authenticate(request);
-  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
-  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+http_response api::event_log(const route_args& a) {
+  const auto& request = a.request;
+  const auto* who = a.who;
   if (who->role != domain::roles::GLOBAL_ADMIN && who->role != domain::roles::READ_ONLY)
-    return problem("FORBIDDEN", "Only GLOBAL_ADMIN and READ_ONLY users read the event log.");
+    return problem(problem_code::forbidden, "Only GLOBAL_ADMIN and READ_ONLY users read the event log.");
   const auto after = query_param(request.target, "after");
   const auto limit = query_param(request.target, "limit");
   if ((after && !whole_number(after)) || (limit && !whole_number(limit)))
-    return problem("VALIDATION_FAILED", "after and limit are whole numbers.",
+    return problem(problem_code::validation_failed, "after and limit are whole numbers.",
                    {{after && !whole_number(after) ? "after" : "limit", "Expected a whole number"}});
   struct progress {
     eventstore::log_query query;
@@ -56,8 +55,8 @@ http_response api::event_log(const http_request& request) {
     eventstore::stream_range first;
     first.max_count = 1;
     const auto exists = store_.read_stream(who->tenant_id, *at->query.stream_id, first);
-    if (!exists) return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
-    if (exists->empty()) return problem("NOT_FOUND", "No such stream.");
+    if (!exists) return problem(problem_code::service_unavailable, "The event store is not reachable.");
+    if (exists->empty()) return problem(problem_code::not_found, "No such stream.");
   }
   // Reads the next page into `out`; false at the end. Throws when the store fails mid-way.
   auto next_page = [this, at](std::string& out) {
@@ -74,7 +73,7 @@ http_response api::event_log(const http_request& request) {
   try {
     if (next_page(response.body)) response.stream = next_page;  // the first page answers errors as 503
   } catch (const std::exception&) {
-    return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+    return problem(problem_code::service_unavailable, "The event store is not reachable.");
   }
   return response;
 }
@@ -83,23 +82,23 @@ http_response api::event_log(const http_request& request) {
 // time (?limit=, default 100, at most 1,000; ?cursor= the version after which the page
 // starts, from the previous page's next_cursor). The state folds every event up to the
 // point asked for, read page by page, never the whole stream at once.
-http_response api::stream(const http_request& request, std::string_view stream_id_text) {
-  const auto who = authenticate(request);
-  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
-  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+http_response api::stream(const route_args& a) {
+  const auto& request = a.request;
+  const auto* who = a.who;
   if (who->role != domain::roles::GLOBAL_ADMIN && who->role != domain::roles::READ_ONLY &&
       who->role != domain::roles::SUPERVISOR)
-    return problem("FORBIDDEN", "This role does not read raw streams.");
-  const std::string stream_id = url_decode(stream_id_text);
+    return problem(problem_code::forbidden, "This role does not read raw streams.");
+  const std::string& stream_id = a.id;
   eventstore::stream_range range;
   for (const char* name : {"as_of_version", "limit", "cursor"})
     if (const auto value = query_param(request.target, name); value && !whole_number(value))
-      return problem("VALIDATION_FAILED", std::string(name) + " is a whole number.",
+      return problem(problem_code::validation_failed, std::string(name) + " is a whole number.",
                      {{name, "Expected a whole number"}});
   range.up_to_version = whole_number(query_param(request.target, "as_of_version"));
   if (const auto as_of = query_param(request.target, "as_of")) {
     const auto at = domain::parse_rfc3339(*as_of);
-    if (!at) return problem("VALIDATION_FAILED", "as_of is an RFC 3339 time.", {{"as_of", "Invalid datetime"}});
+    if (!at)
+      return problem(problem_code::validation_failed, "as_of is an RFC 3339 time.", {{"as_of", "Invalid datetime"}});
     range.up_to_recorded_at = at->time_since_epoch().count();
   }
   range.max_count = stream_page;
@@ -145,45 +144,45 @@ http_response api::stream(const http_request& request, std::string_view stream_i
            ",\"next_cursor\":" + (at->next_cursor ? std::to_string(*at->next_cursor) : "null") + "}";
     return false;
   };
-  json_writer head;
+  base::json_writer head;
   head.begin_object().field("stream_id", stream_id).key("events").begin_array();
   http_response response{200, "application/json", head.take(), {}, {}};
   try {
     const bool more = next_page(response.body);
-    if (at->version == 0) return problem("NOT_FOUND", "No such stream.");
+    if (at->version == 0) return problem(problem_code::not_found, "No such stream.");
     if (more) response.stream = next_page;
   } catch (const std::exception&) {
-    return problem("SERVICE_UNAVAILABLE", "The event store is not reachable.");
+    return problem(problem_code::service_unavailable, "The event store is not reachable.");
   }
   return response;
 }
 
-domain::expected<std::int64_t, http_response> api::read_model_position(const http_request& request) {
-  if (!options_.read_models) return domain::unexpected(problem("SERVICE_UNAVAILABLE", "No read model is configured."));
+base::expected<std::int64_t, http_response> api::read_model_position(const http_request& request) {
+  if (!options_.read_models)
+    return base::unexpected(problem(problem_code::service_unavailable, "No read model is configured."));
   const auto min_position = query_param(request.target, "min_position");
   if (min_position && !whole_number(min_position))
-    return domain::unexpected(
-        problem("VALIDATION_FAILED", "min_position is a whole number.", {{"min_position", "Expected a whole number"}}));
+    return base::unexpected(problem(problem_code::validation_failed, "min_position is a whole number.",
+                                    {{"min_position", "Expected a whole number"}}));
   const std::int64_t position = options_.read_model_position();
   if (const auto wanted = whole_number(min_position); wanted && position < *wanted)
-    return domain::unexpected(
-        problem("READ_MODEL_BEHIND", "The read model has not reached position " + *min_position + " yet."));
+    return base::unexpected(
+        problem(problem_code::read_model_behind, "The read model has not reached position " + *min_position + " yet."));
   return position;
 }
 
 // A task with its timeline (notes, rejections, executions), from the read models.
-http_response api::task(const http_request& request, std::string_view local_task_id) {
-  const auto who = authenticate(request);
-  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
-  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+http_response api::task(const route_args& a) {
+  const auto& request = a.request;
+  const auto* who = a.who;
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
-  const auto found = options_.read_models->task(who->tenant_id, url_decode(local_task_id));
-  if (!found) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  const auto found = options_.read_models->task(who->tenant_id, a.id);
+  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
   if (!*found || (who->role == domain::roles::LOCAL_USER && !who->assigned_to((*found)->task.market_id)))
-    return problem("NOT_FOUND", "No such task.");
+    return problem(problem_code::not_found, "No such task.");
   const auto& t = (*found)->task;
-  json_writer json;
+  base::json_writer json;
   json.begin_object().field("position", *waited).key("task").begin_object();
   json.field("local_board_id", t.local_board_id).field("market_id", t.market_id);
   write_board_task(json, t);
@@ -202,15 +201,14 @@ http_response api::task(const http_request& request, std::string_view local_task
 }
 
 // The tenant's AI token usage in the current period, from the token-usage read model.
-http_response api::usage(const http_request& request) {
-  const auto who = authenticate(request);
-  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
-  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+http_response api::usage(const route_args& a) {
+  const auto& request = a.request;
+  const auto* who = a.who;
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
   const auto found = options_.read_models->usage(who->tenant_id);
-  if (!found) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
-  if (!*found) return problem("NOT_FOUND", "No such tenant.");
+  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!*found) return problem(problem_code::not_found, "No such tenant.");
   const auto& u = **found;
   // Microseconds, as the reset date: a whole-second clock could put `now` before a period
   // that began within the current second, and read the previous period.
@@ -220,7 +218,7 @@ http_response api::usage(const http_request& request) {
   for (const auto& p : u.periods)
     if (p.start == period.start && now < p.resets_at) used = p.ai_tokens_used;
   const auto overdraft = domain::token_ledger::overdraft_at(used, u.ai_token_quota);
-  json_writer json;
+  base::json_writer json;
   json.begin_object().field("position", *waited);
   json.field("ai_token_quota", u.ai_token_quota).field("ai_tokens_used", used);
   json.field("overdraft_limit", u.ai_token_quota * (100 + domain::token_ledger::overdraft_percent) / 100);
@@ -235,33 +233,32 @@ http_response api::usage(const http_request& request) {
 
 // The cells of the heatmap the caller may see (a LOCAL_USER: their markets), after the
 // read-your-writes wait; or the answer refusing them.
-domain::expected<api::heatmap_view, http_response> api::visible_heatmap(const http_request& request) {
-  const auto who = authenticate(request);
-  if (!who) return domain::unexpected(problem("UNAUTHENTICATED", "A valid token is required."));
-  if (!within_rate_limit(who->user_id))
-    return domain::unexpected(problem("RATE_LIMITED", "Too many requests; slow down."));
+base::expected<api::heatmap_view, http_response> api::visible_heatmap(const route_args& a) {
+  const auto& request = a.request;
+  const auto* who = a.who;
   const auto strategy_id = query_param(request.target, "strategy_id");
   if (!strategy_id || strategy_id->empty())
-    return domain::unexpected(problem("VALIDATION_FAILED", "strategy_id is required.", {{"strategy_id", "Required"}}));
-  if (!domain::is_uuid(*strategy_id))
-    return domain::unexpected(
-        problem("VALIDATION_FAILED", "strategy_id is a lowercase UUID.", {{"strategy_id", "Invalid uuid"}}));
+    return base::unexpected(
+        problem(problem_code::validation_failed, "strategy_id is required.", {{"strategy_id", "Required"}}));
+  if (!base::is_uuid(*strategy_id))
+    return base::unexpected(problem(problem_code::validation_failed, "strategy_id is a lowercase UUID.",
+                                    {{"strategy_id", "Invalid uuid"}}));
   const auto waited = read_model_position(request);
-  if (!waited) return domain::unexpected(waited.error());
+  if (!waited) return base::unexpected(waited.error());
   auto cells = options_.read_models->heatmap(who->tenant_id, *strategy_id);
-  if (!cells) return domain::unexpected(problem("SERVICE_UNAVAILABLE", "The read model is not reachable."));
+  if (!cells) return base::unexpected(problem(problem_code::service_unavailable, "The read model is not reachable."));
   // A strategy with no board in the tenant (another tenant's, or none) is not there to see.
-  if (cells->empty()) return domain::unexpected(problem("NOT_FOUND", "No such strategy deployed."));
+  if (cells->empty()) return base::unexpected(problem(problem_code::not_found, "No such strategy deployed."));
   if (who->role == domain::roles::LOCAL_USER)
     std::erase_if(*cells, [&](const auto& c) { return !who->assigned_to(c.market_id); });
   return heatmap_view{*strategy_id, *waited, std::move(*cells)};
 }
 
 // Per market running a strategy: the weighted completion score 0..1 and the board status.
-http_response api::heatmap(const http_request& request) {
-  const auto view = visible_heatmap(request);
+http_response api::heatmap(const route_args& a) {
+  const auto view = visible_heatmap(a);
   if (!view) return view.error();
-  json_writer json;
+  base::json_writer json;
   json.begin_object().field("master_strategy_id", view->strategy_id).field("position", view->position);
   json.key("markets").begin_array();
   for (const auto& c : view->cells) {
@@ -274,8 +271,8 @@ http_response api::heatmap(const http_request& request) {
 }
 
 // The heatmap as a labelled SVG picture (the same cells as GET /api/v1/heatmap).
-http_response api::heatmap_svg(const http_request& request) {
-  const auto view = visible_heatmap(request);
+http_response api::heatmap_svg(const route_args& a) {
+  const auto view = visible_heatmap(a);
   if (!view) return view.error();
   http_response response;
   response.content_type = "image/svg+xml";
@@ -284,15 +281,14 @@ http_response api::heatmap_svg(const http_request& request) {
 }
 
 // The markets the caller may see: all of the tenant's, or a LOCAL_USER's assigned ones.
-http_response api::markets(const http_request& request) {
-  const auto who = authenticate(request);
-  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
-  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+http_response api::markets(const route_args& a) {
+  const auto& request = a.request;
+  const auto* who = a.who;
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
   auto markets = options_.read_models->markets(who->tenant_id);
-  if (!markets) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
-  json_writer json;
+  if (!markets) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  base::json_writer json;
   json.begin_object().field("position", *waited).key("markets").begin_array();
   for (const auto& m : *markets) {
     if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(m.id)) continue;
@@ -304,26 +300,25 @@ http_response api::markets(const http_request& request) {
 }
 
 // GET /api/v1/boards?market_id=: the boards of a market the caller may see.
-http_response api::boards_of_market(const http_request& request) {
-  const auto who = authenticate(request);
-  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
-  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+http_response api::boards_of_market(const route_args& a) {
+  const auto& request = a.request;
+  const auto* who = a.who;
   const auto market_id = query_param(request.target, "market_id");
   if (!market_id || market_id->empty())
-    return problem("VALIDATION_FAILED", "market_id is required.", {{"market_id", "Required"}});
-  if (!domain::is_uuid(*market_id))
-    return problem("VALIDATION_FAILED", "market_id is a lowercase UUID.", {{"market_id", "Invalid uuid"}});
+    return problem(problem_code::validation_failed, "market_id is required.", {{"market_id", "Required"}});
+  if (!base::is_uuid(*market_id))
+    return problem(problem_code::validation_failed, "market_id is a lowercase UUID.", {{"market_id", "Invalid uuid"}});
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
   if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(*market_id))
-    return problem("NOT_FOUND", "No such market.");
+    return problem(problem_code::not_found, "No such market.");
   auto markets = options_.read_models->markets(who->tenant_id);
-  if (!markets) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  if (!markets) return problem(problem_code::service_unavailable, "The read model is not reachable.");
   if (std::none_of(markets->begin(), markets->end(), [&](const auto& m) { return m.id == *market_id; }))
-    return problem("NOT_FOUND", "No such market.");
+    return problem(problem_code::not_found, "No such market.");
   auto boards = options_.read_models->boards_of_market(who->tenant_id, *market_id);
-  if (!boards) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
-  json_writer json;
+  if (!boards) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  base::json_writer json;
   json.begin_object().field("position", *waited).key("boards").begin_array();
   for (const auto& b : *boards) {
     json.begin_object().field("id", b.id).field("market_id", b.market_id);
@@ -336,19 +331,18 @@ http_response api::boards_of_market(const http_request& request) {
 
 // A board from the read model; ?min_position=N waits (up to 5 s, else 504) until the
 // model has applied position N, so a client reads its own writes.
-http_response api::board(const http_request& request, std::string_view board_id) {
-  const auto who = authenticate(request);
-  if (!who) return problem("UNAUTHENTICATED", "A valid token is required.");
-  if (!within_rate_limit(who->user_id)) return problem("RATE_LIMITED", "Too many requests; slow down.");
+http_response api::board(const route_args& a) {
+  const auto& request = a.request;
+  const auto* who = a.who;
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
   const auto position = *waited;
-  auto view = options_.read_models->board(who->tenant_id, std::string(board_id));
-  if (!view) return problem("SERVICE_UNAVAILABLE", "The read model is not reachable.");
+  auto view = options_.read_models->board(who->tenant_id, a.id);
+  if (!view) return problem(problem_code::service_unavailable, "The read model is not reachable.");
   const auto in_sandbox = *view && (who->role != domain::roles::LOCAL_USER || who->assigned_to((*view)->market_id));
-  if (!in_sandbox) return problem("NOT_FOUND", "No such board.");
+  if (!in_sandbox) return problem(problem_code::not_found, "No such board.");
   const auto& b = **view;
-  json_writer json;
+  base::json_writer json;
   json.begin_object();
   json.field("id", b.id).field("market_id", b.market_id).field("master_strategy_id", b.master_strategy_id);
   json.field("status", b.status).field("strategy_version", b.strategy_version).field("heatmap_score", b.heatmap_score);

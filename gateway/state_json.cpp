@@ -1,5 +1,6 @@
 #include "gateway/state_json.hpp"
 
+#include "base/json_writer.hpp"
 #include "domain/event_codec.hpp"
 #include "domain/local_board.hpp"
 #include "domain/local_task.hpp"
@@ -9,7 +10,6 @@
 #include "domain/token_ledger.hpp"
 #include "domain/user.hpp"
 #include "domain/vault_credential.hpp"
-#include "gateway/json_writer.hpp"
 #include "gateway/request_helpers.hpp"
 
 namespace stradia::gateway {
@@ -19,7 +19,7 @@ namespace {
 using domain::format_rfc3339;
 using domain::name_of;
 
-void optional_time(json_writer& j, std::string_view name, const std::optional<domain::timestamp>& t) {
+void optional_time(base::json_writer& j, std::string_view name, const std::optional<domain::timestamp>& t) {
   j.key(name);
   if (t)
     j.value(format_rfc3339(*t));
@@ -27,13 +27,13 @@ void optional_time(json_writer& j, std::string_view name, const std::optional<do
     j.null();
 }
 
-void definition(json_writer& j, const domain::global_task& d) {
+void definition(base::json_writer& j, const domain::global_task& d) {
   j.field("global_task_id", d.global_task_id()).field("title", d.title()).field("description", d.description());
   j.field("task_type", name_of(d.task_type())).field("target_platform", name_of(d.target_platform()));
   j.field("weight", d.weight()).field("order_index", d.order_index());
 }
 
-void task(json_writer& j, const domain::local_task::state& s) {
+void task(base::json_writer& j, const domain::local_task::state& s) {
   j.field("id", s.id).field("local_board_id", s.local_board_id).field("status", name_of(s.status));
   definition(j, s.definition);
   j.field("is_custom_local_task", s.is_custom_local_task).field("is_ghost_card", s.is_ghost_card);
@@ -76,7 +76,7 @@ void task(json_writer& j, const domain::local_task::state& s) {
   j.end_array();
 }
 
-void tenant(json_writer& j, const domain::tenant::state& s) {
+void tenant(base::json_writer& j, const domain::tenant::state& s) {
   j.field("id", s.id).field("name", s.name).field("stripe_customer_id", s.stripe_customer_id);
   j.field("active_markets_limit", s.active_markets_limit).field("user_seat_limit", s.user_seat_limit);
   j.field("ai_token_quota", s.ai_token_quota).field("token_reset_date", format_rfc3339(s.token_reset_date));
@@ -94,7 +94,7 @@ void tenant(json_writer& j, const domain::tenant::state& s) {
   j.end_array();
 }
 
-void user(json_writer& j, const domain::user::state& s) {
+void user(base::json_writer& j, const domain::user::state& s) {
   j.field("id", s.id).field("tenant_id", s.tenant_id).field("email", s.email).field("role", name_of(s.role));
   j.field("language_preference", s.language_preference).field("is_active", s.is_active);
   optional_time(j, "last_login_at", s.last_login_at);
@@ -103,13 +103,13 @@ void user(json_writer& j, const domain::user::state& s) {
   j.end_array();
 }
 
-void market(json_writer& j, const domain::market::state& s) {
+void market(base::json_writer& j, const domain::market::state& s) {
   j.field("id", s.id).field("name", s.name).field("region_code", s.region_code).field("timezone", s.timezone);
   j.field("is_active", s.is_active);
   optional_time(j, "deleted_at", s.deleted_at);
 }
 
-void strategy(json_writer& j, const domain::master_strategy::state& s) {
+void strategy(base::json_writer& j, const domain::master_strategy::state& s) {
   j.field("id", s.id).field("title", s.title).field("description", s.description).field("version", s.version);
   j.field("is_published", s.is_published).field("created_by", s.created_by);
   j.key("tasks").begin_array();
@@ -121,7 +121,7 @@ void strategy(json_writer& j, const domain::master_strategy::state& s) {
   j.end_array();
 }
 
-void board(json_writer& j, const domain::local_board::state& s) {
+void board(base::json_writer& j, const domain::local_board::state& s) {
   j.field("id", s.id).field("market_id", s.market_id).field("master_strategy_id", s.master_strategy_id);
   j.field("strategy_version", s.strategy_version).field("status", name_of(s.status));
   j.key("local_task_ids").begin_array();
@@ -129,12 +129,12 @@ void board(json_writer& j, const domain::local_board::state& s) {
   j.end_array();
 }
 
-void ledger(json_writer& j, const domain::token_ledger::state& s) {
+void ledger(base::json_writer& j, const domain::token_ledger::state& s) {
   j.field("tenant_id", s.tenant_id).field("period_start", format_rfc3339(s.period_start));
   j.field("resets_at", format_rfc3339(s.resets_at)).field("ai_tokens_used", s.ai_tokens_used);
 }
 
-void vault(json_writer& j, const domain::vault_credential::state& s) {
+void vault(base::json_writer& j, const domain::vault_credential::state& s) {
   j.field("id", s.credential_id).field("market_id", s.market_id).field("platform", name_of(s.platform));
   j.field("is_revoked", s.is_revoked);
   optional_time(j, "updated_at", s.updated_at);
@@ -149,7 +149,7 @@ class folder final : public stream_state_folder {
     if (auto event = domain::decode_event<Event>(e)) state_ = evolve_(std::move(state_), *event);
   }
   std::string json() const override {
-    json_writer j;
+    base::json_writer j;
     j.begin_object();
     write_(j, state_);
     j.end_object();
@@ -168,14 +168,6 @@ std::unique_ptr<stream_state_folder> make_folder(State (*evolve)(State, const Ev
 }
 
 }  // namespace
-
-std::string local_task_json(const domain::local_task::state& s) {
-  json_writer j;
-  j.begin_object();
-  task(j, s);
-  j.end_object();
-  return j.take();
-}
 
 std::unique_ptr<stream_state_folder> stream_state_folder::for_stream(const std::string& stream_id) {
   namespace d = domain;

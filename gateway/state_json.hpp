@@ -23,7 +23,4 @@ class stream_state_folder {
   virtual std::string json() const = 0;
 };
 
-// A LocalTask already rebuilt, with its timeline (what GET /api/v1/tasks/{id} answers).
-std::string local_task_json(const domain::local_task::state& task);
-
 }  // namespace stradia::gateway

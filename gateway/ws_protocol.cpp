@@ -4,12 +4,12 @@
 
 #include <functional>
 
+#include "base/json_writer.hpp"
+#include "base/uuid_text.hpp"
 #include "domain/clock.hpp"
 #include "domain/event_codec.hpp"
 #include "domain/local_task.hpp"
-#include "domain/uuid_text.hpp"
 #include "gateway/board_json.hpp"
-#include "gateway/json_writer.hpp"
 
 namespace stradia::gateway::ws {
 
@@ -31,7 +31,7 @@ constexpr event_name client_events[] = {
 
 template <class Payload>
 std::string frame(std::string_view event, const Payload& payload, std::string_view request_id = {}) {
-  json_writer j;
+  base::json_writer j;
   j.begin_object().field("event", event);
   if (!request_id.empty()) j.field("request_id", request_id);
   j.key("payload").begin_object();
@@ -42,24 +42,24 @@ std::string frame(std::string_view event, const Payload& payload, std::string_vi
 
 }  // namespace
 
-domain::expected<client_frame, frame_problem> parse_client_frame(std::string_view text) {
+base::expected<client_frame, frame_problem> parse_client_frame(std::string_view text) {
   frame_problem problem;
   if (text.size() > max_frame_bytes) {
     problem.message = "The frame is larger than 64 KiB.";
-    return domain::unexpected(problem);
+    return base::unexpected(problem);
   }
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(text.data(), text.size()).get(root) || !root.is_object()) {
     problem.message = "A frame is a JSON object {event, request_id, payload}.";
-    return domain::unexpected(problem);
+    return base::unexpected(problem);
   }
   std::string_view request_id;
   if (auto r = root["request_id"]; r.error() != simdjson::NO_SUCH_FIELD) {
     if (r.get(request_id) || request_id.size() > 200) {
       problem.message = "request_id is a string of at most 200 characters.";
       problem.fields.emplace_back("request_id", "Expected string, at most 200 characters");
-      return domain::unexpected(problem);
+      return base::unexpected(problem);
     }
     problem.request_id = std::string(request_id);
   }
@@ -67,7 +67,7 @@ domain::expected<client_frame, frame_problem> parse_client_frame(std::string_vie
   if (root["event"].get(event)) {
     problem.message = "event is required.";
     problem.fields.emplace_back("event", "Required");
-    return domain::unexpected(problem);
+    return base::unexpected(problem);
   }
   client_frame out{};
   out.request_id = problem.request_id;
@@ -80,17 +80,17 @@ domain::expected<client_frame, frame_problem> parse_client_frame(std::string_vie
   if (!known) {
     problem.message = "Unknown event '" + std::string(event.substr(0, 64)) + "'.";
     problem.fields.emplace_back("event", "Invalid enum value");
-    return domain::unexpected(problem);
+    return base::unexpected(problem);
   }
   simdjson::dom::object payload;
   if (root["payload"].get(payload)) {
     problem.message = "payload is required and is an object.";
     problem.fields.emplace_back("payload", "Expected object");
-    return domain::unexpected(problem);
+    return base::unexpected(problem);
   }
   auto uuid = [&](const char* name, std::string& into) {
     std::string_view value;
-    if (payload[name].get(value) || !domain::is_uuid(value)) {
+    if (payload[name].get(value) || !base::is_uuid(value)) {
       problem.fields.emplace_back(std::string("payload.") + name, "Invalid uuid");
       return;
     }
@@ -115,7 +115,7 @@ domain::expected<client_frame, frame_problem> parse_client_frame(std::string_vie
   }
   if (!problem.fields.empty()) {
     problem.message = "The payload of " + std::string(event) + " is not valid.";
-    return domain::unexpected(problem);
+    return base::unexpected(problem);
   }
   return out;
 }
@@ -123,7 +123,7 @@ domain::expected<client_frame, frame_problem> parse_client_frame(std::string_vie
 std::string error_frame(std::string_view code, std::string_view message, const error_details& details) {
   return frame(
       "server:error",
-      [&](json_writer& j) {
+      [&](base::json_writer& j) {
         j.field("code", code).field("message", message).key("request_id");
         if (details.request_id.empty())
           j.null();
@@ -145,7 +145,7 @@ std::string board_state_sync_frame(const projections::board_view& board, std::in
                                    std::string_view request_id) {
   return frame(
       "server:board_state_sync",
-      [&](json_writer& j) {
+      [&](base::json_writer& j) {
         j.field("local_board_id", board.id).field("market_id", board.market_id);
         j.field("master_strategy_id", board.master_strategy_id).field("status", board.status);
         j.field("heatmap_score", board.heatmap_score).field("position", position);
@@ -174,33 +174,35 @@ std::optional<broadcast> broadcast_of(const stradia::envelope::v1::EventEnvelope
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
         auto make = [&](std::string_view name, const std::string& board_id, auto&& body) {
-          out = broadcast{board_id, frame(name, [&](json_writer& j) {
+          out = broadcast{board_id, frame(name, [&](base::json_writer& j) {
                             j.field("local_board_id", board_id).field("local_task_id", task_id);
                             body(j);
                           })};
         };
         if constexpr (std::is_same_v<T, task_pb::TaskLockAcquired>) {
-          make("server:task_locked", m.local_board_id(), [&](json_writer& j) {
+          make("server:task_locked", m.local_board_id(), [&](base::json_writer& j) {
             j.field("locked_by_user_id", m.locked_by()).field("locked_at", domain::format_rfc3339(m.locked_at()));
             j.field("expires_at", domain::format_rfc3339(m.expires_at()));
           });
         } else if constexpr (std::is_same_v<T, task_pb::TaskLockReleased>) {
-          make("server:task_unlocked", m.local_board_id(), [&](json_writer& j) { j.field("reason", "released"); });
+          make("server:task_unlocked", m.local_board_id(),
+               [&](base::json_writer& j) { j.field("reason", "released"); });
         } else if constexpr (std::is_same_v<T, task_pb::TaskLockExpired>) {
-          make("server:task_unlocked", m.local_board_id(), [&](json_writer& j) { j.field("reason", "expired"); });
+          make("server:task_unlocked", m.local_board_id(), [&](base::json_writer& j) { j.field("reason", "expired"); });
         } else if constexpr (std::is_same_v<T, task_pb::TaskMoved>) {
-          make("server:task_moved", m.local_board_id(), [&](json_writer& j) {
+          make("server:task_moved", m.local_board_id(), [&](base::json_writer& j) {
             j.field("new_status", domain::name_of(m.new_status())).field("moved_by_user_id", m.moved_by());
             j.field("timestamp", domain::format_rfc3339(m.moved_at()));
           });
         } else if constexpr (std::is_same_v<T, task_pb::TaskNoteAdded>) {
-          make("server:note_added", m.local_board_id(), [&](json_writer& j) {
+          make("server:note_added", m.local_board_id(), [&](base::json_writer& j) {
             j.key("note").begin_object().field("id", m.note_id()).field("user_id", m.user_id());
             j.field("content", m.content()).field("created_at", domain::format_rfc3339(m.created_at())).end_object();
           });
         } else if constexpr (std::is_same_v<T, task_pb::TaskExecutionCompleted>) {
-          make("server:execution_completed", m.local_board_id(),
-               [&](json_writer& j) { j.field("http_status", m.http_status()).field("succeeded", m.succeeded()); });
+          make("server:execution_completed", m.local_board_id(), [&](base::json_writer& j) {
+            j.field("http_status", m.http_status()).field("succeeded", m.succeeded());
+          });
         }
       },
       *event);

@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/expected.hpp"
 #include "domain/enums.hpp"
-#include "domain/expected.hpp"
 #include "envelope.pb.h"
 #include "projections/read_model_reader.hpp"
 
@@ -36,7 +36,7 @@ struct frame_problem {
   std::vector<std::pair<std::string, std::string>> fields;  // path, what is wrong
 };
 
-domain::expected<client_frame, frame_problem> parse_client_frame(std::string_view text);
+base::expected<client_frame, frame_problem> parse_client_frame(std::string_view text);
 
 struct error_details {
   std::string request_id;

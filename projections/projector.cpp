@@ -43,17 +43,17 @@ struct forget_rows_at_end {
 // The log read ahead by a thread: next() hands out batches in order, nullopt at the end.
 class prefetched_log {
  public:
-  using batch = domain::expected<std::vector<envelope>, std::string>;
+  using batch = base::expected<std::vector<envelope>, std::string>;
 
   prefetched_log(const log_source& read, std::int64_t head, std::size_t batch_size)
       : reader_([this, &read, head, batch_size] {
           std::int64_t after = 0;
           while (after < head) {
-            batch b = domain::unexpected(std::string("the log could not be read"));
+            batch b = base::unexpected(std::string("the log could not be read"));
             try {
               b = read(after, batch_size);
             } catch (const std::exception& e) {
-              b = domain::unexpected(std::string(e.what()));
+              b = base::unexpected(std::string(e.what()));
             }
             const bool last = !b || b->empty();
             if (b && !b->empty()) after = b->back().global_position();
@@ -119,11 +119,11 @@ projector::connection& projector::connect() {
   return *connection_;
 }
 
-domain::expected<batch_outcome, std::string> projector::apply(const std::string& source,
-                                                              const std::vector<envelope>& events,
-                                                              std::int64_t watermark) {
+base::expected<batch_outcome, std::string> projector::apply(const std::string& source,
+                                                            const std::vector<envelope>& events,
+                                                            std::int64_t watermark) {
   auto outcomes = apply({source_batch{source, &events, watermark}});
-  if (!outcomes) return domain::unexpected(outcomes.error());
+  if (!outcomes) return base::unexpected(outcomes.error());
   return outcomes->front();
 }
 
@@ -195,24 +195,24 @@ void projector::fold(pqxx::dbtransaction& w, std::size_t m, const std::vector<co
 
 template <class Attempt>
 auto projector::in_fold_modes(const Attempt& attempt)
-    -> domain::expected<decltype(attempt(fold_mode::whole_batch)), std::string> {
+    -> base::expected<decltype(attempt(fold_mode::whole_batch)), std::string> {
   std::string failure;
   for (const auto mode : {fold_mode::whole_batch, fold_mode::savepoints}) {
     try {
       return attempt(mode);
     } catch (const mode_switch_refused& refused) {
-      return domain::unexpected(std::string(refused.what()));
+      return base::unexpected(std::string(refused.what()));
     } catch (const std::exception& e) {
       connection_.reset();
       for (const auto& m : models_) m->discard();
-      if (transient(e)) return domain::unexpected(std::string(e.what()));
+      if (transient(e)) return base::unexpected(std::string(e.what()));
       failure = e.what();
     }
   }
-  return domain::unexpected(failure);
+  return base::unexpected(failure);
 }
 
-domain::expected<std::vector<batch_outcome>, std::string> projector::apply(const std::vector<source_batch>& batches) {
+base::expected<std::vector<batch_outcome>, std::string> projector::apply(const std::vector<source_batch>& batches) {
   // First the whole batch in one go. When the data makes that fail (a row Postgres
   // refuses), again in a new transaction with savepoints, so the event that fails is found
   // and quarantined while every other event applies.
@@ -309,7 +309,7 @@ void projector::report_quarantine(const std::vector<quarantined_event>& events) 
                  q.read_model.c_str(), static_cast<long long>(q.position), q.error.c_str());
 }
 
-domain::expected<std::int64_t, std::string> projector::checkpoint(const std::string& source) {
+base::expected<std::int64_t, std::string> projector::checkpoint(const std::string& source) {
   try {
     pqxx::read_transaction r(connect().c);
     auto rows = r.exec_params(
@@ -319,21 +319,21 @@ domain::expected<std::int64_t, std::string> projector::checkpoint(const std::str
     return rows[0][0].as<std::int64_t>();
   } catch (const std::exception& e) {
     connection_.reset();
-    return domain::unexpected(std::string(e.what()));
+    return base::unexpected(std::string(e.what()));
   }
 }
 
-domain::expected<std::int64_t, std::string> projector::quarantined_count() {
+base::expected<std::int64_t, std::string> projector::quarantined_count() {
   try {
     pqxx::read_transaction r(connect().c);
     return r.exec("SELECT count(*) FROM projection_quarantine")[0][0].as<std::int64_t>();
   } catch (const std::exception& e) {
     connection_.reset();
-    return domain::unexpected(std::string(e.what()));
+    return base::unexpected(std::string(e.what()));
   }
 }
 
-domain::expected<std::int64_t, std::string> projector::rebuild(
+base::expected<std::int64_t, std::string> projector::rebuild(
     const log_source& read, const std::function<void(std::int64_t done, std::int64_t total)>& progress) {
   // By COPY into emptied tables; if Postgres refuses a row, again with savepoints (slower)
   // so that the events it refuses are quarantined and everything else is rebuilt.

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/expected.hpp"
+#include "base/expected.hpp"
 #include "envelope.pb.h"
 #include "projections/read_model.hpp"
 
@@ -45,7 +45,7 @@ struct source_batch {
 };
 
 // Reads the log after a position (at most `max_count` events), for rebuilds.
-using log_source = std::function<domain::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string>(
+using log_source = std::function<base::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string>(
     std::int64_t after, std::size_t max_count)>;
 
 class projector {
@@ -63,20 +63,20 @@ class projector {
 
   // `events` in position order. `watermark`: every event of this source up to it was
   // delivered already, so the checkpoints may move there even with no event.
-  domain::expected<batch_outcome, std::string> apply(const std::string& source,
-                                                     const std::vector<stradia::envelope::v1::EventEnvelope>& events,
-                                                     std::int64_t watermark = 0);
+  base::expected<batch_outcome, std::string> apply(const std::string& source,
+                                                   const std::vector<stradia::envelope::v1::EventEnvelope>& events,
+                                                   std::int64_t watermark = 0);
   // Several sources' batches (a poll of several Kafka partitions) in one transaction.
-  domain::expected<std::vector<batch_outcome>, std::string> apply(const std::vector<source_batch>& batches);
+  base::expected<std::vector<batch_outcome>, std::string> apply(const std::vector<source_batch>& batches);
   // The lowest checkpoint of the read models for `source` (0 when none).
-  domain::expected<std::int64_t, std::string> checkpoint(const std::string& source);
+  base::expected<std::int64_t, std::string> checkpoint(const std::string& source);
   // Events set aside in projection_quarantine, over every read model.
-  domain::expected<std::int64_t, std::string> quarantined_count();
+  base::expected<std::int64_t, std::string> quarantined_count();
 
   // Empties the read models' tables and replays the log up to its head in one transaction
   // (readers see the old rows until it commits; workers wait), the quarantined events
   // included: those that still fail are quarantined again. Returns the events replayed.
-  domain::expected<std::int64_t, std::string> rebuild(
+  base::expected<std::int64_t, std::string> rebuild(
       const log_source& read, const std::function<void(std::int64_t done, std::int64_t total)>& progress);
 
  private:
@@ -87,8 +87,7 @@ class projector {
   connection& connect();
   // Runs attempt(mode) whole_batch first, then with savepoints when the data made it fail.
   template <class Attempt>
-  auto in_fold_modes(const Attempt& attempt)
-      -> domain::expected<decltype(attempt(fold_mode::whole_batch)), std::string>;
+  auto in_fold_modes(const Attempt& attempt) -> base::expected<decltype(attempt(fold_mode::whole_batch)), std::string>;
   std::vector<batch_outcome> apply_in_transaction(const std::vector<source_batch>& batches, fold_mode mode);
   std::int64_t rebuild_in_transaction(const log_source& read,
                                       const std::function<void(std::int64_t, std::int64_t)>& progress, fold_mode mode);

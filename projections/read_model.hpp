@@ -10,8 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "base/uuid_text.hpp"
 #include "domain/field_rules.hpp"
-#include "domain/uuid_text.hpp"
 #include "envelope.pb.h"
 #include "projections/row_table.hpp"
 
@@ -57,7 +57,7 @@ class unprojectable_event : public std::runtime_error {
 // The id part of a "<kind>-<id>" stream, checked to be a lowercase UUID (it keys rows).
 inline std::string entity_key(const stradia::envelope::v1::EventEnvelope& e, std::string_view kind) {
   const auto id = stream_id_of(e, kind);
-  if (!domain::is_uuid(id)) throw unprojectable_event("the stream id " + e.stream_id() + " does not end in a UUID");
+  if (!base::is_uuid(id)) throw unprojectable_event("the stream id " + e.stream_id() + " does not end in a UUID");
   return std::string(id);
 }
 

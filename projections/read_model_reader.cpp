@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
-#include "domain/uuid_text.hpp"
+#include "base/uuid_text.hpp"
 
 namespace stradia::projections {
 
@@ -96,8 +96,8 @@ read_model_reader::read_model_reader(std::string app_conninfo) : pool_(std::make
 
 read_model_reader::~read_model_reader() = default;
 
-domain::expected<void, std::string> read_model_reader::read_as(
-    const std::string& tenant_id, const std::function<void(pqxx::transaction_base&)>& body) {
+base::expected<void, std::string> read_model_reader::read_as(const std::string& tenant_id,
+                                                             const std::function<void(pqxx::transaction_base&)>& body) {
   // A pooled connection may have died with the server (a restart): the first statement
   // finds out, and then the request goes on with a fresh connection instead of failing.
   for (int attempt = 1;; ++attempt) {
@@ -125,16 +125,16 @@ domain::expected<void, std::string> read_model_reader::read_as(
       if (pool_->idle.size() < 16) pool_->idle.push_back(std::move(c));
       return {};
     } catch (const pqxx::broken_connection& e) {
-      if (body_started || attempt > 1) return domain::unexpected(std::string(e.what()));
+      if (body_started || attempt > 1) return base::unexpected(std::string(e.what()));
     } catch (const std::exception& e) {
-      return domain::unexpected(std::string(e.what()));
+      return base::unexpected(std::string(e.what()));
     }
   }
 }
 
-domain::expected<std::optional<board_view>, std::string> read_model_reader::board(const std::string& tenant_id,
-                                                                                  const std::string& board_id) {
-  if (!domain::is_uuid(board_id)) return std::optional<board_view>{};
+base::expected<std::optional<board_view>, std::string> read_model_reader::board(const std::string& tenant_id,
+                                                                                const std::string& board_id) {
+  if (!base::is_uuid(board_id)) return std::optional<board_view>{};
   std::optional<board_view> out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     auto board = r.exec_params(board_sql, board_id);
@@ -161,50 +161,50 @@ domain::expected<std::optional<board_view>, std::string> read_model_reader::boar
     view.heatmap_score = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
     out = std::move(view);
   });
-  if (!ok) return domain::unexpected(ok.error());
+  if (!ok) return base::unexpected(ok.error());
   return out;
 }
 
-domain::expected<std::vector<market_view>, std::string> read_model_reader::markets(const std::string& tenant_id) {
+base::expected<std::vector<market_view>, std::string> read_model_reader::markets(const std::string& tenant_id) {
   std::vector<market_view> out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     for (const auto& row : r.exec(markets_sql))
       out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                      row[3].as<std::string>(), row[4].as<bool>()});
   });
-  if (!ok) return domain::unexpected(ok.error());
+  if (!ok) return base::unexpected(ok.error());
   return out;
 }
 
-domain::expected<std::vector<board_summary>, std::string> read_model_reader::boards_of_market(
+base::expected<std::vector<board_summary>, std::string> read_model_reader::boards_of_market(
     const std::string& tenant_id, const std::string& market_id) {
   std::vector<board_summary> out;
-  if (!domain::is_uuid(market_id)) return out;
+  if (!base::is_uuid(market_id)) return out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     for (const auto& row : r.exec_params(boards_of_market_sql, market_id))
       out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                      row[3].as<std::string>(), row[4].as<std::int32_t>()});
   });
-  if (!ok) return domain::unexpected(ok.error());
+  if (!ok) return base::unexpected(ok.error());
   return out;
 }
 
-domain::expected<std::vector<heatmap_cell>, std::string> read_model_reader::heatmap(
+base::expected<std::vector<heatmap_cell>, std::string> read_model_reader::heatmap(
     const std::string& tenant_id, const std::string& master_strategy_id) {
   std::vector<heatmap_cell> out;
-  if (!domain::is_uuid(master_strategy_id)) return out;
+  if (!base::is_uuid(master_strategy_id)) return out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     for (const auto& row : r.exec_params(heatmap_sql, master_strategy_id))
       out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                      row[3].as<std::string>(), row[4].is_null() ? 0.0 : row[4].as<double>()});
   });
-  if (!ok) return domain::unexpected(ok.error());
+  if (!ok) return base::unexpected(ok.error());
   return out;
 }
 
-domain::expected<std::optional<task_view>, std::string> read_model_reader::task(const std::string& tenant_id,
-                                                                                const std::string& local_task_id) {
-  if (!domain::is_uuid(local_task_id)) return std::optional<task_view>{};
+base::expected<std::optional<task_view>, std::string> read_model_reader::task(const std::string& tenant_id,
+                                                                              const std::string& local_task_id) {
+  if (!base::is_uuid(local_task_id)) return std::optional<task_view>{};
   std::optional<task_view> out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     const auto rows = r.exec_params(std::string(task_columns) + task_where, local_task_id);
@@ -216,11 +216,11 @@ domain::expected<std::optional<task_view>, std::string> read_model_reader::task(
            row[4].is_null() ? std::nullopt : std::optional(row[4].as<std::int32_t>()), *optional_time(row[5])});
     out = std::move(view);
   });
-  if (!ok) return domain::unexpected(ok.error());
+  if (!ok) return base::unexpected(ok.error());
   return out;
 }
 
-domain::expected<std::optional<usage_view>, std::string> read_model_reader::usage(const std::string& tenant_id) {
+base::expected<std::optional<usage_view>, std::string> read_model_reader::usage(const std::string& tenant_id) {
   std::optional<usage_view> out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     const auto quota = r.exec(quota_sql);
@@ -234,14 +234,14 @@ domain::expected<std::optional<usage_view>, std::string> read_model_reader::usag
                               row[2].as<std::int64_t>()});
     out = std::move(view);
   });
-  if (!ok) return domain::unexpected(ok.error());
+  if (!ok) return base::unexpected(ok.error());
   return out;
 }
 
-domain::expected<std::optional<directory_user>, std::string> read_model_reader::user(const std::string& tenant_id,
-                                                                                     const std::string& user_id) {
+base::expected<std::optional<directory_user>, std::string> read_model_reader::user(const std::string& tenant_id,
+                                                                                   const std::string& user_id) {
   std::optional<directory_user> out;
-  if (!domain::is_uuid(user_id)) return out;
+  if (!base::is_uuid(user_id)) return out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     const auto rows = r.exec_params(
         "SELECT role, is_active AND deleted_at IS NULL, array_to_string(assigned_market_ids, ',') FROM read_users "
@@ -258,20 +258,20 @@ domain::expected<std::optional<directory_user>, std::string> read_model_reader::
     }
     out = std::move(u);
   });
-  if (!ok) return domain::unexpected(ok.error());
+  if (!ok) return base::unexpected(ok.error());
   return out;
 }
 
-domain::expected<std::int64_t, std::string> read_model_reader::quarantined_count() {
+base::expected<std::int64_t, std::string> read_model_reader::quarantined_count() {
   std::int64_t out = 0;
   auto ok = read_as("", [&](pqxx::transaction_base& r) {
     out = r.exec("SELECT projection_quarantine_count()")[0][0].as<std::int64_t>();
   });
-  if (!ok) return domain::unexpected(ok.error());
+  if (!ok) return base::unexpected(ok.error());
   return out;
 }
 
-domain::expected<std::int64_t, std::string> read_model_reader::applied_position(const std::string& source_prefix) {
+base::expected<std::int64_t, std::string> read_model_reader::applied_position(const std::string& source_prefix) {
   std::int64_t out = 0;
   // Checkpoints are not tenant data; any tenant id (here none) reads them.
   auto ok = read_as("", [&](pqxx::transaction_base& r) {
@@ -279,7 +279,7 @@ domain::expected<std::int64_t, std::string> read_model_reader::applied_position(
                         source_prefix)[0][0]
               .as<std::int64_t>();
   });
-  if (!ok) return domain::unexpected(ok.error());
+  if (!ok) return base::unexpected(ok.error());
   return out;
 }
 

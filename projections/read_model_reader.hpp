@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.hpp"
 #include "domain/clock.hpp"
-#include "domain/expected.hpp"
 
 namespace pqxx {
 class transaction_base;
@@ -87,32 +87,32 @@ class read_model_reader {
   explicit read_model_reader(std::string app_conninfo);
   ~read_model_reader();
   // nullopt when the tenant has no such board.
-  domain::expected<std::optional<board_view>, std::string> board(const std::string& tenant_id,
-                                                                 const std::string& board_id);
+  base::expected<std::optional<board_view>, std::string> board(const std::string& tenant_id,
+                                                               const std::string& board_id);
   // The tenant's markets that are not deleted, by name.
-  domain::expected<std::vector<market_view>, std::string> markets(const std::string& tenant_id);
-  domain::expected<std::vector<board_summary>, std::string> boards_of_market(const std::string& tenant_id,
-                                                                             const std::string& market_id);
+  base::expected<std::vector<market_view>, std::string> markets(const std::string& tenant_id);
+  base::expected<std::vector<board_summary>, std::string> boards_of_market(const std::string& tenant_id,
+                                                                           const std::string& market_id);
   // One cell per market running the strategy, by market name.
-  domain::expected<std::vector<heatmap_cell>, std::string> heatmap(const std::string& tenant_id,
-                                                                   const std::string& master_strategy_id);
-  domain::expected<std::optional<task_view>, std::string> task(const std::string& tenant_id,
-                                                               const std::string& local_task_id);
+  base::expected<std::vector<heatmap_cell>, std::string> heatmap(const std::string& tenant_id,
+                                                                 const std::string& master_strategy_id);
+  base::expected<std::optional<task_view>, std::string> task(const std::string& tenant_id,
+                                                             const std::string& local_task_id);
   // nullopt when the tenant is not in the read model yet.
-  domain::expected<std::optional<usage_view>, std::string> usage(const std::string& tenant_id);
+  base::expected<std::optional<usage_view>, std::string> usage(const std::string& tenant_id);
   // The user as the directory read model has them; nullopt when unknown (or deleted).
-  domain::expected<std::optional<directory_user>, std::string> user(const std::string& tenant_id,
-                                                                    const std::string& user_id);
+  base::expected<std::optional<directory_user>, std::string> user(const std::string& tenant_id,
+                                                                  const std::string& user_id);
   // The lowest checkpoint of the sources starting with `source_prefix` ("kafka:", "embedded").
   // Events the read models set aside (projection_quarantine), over every read model.
-  domain::expected<std::int64_t, std::string> quarantined_count();
-  domain::expected<std::int64_t, std::string> applied_position(const std::string& source_prefix);
+  base::expected<std::int64_t, std::string> quarantined_count();
+  base::expected<std::int64_t, std::string> applied_position(const std::string& source_prefix);
 
  private:
   struct pool;
   // Runs `body` in a read-only transaction with the tenant set, on a pooled connection.
-  domain::expected<void, std::string> read_as(const std::string& tenant_id,
-                                              const std::function<void(pqxx::transaction_base&)>& body);
+  base::expected<void, std::string> read_as(const std::string& tenant_id,
+                                            const std::function<void(pqxx::transaction_base&)>& body);
   std::unique_ptr<pool> pool_;
 };
 

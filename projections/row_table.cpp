@@ -4,7 +4,7 @@
 #include <pqxx/pqxx>
 #include <utility>
 
-#include "domain/uuid_text.hpp"
+#include "base/uuid_text.hpp"
 
 namespace stradia::projections {
 
@@ -72,7 +72,7 @@ void row_table::load(pqxx::transaction_base& t, const std::vector<std::string>& 
   std::vector<std::string> missing;
   for (const auto& k : keys)
     // A key that cannot be a uuid has no row; its event is refused when it is applied.
-    if (!by_key_.count(k) && (key_type_ != "uuid" || domain::is_uuid(k))) missing.push_back(k);
+    if (!by_key_.count(k) && (key_type_ != "uuid" || base::is_uuid(k))) missing.push_back(k);
   if (missing.empty()) return;
   std::string sql = "SELECT ";
   for (std::size_t i = 0; i < columns_.size(); ++i) sql += (i ? ", " : "") + columns_[i] + "::text";

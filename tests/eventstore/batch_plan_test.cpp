@@ -102,12 +102,5 @@ TEST(SqlLiterals, ArrayElementsAreQuotedAndEscaped) {
   EXPECT_EQ(a.finish(), R"({"a \"quoted\" \\ value",42,"\\x00ff"})");
 }
 
-TEST(SqlLiterals, JsonStringsEscapeQuotesBackslashesAndControls) {
-  json_object_writer w;
-  w.field("user_id", "a\"b\\c\n\x01");
-  w.field("empty", "");
-  EXPECT_EQ(w.finish(), R"({"user_id":"a\"b\\c\n\u0001"})");
-}
-
 }  // namespace
 }  // namespace stradia::testing

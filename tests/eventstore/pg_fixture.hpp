@@ -11,6 +11,7 @@
 #include "eventstore/append.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/migrator.hpp"
+#include "projections/migrations.hpp"
 
 namespace stradia::testing {
 
@@ -28,7 +29,8 @@ class pg_test : public ::testing::Test {
     // processes from connecting to the template meanwhile.
     if (pqxx::nontransaction(admin).exec("SELECT 1 FROM pg_database WHERE datname = 'stradia_template'").empty())
       pqxx::nontransaction(admin).exec("CREATE DATABASE stradia_template");
-    auto migrated = eventstore::migrate(conninfo("stradia_owner", "stradia_template"));
+    auto migrated =
+        eventstore::migrate(conninfo("stradia_owner", "stradia_template"), projections::embedded_migrations());
     ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
     pqxx::nontransaction(admin).exec("CREATE DATABASE " + database_ + " TEMPLATE stradia_template");
     pqxx::nontransaction(admin).exec("SELECT pg_advisory_unlock(4242)");

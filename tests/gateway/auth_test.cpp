@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "base/encoding.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/password.hpp"
 
@@ -38,18 +39,10 @@ TEST(Jwt, TamperedUnsignedAndForeignTokensAreRefused) {
   EXPECT_FALSE(codec.verify(swapped, 1500).has_value());
   EXPECT_FALSE(codec.verify(forged, 1500).has_value());
   const auto none =
-      gateway::base64url_encode(R"({"alg":"none","typ":"JWT"})") + token.substr(dot, token.rfind('.') - dot) + ".";
+      base::base64url_encode(R"({"alg":"none","typ":"JWT"})") + token.substr(dot, token.rfind('.') - dot) + ".";
   EXPECT_FALSE(codec.verify(none, 1500).has_value());
   for (const char* junk : {"", "a.b", "a.b.c.d", "...", "!!.??.**"})
     EXPECT_FALSE(codec.verify(junk, 1500).has_value()) << junk;
-}
-
-TEST(Jwt, Base64UrlRoundTrips) {
-  for (std::string s :
-       std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\xff\xfe\x00\x01", 4)})
-    EXPECT_EQ(gateway::base64url_decode(gateway::base64url_encode(s)), s);
-  EXPECT_EQ(gateway::base64url_encode("\xfb\xff"), "-_8");
-  EXPECT_FALSE(gateway::base64url_decode("a+b/").has_value());
 }
 
 TEST(Password, Argon2idHashesVerifyOnlyTheirPassword) {

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include "gateway/command_parser.hpp"
-#include "gateway/json_writer.hpp"
 #include "gateway/problem.hpp"
 #include "strategy.pb.h"
 #include "task.pb.h"
@@ -9,22 +8,6 @@
 
 namespace stradia::testing {
 namespace {
-
-TEST(JsonWriter, EscapesQuotesBackslashesAndControlCharacters) {
-  gateway::json_writer w;
-  w.begin_object().field("s", std::string("a\"b\\c\n\t\x01", 8)).field("n", 42).field("b", true).end_object();
-  EXPECT_EQ(w.str(), R"({"s":"a\"b\\c\n\t\u0001","n":42,"b":true})");
-}
-
-TEST(JsonWriter, KeepsUtf8AndReplacesInvalidBytes) {
-  gateway::json_writer w;
-  w.value(
-      "Espa\xC3\xB1"
-      "a \xF0\x9F\x98\x80 \xFF\xC3");
-  EXPECT_EQ(w.str(),
-            "\"Espa\xC3\xB1"
-            "a \xF0\x9F\x98\x80 \\ufffd\\ufffd\"");
-}
 
 gateway::parsed_message parse(std::string_view body) {
   return gateway::parse_command(body, task::v1::MoveTask::default_instance());
@@ -45,7 +28,7 @@ TEST(CommandParser, ReadsFieldsAndEnumsByTheirDomainNames) {
 TEST(CommandParser, RefusesUnknownMembersAndWrongTypesAsMalformed) {
   auto unknown = parse(R"({"local_task_id":"t","admin":true})");
   ASSERT_FALSE(unknown.has_value());
-  EXPECT_EQ(unknown.error().code, "MALFORMED_JSON");
+  EXPECT_EQ(unknown.error().code, gateway::problem_code::malformed_json);
   EXPECT_EQ(unknown.error().errors.at(0).message, "Unrecognized key(s) in object: 'admin'");
   auto wrong = parse(R"({"expected_version":"7"})");
   EXPECT_EQ(wrong.error().errors.at(0).message, "Expected number, received string");
@@ -53,14 +36,14 @@ TEST(CommandParser, RefusesUnknownMembersAndWrongTypesAsMalformed) {
   for (const char* broken : {"", "[]", "{", R"({"a":})", "nul", "\"str\""}) {
     auto r = parse(broken);
     ASSERT_FALSE(r.has_value()) << broken;
-    EXPECT_EQ(r.error().code, "MALFORMED_JSON") << broken;
+    EXPECT_EQ(r.error().code, gateway::problem_code::malformed_json) << broken;
   }
 }
 
 TEST(CommandParser, AnUnknownEnumValueIsAValidationError) {
   auto r = parse(R"({"new_status":"FINISHED"})");
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "VALIDATION_FAILED");
+  EXPECT_EQ(r.error().code, gateway::problem_code::validation_failed);
   EXPECT_EQ(r.error().errors.at(0).message,
             "Invalid enum value. Expected 'TODO' | 'IN_PROGRESS' | 'BLOCKED' | 'DONE', received 'FINISHED'");
   EXPECT_FALSE(parse(R"({"new_status":"UNSPECIFIED"})").has_value());
@@ -89,7 +72,7 @@ TEST(CommandParser, IdsAreLowercaseUuidsAtTheDoor) {
                          "6ebf5172x93a4-4ecf-9041-5c6d7e8f0001", "' OR 1=1 --"}) {
     auto r = parse(std::string(R"({"local_task_id":")") + id + R"(","new_status":"DONE"})");
     ASSERT_FALSE(r.has_value()) << id;
-    EXPECT_EQ(r.error().code, "VALIDATION_FAILED") << id;
+    EXPECT_EQ(r.error().code, gateway::problem_code::validation_failed) << id;
     ASSERT_EQ(r.error().errors.size(), 1u) << id;
     EXPECT_EQ(r.error().errors[0].path, "local_task_id");
     EXPECT_EQ(r.error().errors[0].message, "Invalid uuid");
@@ -118,7 +101,7 @@ TEST(CommandParser, ControlCharactersInTextAreRefused) {
       R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001","content":"before\u0000after"})",
       task::v1::AddTaskNote::default_instance());
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "VALIDATION_FAILED");
+  EXPECT_EQ(r.error().code, gateway::problem_code::validation_failed);
   EXPECT_EQ(r.error().errors.at(0).path, "content");
   auto lines = gateway::parse_command(
       R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001","content":"line one\nline two\ttabbed"})",
@@ -131,7 +114,7 @@ TEST(CommandParser, NothingMayFollowTheObject) {
                            R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001"} garbage)"}) {
     auto r = gateway::parse_command(body, task::v1::AcquireLock::default_instance());
     ASSERT_FALSE(r.has_value()) << body;
-    EXPECT_EQ(r.error().code, "MALFORMED_JSON") << body;
+    EXPECT_EQ(r.error().code, gateway::problem_code::malformed_json) << body;
   }
   EXPECT_TRUE(gateway::parse_command("{\"local_task_id\":\"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001\"}  \n",
                                      task::v1::AcquireLock::default_instance())
@@ -145,37 +128,45 @@ TEST(CommandParser, HiddenFieldsCannotBeSetByClients) {
 }
 
 TEST(Problems, EveryCodeOfTheContractHasItsStatus) {
-  const std::vector<std::pair<const char*, int>> table{{"MALFORMED_JSON", 400},
-                                                       {"UNKNOWN_COMMAND", 400},
-                                                       {"UNAUTHENTICATED", 401},
-                                                       {"FORBIDDEN", 403},
-                                                       {"NOT_FOUND", 404},
-                                                       {"VERSION_CONFLICT", 409},
-                                                       {"STATUS_CONFLICT", 409},
-                                                       {"TASK_LOCKED", 409},
-                                                       {"PAYLOAD_TOO_LARGE", 413},
-                                                       {"VALIDATION_FAILED", 422},
-                                                       {"LAST_ADMIN", 422},
-                                                       {"MARKET_LIMIT_REACHED", 422},
-                                                       {"SEAT_LIMIT_REACHED", 422},
-                                                       {"TOKEN_QUOTA_EXCEEDED", 422},
-                                                       {"EXECUTION_REQUIRED", 422},
-                                                       {"PREFLIGHT_REQUIRED", 422},
-                                                       {"LOCK_REQUIRED", 422},
-                                                       {"CREDENTIAL_MISSING", 422},
-                                                       {"CREDENTIAL_REVOKED", 422},
-                                                       {"RATE_LIMITED", 429},
-                                                       {"EMAIL_TAKEN", 409},
-                                                       {"IDEMPOTENCY_KEY_IN_USE", 409},
-                                                       {"IDEMPOTENCY_KEY_REUSED", 422},
-                                                       {"INTERNAL", 500},
-                                                       {"SERVICE_UNAVAILABLE", 503},
-                                                       {"READ_MODEL_BEHIND", 504}};
-  for (const auto& [code, status] : table) {
-    EXPECT_EQ(gateway::status_of(code), status) << code;
+  const std::vector<std::pair<std::string_view, int>> table{{"MALFORMED_JSON", 400},
+                                                            {"BAD_REQUEST", 400},
+                                                            {"METHOD_NOT_ALLOWED", 405},
+                                                            {"UNKNOWN_COMMAND", 400},
+                                                            {"UNAUTHENTICATED", 401},
+                                                            {"FORBIDDEN", 403},
+                                                            {"NOT_FOUND", 404},
+                                                            {"VERSION_CONFLICT", 409},
+                                                            {"STATUS_CONFLICT", 409},
+                                                            {"TASK_LOCKED", 409},
+                                                            {"PAYLOAD_TOO_LARGE", 413},
+                                                            {"VALIDATION_FAILED", 422},
+                                                            {"LAST_ADMIN", 422},
+                                                            {"MARKET_LIMIT_REACHED", 422},
+                                                            {"SEAT_LIMIT_REACHED", 422},
+                                                            {"TOKEN_QUOTA_EXCEEDED", 422},
+                                                            {"EXECUTION_REQUIRED", 422},
+                                                            {"PREFLIGHT_REQUIRED", 422},
+                                                            {"LOCK_REQUIRED", 422},
+                                                            {"CREDENTIAL_MISSING", 422},
+                                                            {"CREDENTIAL_REVOKED", 422},
+                                                            {"RATE_LIMITED", 429},
+                                                            {"EMAIL_TAKEN", 409},
+                                                            {"IDEMPOTENCY_KEY_IN_USE", 409},
+                                                            {"IDEMPOTENCY_KEY_REUSED", 422},
+                                                            {"INTERNAL", 500},
+                                                            {"SERVICE_UNAVAILABLE", 503},
+                                                            {"READ_MODEL_BEHIND", 504}};
+  ASSERT_EQ(table.size(), static_cast<std::size_t>(gateway::problem_code_count));
+  for (int i = 0; i < gateway::problem_code_count; ++i) {
+    const auto code = static_cast<gateway::problem_code>(i);
+    const auto name = gateway::code_name(code);
+    const auto row = std::find_if(table.begin(), table.end(), [&](const auto& r) { return r.first == name; });
+    ASSERT_NE(row, table.end()) << name << " is not in the contract";
+    EXPECT_EQ(gateway::status_of(code), row->second) << name;
     const auto p = gateway::problem(code, "detail");
+    EXPECT_EQ(p.status, row->second);
     EXPECT_EQ(p.content_type, "application/problem+json");
-    EXPECT_NE(p.body.find(std::string("\"type\":\"https://stradia.dev/errors/") + code + "\""), std::string::npos);
+    EXPECT_NE(p.body.find("\"type\":\"https://stradia.dev/errors/" + std::string(name) + "\""), std::string::npos);
   }
 }
 

@@ -97,9 +97,9 @@ class KafkaPipeline : public store_test {
     auto reader = eventstore::log_reader::connect(worker());
     auto replayed = models.rebuild(
         [&](std::int64_t after,
-            std::size_t max) -> domain::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string> {
+            std::size_t max) -> base::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string> {
           auto batch = (*reader)->read_after(after, max);
-          if (!batch) return domain::unexpected(batch.error().message);
+          if (!batch) return base::unexpected(batch.error().message);
           return std::move(*batch);
         },
         {});

@@ -30,9 +30,9 @@ class Projector : public store_test {
 
   projections::log_source reader() {
     return [this](std::int64_t after,
-                  std::size_t max) -> domain::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string> {
+                  std::size_t max) -> base::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string> {
       auto batch = store_->read_all(after, max);
-      if (!batch) return domain::unexpected(batch.error().message);
+      if (!batch) return base::unexpected(batch.error().message);
       return std::move(*batch);
     };
   }

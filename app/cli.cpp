@@ -1,0 +1,85 @@
+#include "app/cli.hpp"
+
+#include <cstdio>
+
+#include "commands/vault_sealer.hpp"
+#include "eventstore/migrator.hpp"
+#include "projections/migrations.hpp"
+
+namespace stradia::app {
+
+void add_runtime_options(CLI::App& command, runtime_flags& flags) {
+  auto& c = flags.config;
+  command.add_option("--database-url", c.database_url, "role stradia_app")->envname("STRADIA_DATABASE_URL")->required();
+  command.add_option("--worker-database-url", c.worker_database_url, "role stradia_worker")
+      ->envname("STRADIA_WORKER_DATABASE_URL")
+      ->required();
+  command.add_option("--owner-database-url", c.owner_database_url, "role stradia_owner: migrate first")
+      ->envname("STRADIA_OWNER_DATABASE_URL");
+  command.add_option("--master-key", flags.master_key, "32-byte key (base64) wrapping the tenants' vault keys")
+      ->envname("STRADIA_MASTER_KEY");
+  command.add_option("--gemini-url", c.gemini_url, "Gemini API base URL for pre-flight scans")
+      ->envname("STRADIA_GEMINI_URL");
+  command.add_option("--gemini-api-key", c.gemini_api_key, "Gemini API key")->envname("STRADIA_GEMINI_API_KEY");
+  command.add_option("--tag-manager-url", c.tag_manager_url, "Tag Manager API base (default Google's)")
+      ->envname("STRADIA_TAG_MANAGER_URL");
+  command.add_option("--analytics-admin-url", c.analytics_admin_url, "Analytics Admin API base (default Google's)")
+      ->envname("STRADIA_ANALYTICS_ADMIN_URL");
+  command
+      .add_option("--outbound-timeout", flags.outbound_timeout,
+                  "seconds for every call to Gemini, Tag Manager, Analytics, retries included "
+                  "(default 30; connect 5, each read 15)")
+      ->envname("STRADIA_OUTBOUND_TIMEOUT")
+      ->check(CLI::Range(0.1, 600.0));
+  command
+      .add_option("--kafka-brokers", c.kafka_brokers,
+                  "Kafka mode: relay the log to these brokers; `stradia project` workers build the read models "
+                  "(default: embedded)")
+      ->envname("STRADIA_KAFKA_BROKERS");
+  command.add_option("--kafka-topic", c.kafka_topic, "Kafka topic of the events")
+      ->envname("STRADIA_KAFKA_TOPIC")
+      ->capture_default_str();
+}
+
+std::optional<runtime_config> runtime_config_of(const runtime_flags& flags, const char* command) {
+  auto config = flags.config;
+  if (!flags.master_key.empty()) {
+    const auto raw = commands::base64_decode(flags.master_key);
+    if (!raw || raw->size() != 32) {
+      std::fprintf(stderr, "stradia %s: STRADIA_MASTER_KEY must be 32 bytes in base64\n", command);
+      return std::nullopt;
+    }
+    config.master_key = *raw;
+  }
+  if (flags.outbound_timeout > 0) {
+    const auto ms = std::chrono::milliseconds(static_cast<long>(flags.outbound_timeout * 1000));
+    config.outbound.total = ms;
+    config.outbound.connect = std::min(config.outbound.connect, ms);
+    config.outbound.io = std::min(config.outbound.io, ms);
+  }
+  return config;
+}
+
+bool migrate_schema(const std::string& owner_conninfo, const char* command) {
+  auto report = eventstore::migrate(owner_conninfo, projections::embedded_migrations());
+  if (!report) {
+    std::fprintf(stderr, "stradia %s: migration failed: %s\n", command, report.error().message.c_str());
+    return false;
+  }
+  if (std::string_view(command) == "migrate")
+    std::printf("stradia migrate: %zu applied, schema at version %d\n", report->applied.size(),
+                report->current_version);
+  return true;
+}
+
+void add_migrate(CLI::App& cli, int& exit_code) {
+  auto* command =
+      cli.add_subcommand("migrate", "apply the SQL migrations that are not applied yet (as the owner role)");
+  auto url = std::make_shared<std::string>();
+  command->add_option("--database-url", *url, "the owner role's connection")
+      ->envname("STRADIA_OWNER_DATABASE_URL")
+      ->required();
+  command->callback([url, &exit_code] { exit_code = migrate_schema(*url, "migrate") ? 0 : 1; });
+}
+
+}  // namespace stradia::app

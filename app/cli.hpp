@@ -1,0 +1,37 @@
+#pragma once
+// The command line of the stradia binary, on CLI11: one declaration per option gives its
+// parsing, its line in --help and its environment fallback (STRADIA_…). Each subcommand
+// adds itself to the application and, when it runs, sets the process's exit code.
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+#include "app/runtime.hpp"
+
+namespace stradia::app {
+
+void add_migrate(CLI::App& cli, int& exit_code);
+void add_serve(CLI::App& cli, int& exit_code);
+void add_seed(CLI::App& cli, int& exit_code);
+void add_plan(CLI::App& cli, int& exit_code);
+void add_project(CLI::App& cli, int& exit_code);
+void add_rebuild(CLI::App& cli, int& exit_code);
+void add_kafka_dev(CLI::App& cli, int& exit_code);
+
+// What the options of the runtime set; the master key is base64 until it is checked.
+struct runtime_flags {
+  runtime_config config;
+  std::string master_key;
+  double outbound_timeout = 0;  // seconds; 0: the default deadlines
+};
+
+// The database roles (required), the vault's master key, Gemini, Google's APIs and Kafka.
+void add_runtime_options(CLI::App& command, runtime_flags& flags);
+// The configuration, or nullopt after saying on stderr what is wrong.
+std::optional<runtime_config> runtime_config_of(const runtime_flags& flags, const char* command);
+
+// Applies the store's and the read models' migrations (owner role); says why on failure.
+bool migrate_schema(const std::string& owner_conninfo, const char* command);
+
+}  // namespace stradia::app

@@ -1,0 +1,205 @@
+// End to end over HTTP: the read side (the log for auditors, streams, boards, markets, tasks, usage, heatmap).
+#include "gateway_fixture.hpp"
+
+namespace stradia::testing {
+namespace {
+
+TEST_F(Gateway, AuditorsReadTheirTenantsLogAsNdjson) {
+  const auto auditor = token("auditor@acme.com");
+  auto r = http_call(server_->port(), "GET", "/api/v1/events?after=0&limit=1000", "",
+                     {{"Authorization", "Bearer " + auditor}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["content-type"], "application/x-ndjson");
+  std::size_t lines = 0;
+  std::int64_t last = 0;
+  for (std::size_t at = 0; at < r.body.size();) {
+    const auto end = r.body.find('\n', at);
+    const auto line = r.body.substr(at, end - at);
+    EXPECT_NE(line.find("\"tenant_id\":\"" + acme + "\""), std::string::npos) << line;
+    EXPECT_EQ(line.find("argon2id"), std::string::npos) << "a password hash leaked: " << line;
+    const auto position = std::stoll(line.substr(line.find("\"global_position\":") + 18));
+    EXPECT_GT(position, last);
+    last = position;
+    ++lines;
+    at = end + 1;
+  }
+  EXPECT_GT(lines, 20u);
+  auto typed = http_call(server_->port(), "GET", "/api/v1/events?type=TaskNoteAdded", "",
+                         {{"Authorization", "Bearer " + auditor}});
+  EXPECT_NE(typed.body.find("Client provided the production Measurement ID over Slack."), std::string::npos);
+  EXPECT_EQ(typed.body.find("MarketCreated"), std::string::npos);
+  auto local =
+      http_call(server_->port(), "GET", "/api/v1/events", "", {{"Authorization", "Bearer " + token("spain@acme.com")}});
+  EXPECT_EQ(local.status, 403);
+  auto bad = http_call(server_->port(), "GET", "/api/v1/events?after=x", "", {{"Authorization", "Bearer " + auditor}});
+  EXPECT_EQ(bad.status, 422);
+}
+
+TEST_F(Gateway, AStreamReadsAsOfAVersion) {
+  const auto admin = token("admin@acme.com");
+  const auto path = "/api/v1/streams/task-" + consent_task_;
+  auto all = http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + admin}});
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_NE(all.body.find("PreFlightScanCompleted"), std::string::npos);
+  EXPECT_NE(all.body.find(R"("state":{"id":")" + consent_task_ + R"(","local_board_id")"), std::string::npos)
+      << all.body;
+  EXPECT_NE(all.body.find(R"("status":"IN_PROGRESS")"), std::string::npos);
+  EXPECT_NE(all.body.find(R"("pre_flight_scan_status":"PASSED","gemini_token_cost":450)"), std::string::npos);
+  EXPECT_NE(all.body.find("Client provided the production Measurement ID over Slack."), std::string::npos);
+  auto first = http_call(server_->port(), "GET", path + "?as_of_version=1", "", {{"Authorization", "Bearer " + admin}});
+  ASSERT_EQ(first.status, 200);
+  EXPECT_NE(first.body.find("\"version\":1"), std::string::npos);
+  EXPECT_EQ(first.body.find("PreFlightScanCompleted"), std::string::npos);
+  EXPECT_NE(first.body.find(R"("status":"TODO")"), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find(R"("pre_flight_scan_status":"PENDING")"), std::string::npos);
+  auto past = http_call(server_->port(), "GET", path + "?as_of=2000-01-01T00:00:00Z", "",
+                        {{"Authorization", "Bearer " + admin}});
+  EXPECT_EQ(past.status, 404);
+  auto globex = http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token("admin@globex.com")}});
+  EXPECT_EQ(globex.status, 404);
+}
+
+TEST_F(Gateway, ABoardReadsItsOwnWritesFromTheReadModel) {
+  const auto spain = token("spain@acme.com");
+  const auto path = "/api/v1/boards/" + spain_board_;
+  auto seeded = http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + spain}});
+  ASSERT_EQ(seeded.status, 200) << seeded.body;
+  EXPECT_NE(seeded.body.find(R"("heatmap_score":0,)"), std::string::npos) << seeded.body;
+  EXPECT_NE(seeded.body.find(R"("title":"Deploy Consent Mode")"), std::string::npos);
+  EXPECT_NE(seeded.body.find(R"("pre_flight_scan_status":"PASSED","gemini_token_cost":450)"), std::string::npos);
+  EXPECT_NE(seeded.body.find(R"("status":"IN_PROGRESS")"), std::string::npos);
+  const auto spain_id = gateway::jwt_codec(secret).verify(spain, 0)->sub;
+  EXPECT_NE(seeded.body.find(R"("locked_by":")" + spain_id + "\""), std::string::npos) << seeded.body;
+
+  auto moved = command("MoveTask", move(review_task_, "TODO", "DONE"), spain);
+  ASSERT_EQ(moved.status, 200);
+  const auto position = moved.body.substr(moved.body.find("\"global_position\":") + 18);
+  auto after = http_call(server_->port(), "GET", path + "?min_position=" + std::to_string(std::stoll(position)), "",
+                         {{"Authorization", "Bearer " + spain}});
+  ASSERT_EQ(after.status, 200);
+  EXPECT_NE(after.body.find(R"("status":"DONE")"), std::string::npos) << after.body;
+  EXPECT_NE(after.body.find(R"("heatmap_score":0.16666666666666666)"), std::string::npos) << "weight 1 of 1 + 5";
+
+  EXPECT_EQ(
+      http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token("france@acme.com")}}).status,
+      404);
+  EXPECT_EQ(
+      http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token("admin@globex.com")}}).status,
+      404);
+  auto ahead =
+      http_call(server_->port(), "GET", path + "?min_position=999999999", "", {{"Authorization", "Bearer " + spain}});
+  EXPECT_EQ(ahead.status, 504);
+}
+
+TEST_F(Gateway, MarketsAndTheirBoardsAreListedWithinTheSandbox) {
+  auto get = [&](const std::string& path, const std::string& email) {
+    return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token(email)}});
+  };
+  const auto head = std::to_string(*store_->head_position());
+  auto admin = get("/api/v1/markets?min_position=" + head, "admin@acme.com");
+  ASSERT_EQ(admin.status, 200) << admin.body;
+  EXPECT_NE(admin.body.find(R"("name":"France - Retail")"), std::string::npos);
+  EXPECT_NE(admin.body.find(R"("name":"Spain - Retail","region_code":"ES","timezone":"Europe/Madrid")"),
+            std::string::npos);
+  EXPECT_EQ(admin.body.find("Germany"), std::string::npos) << "another tenant's market";
+  auto spain = get("/api/v1/markets", "spain@acme.com");
+  EXPECT_NE(spain.body.find("Spain - Retail"), std::string::npos);
+  EXPECT_EQ(spain.body.find("France - Retail"), std::string::npos) << "an unassigned market";
+  EXPECT_NE(get("/api/v1/markets", "admin@globex.com").body.find("Germany - Retail"), std::string::npos);
+
+  const auto spain_market = json_string_field(spain.body, "id");
+  auto boards = get("/api/v1/boards?market_id=" + spain_market, "spain@acme.com");
+  ASSERT_EQ(boards.status, 200);
+  EXPECT_NE(boards.body.find(R"("id":")" + spain_board_ + "\""), std::string::npos) << boards.body;
+  EXPECT_EQ(get("/api/v1/boards?market_id=" + spain_market, "france@acme.com").status, 404);
+  EXPECT_EQ(get("/api/v1/boards", "admin@acme.com").status, 422);
+}
+
+TEST_F(Gateway, ATaskComesWithItsTimeline) {
+  auto r = http_call(server_->port(), "GET", "/api/v1/tasks/" + consent_task_, "",
+                     {{"Authorization", "Bearer " + token("spain@acme.com")}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("Client provided the production Measurement ID over Slack."), std::string::npos);
+  EXPECT_NE(r.body.find("[SYSTEM AUTO-SAVE: Version Collision Detected at "), std::string::npos);
+  EXPECT_NE(r.body.find(R"("user_id":"system")"), std::string::npos);
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/tasks/" + consent_task_, "",
+                      {{"Authorization", "Bearer " + token("france@acme.com")}})
+                .status,
+            404);
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/tasks/" + consent_task_, "",
+                      {{"Authorization", "Bearer " + token("admin@globex.com")}})
+                .status,
+            404);
+}
+
+TEST_F(Gateway, UsageShowsTheQuotaAndTheOverdraftState) {
+  auto r = http_call(server_->port(), "GET", "/api/v1/usage", "",
+                     {{"Authorization", "Bearer " + token("auditor@acme.com")}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(
+      r.body.find(R"("ai_token_quota":100000,"ai_tokens_used":99500,"overdraft_limit":105000,"overdraft_state":"ok")"),
+      std::string::npos)
+      << r.body;
+  auto globex = http_call(server_->port(), "GET", "/api/v1/usage", "",
+                          {{"Authorization", "Bearer " + token("admin@globex.com")}});
+  EXPECT_NE(globex.body.find(R"("ai_token_quota":50000,"ai_tokens_used":0)"), std::string::npos) << globex.body;
+}
+
+TEST_F(Gateway, TheHeatmapScoresEachMarketByTheWeightsOfItsDoneTasks) {
+  const auto admin = token("admin@acme.com");
+  const auto strategy = acme_strategy();
+  const auto position = review_moved_to_done();
+  ASSERT_GT(position, 0);
+  auto r = http_call(server_->port(), "GET",
+                     "/api/v1/heatmap?strategy_id=" + strategy + "&min_position=" + std::to_string(position), "",
+                     {{"Authorization", "Bearer " + admin}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  // By hand: Spain has "Review Privacy Law" (weight 1) DONE of 1 + 5; France has nothing done.
+  EXPECT_NE(r.body.find(R"("market_name":"France - Retail")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("board_status":"ACTIVE","heatmap_score":0})"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("heatmap_score":0.16666666666666666)"), std::string::npos) << r.body;
+}
+
+TEST_F(Gateway, TheHeatmapPictureIsValidSvgWithEveryMarketLabelled) {
+  const auto strategy = acme_strategy();
+  const auto position = review_moved_to_done();
+  ASSERT_GT(position, 0);
+  auto r = http_call(server_->port(), "GET",
+                     "/api/v1/heatmap.svg?strategy_id=" + strategy + "&min_position=" + std::to_string(position), "",
+                     {{"Authorization", "Bearer " + token("admin@acme.com")}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["content-type"], "image/svg+xml");
+  EXPECT_EQ(xml_problem(r.body), "") << r.body;
+  EXPECT_NE(r.body.find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);
+  // Spain: weight 1 DONE of 1 + 5 is 17%; France: 0%.
+  EXPECT_NE(r.body.find(">Spain - Retail</text>"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(">17%</text>"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(">France - Retail</text>"), std::string::npos);
+  EXPECT_NE(r.body.find(">0%</text>"), std::string::npos);
+  EXPECT_NE(r.body.find("Legend"), std::string::npos);
+  auto spain = http_call(server_->port(), "GET", "/api/v1/heatmap.svg?strategy_id=" + strategy, "",
+                         {{"Authorization", "Bearer " + token("spain@acme.com")}});
+  EXPECT_EQ(spain.body.find("France - Retail"), std::string::npos) << "a market the LOCAL_USER is not assigned to";
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/heatmap.svg").status, 401);
+}
+
+TEST_F(Gateway, ATasksTimelineReadsItsOwnWrite) {
+  const auto spain = token("spain@acme.com");
+  auto noted =
+      command("AddTaskNote", R"({"local_task_id":")" + review_task_ + R"(","content":"Read me back."})", spain);
+  ASSERT_EQ(noted.status, 200) << noted.body;
+  const auto position = noted.body.substr(noted.body.find("\"global_position\":") + 18);
+  auto r = http_call(server_->port(), "GET",
+                     "/api/v1/tasks/" + review_task_ + "?min_position=" + position.substr(0, position.find(',')), "",
+                     {{"Authorization", "Bearer " + spain}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find(R"("kind":"NOTE")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("detail":"Read me back.")"), std::string::npos) << r.body;
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/tasks/" + review_task_ + "?min_position=99999999", "",
+                      {{"Authorization", "Bearer " + spain}})
+                .status,
+            504);
+}
+
+}  // namespace
+}  // namespace stradia::testing
