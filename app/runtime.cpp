@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "adapters/gemini_client.hpp"
+#include "base/prometheus_text.hpp"
 #include "commands/system_zone_catalog.hpp"
 
 namespace stradia::app {
@@ -165,11 +166,8 @@ std::string runtime::bus_problem() const {
 std::string runtime::metrics() {
   const auto head = store_->head_position().value_or(0);
   const auto applied = read_model_position();
-  std::string out;
-  auto gauge = [&](const char* name, const char* help, std::int64_t value) {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " +
-           std::to_string(value) + "\n";
-  };
+  base::prometheus_text metrics;
+  auto gauge = [&](const char* name, const char* help, std::int64_t value) { metrics.gauge(name, help, value); };
   gauge("stradia_log_head_position", "The last position in the event log.", head);
   gauge("stradia_read_model_position", "The last position every read model applied.", applied);
   gauge("stradia_read_model_lag_events", "Events in the log the read models have not applied yet.",
@@ -186,7 +184,7 @@ std::string runtime::metrics() {
     gauge("stradia_relay_produced_events", "Events this process relayed to Kafka.",
           static_cast<std::int64_t>(relay_->produced()));
   }
-  return out;
+  return std::move(metrics.str());
 }
 
 runtime::~runtime() {

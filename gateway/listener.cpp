@@ -2,20 +2,15 @@
 // connection cap, run the I/O threads, drain on stop.
 #include <random>
 
+#include "base/encoding.hpp"
 #include "gateway/server_state.hpp"
 
 namespace stradia::gateway {
 
 std::string new_correlation_id() {
   thread_local std::mt19937_64 random{std::random_device{}()};
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  auto bits = random();
-  for (auto& c : out) {
-    c = digits[bits & 0xF];
-    bits >>= 4;
-  }
-  return out;
+  const auto bits = random();
+  return base::hex(std::string_view(reinterpret_cast<const char*>(&bits), sizeof bits));
 }
 
 void http_server::impl::accept() {

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "base/prometheus_text.hpp"
+
 namespace stradia::gateway {
 
 void request_metrics::record(std::string_view route, int status, std::chrono::nanoseconds took) {
@@ -20,34 +22,30 @@ void request_metrics::record(std::string_view route, int status, std::chrono::na
 }
 
 void request_metrics::write(std::string& out) const {
-  char line[256];
-  out += "# HELP stradia_http_requests_total HTTP requests answered, by route kind and status class.\n";
-  out += "# TYPE stradia_http_requests_total counter\n";
+  base::prometheus_text text;
+  text.family("stradia_http_requests_total", base::prometheus_text::kind::counter,
+              "HTTP requests answered, by route kind and status class.");
   for (std::size_t r = 0; r < route_names.size(); ++r)
     for (int c : status_classes) {
-      std::snprintf(line, sizeof line, "stradia_http_requests_total{route=\"%.*s\",code=\"%dxx\"} %llu\n",
-                    static_cast<int>(route_names[r].size()), route_names[r].data(), c,
-                    static_cast<unsigned long long>(by_route_and_class_[r][c].load(std::memory_order_relaxed)));
-      out += line;
+      const auto labels = "route=\"" + std::string(route_names[r]) + "\",code=\"" + std::to_string(c) + "xx\"";
+      text.sample("stradia_http_requests_total", labels,
+                  static_cast<std::int64_t>(by_route_and_class_[r][c].load(std::memory_order_relaxed)));
     }
-  out += "# HELP stradia_http_request_duration_seconds Time to answer a request.\n";
-  out += "# TYPE stradia_http_request_duration_seconds histogram\n";
+  text.family("stradia_http_request_duration_seconds", base::prometheus_text::kind::histogram,
+              "Time to answer a request.");
   std::uint64_t cumulative = 0;
+  char bound[32];
   for (std::size_t b = 0; b < bucket_seconds.size(); ++b) {
     cumulative += latency_buckets_[b].load(std::memory_order_relaxed);
-    std::snprintf(line, sizeof line, "stradia_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
-                  bucket_seconds[b], static_cast<unsigned long long>(cumulative));
-    out += line;
+    std::snprintf(bound, sizeof bound, "le=\"%g\"", bucket_seconds[b]);
+    text.sample("stradia_http_request_duration_seconds_bucket", bound, static_cast<std::int64_t>(cumulative));
   }
-  const auto count = latency_count_.load(std::memory_order_relaxed);
-  std::snprintf(line, sizeof line,
-                "stradia_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-                "stradia_http_request_duration_seconds_sum %.6f\n"
-                "stradia_http_request_duration_seconds_count %llu\n",
-                static_cast<unsigned long long>(count),
-                static_cast<double>(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9,
-                static_cast<unsigned long long>(count));
-  out += line;
+  const auto count = static_cast<std::int64_t>(latency_count_.load(std::memory_order_relaxed));
+  text.sample("stradia_http_request_duration_seconds_bucket", "le=\"+Inf\"", count);
+  text.sample("stradia_http_request_duration_seconds_sum", "",
+              static_cast<double>(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9);
+  text.sample("stradia_http_request_duration_seconds_count", "", count);
+  out += text.str();
 }
 
 }  // namespace stradia::gateway

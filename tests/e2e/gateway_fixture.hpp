@@ -27,9 +27,9 @@ class Gateway : public pg_test {
   void SetUp() override {
     pg_test::SetUp();
     if (HasFatalFailure()) return;
-    env_ = {"STRADIA_DATABASE_URL=" + app(), "STRADIA_WORKER_DATABASE_URL=" + worker(),
-            "STRADIA_OWNER_DATABASE_URL=" + owner(), "STRADIA_JWT_SECRET=" + secret,
-            "STRADIA_MASTER_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="};
+    env_ = stradia_env();
+    env_.push_back("STRADIA_JWT_SECRET=" + secret);
+    env_.push_back("STRADIA_MASTER_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
     ASSERT_EQ(run_stradia({"seed"}, env_), 0);
     server_ = std::make_unique<server_process>(env_);
     store_ = std::make_unique<eventstore::event_store>(eventstore::store_options{app(), worker()});

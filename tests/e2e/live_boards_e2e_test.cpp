@@ -27,13 +27,9 @@ class LiveBoards : public pg_test {
     if (HasFatalFailure()) return;
     clock_file_ = "/tmp/stradia-clock-" + database_;
     std::ofstream(clock_file_) << 0;
-    env_ = {"STRADIA_DATABASE_URL=" + app(),
-            "STRADIA_WORKER_DATABASE_URL=" + worker(),
-            "STRADIA_OWNER_DATABASE_URL=" + owner(),
-            "STRADIA_JWT_SECRET=" + secret,
-            "STRADIA_RATE_LIMIT=0",
-            "STRADIA_TEST_HOOKS=1",
-            "STRADIA_CLOCK_OFFSET_FILE=" + clock_file_};
+    env_ = stradia_env();
+    env_.insert(env_.end(), {"STRADIA_JWT_SECRET=" + secret, "STRADIA_RATE_LIMIT=0", "STRADIA_TEST_HOOKS=1",
+                             "STRADIA_CLOCK_OFFSET_FILE=" + clock_file_});
     ASSERT_EQ(run_stradia({"seed"}, env_), 0);
     start_server();
     spain_ = token("spain@acme.com");

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "../random_uuid.hpp"
 #include "eventstore/append.hpp"
@@ -48,6 +49,11 @@ class pg_test : public ::testing::Test {
   std::string app() const { return conninfo("stradia_app", database_); }
   std::string worker() const { return conninfo("stradia_worker", database_); }
   std::string owner() const { return conninfo("stradia_owner", database_); }
+  // The environment that points a stradia process at this test's database.
+  std::vector<std::string> stradia_env() const {
+    return {"STRADIA_DATABASE_URL=" + app(), "STRADIA_WORKER_DATABASE_URL=" + worker(),
+            "STRADIA_OWNER_DATABASE_URL=" + owner()};
+  }
 
   std::string port_;
   std::string database_;

@@ -32,8 +32,7 @@ class KafkaPipeline : public store_test {
   void SetUp() override {
     store_test::SetUp();
     if (HasFatalFailure()) return;
-    env_ = {"STRADIA_DATABASE_URL=" + app(), "STRADIA_WORKER_DATABASE_URL=" + worker(),
-            "STRADIA_OWNER_DATABASE_URL=" + owner()};
+    env_ = stradia_env();
     ASSERT_EQ(run_child({"seed"}), 0);
     events_ = append_synthetic_board_log(*store_, tenant, {}, &new_uuid);
     ASSERT_GT(events_, 9000u);
