@@ -72,7 +72,8 @@ class decider {
     return events{std::move(e)};
   }
 
-  decision<event> operator()(const pb::AcquireLock&) const {
+  decision<event> operator()(const pb::AcquireLock& c) const {
+    if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
     if (auto ok = not_a_pending_ghost(); !ok) return unexpected(ok.error());
     if (held_by_other()) return locked_by_someone_else(s_);
     if (held_by_caller()) return events{};  // re-acquiring never extends the 15 minutes
@@ -85,7 +86,8 @@ class decider {
     return events{std::move(e)};
   }
 
-  decision<event> operator()(const pb::ReleaseLock&) const {
+  decision<event> operator()(const pb::ReleaseLock& c) const {
+    if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
     if (held_by_other()) return locked_by_someone_else(s_);
     if (!held_by_caller()) return events{};
     pb::TaskLockReleased e;
@@ -124,12 +126,14 @@ class decider {
 
   // Notes are the one change allowed while someone else holds the lock.
   decision<event> operator()(const pb::AddTaskNote& c) const {
+    if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
     auto problems = guardrails::length_between("content", c.content(), 1, max_note_characters);
     if (!problems.empty()) return invalid(std::move(problems));
     return events{note_event(ctx_.who.user_id, c.content())};
   }
 
-  decision<event> operator()(const pb::AcceptGhostCard&) const {
+  decision<event> operator()(const pb::AcceptGhostCard& c) const {
+    if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
     if (!s_.pending_offer) return invalid("local_task_id", "The task has no ghost card to accept.");
     if (held_by_other()) return locked_by_someone_else(s_);
     pb::GhostCardAccepted e;
@@ -142,6 +146,7 @@ class decider {
   }
 
   decision<event> operator()(const pb::RejectGhostCard& c) const {
+    if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
     auto problems = guardrails::ghost_justification(c.justification());
     if (!problems.empty()) return invalid(std::move(problems));
     if (!s_.pending_offer) return invalid("local_task_id", "The task has no ghost card to reject.");
@@ -156,7 +161,8 @@ class decider {
     return events{std::move(e)};
   }
 
-  decision<event> operator()(const pb::RequestPreFlightScan&) const {
+  decision<event> operator()(const pb::RequestPreFlightScan& c) const {
+    if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
     if (auto ok = not_a_pending_ghost(); !ok) return unexpected(ok.error());
     if (held_by_other()) return locked_by_someone_else(s_);
     if (s_.execution_payload.empty()) return invalid("execution_payload", "The task has no execution payload to scan.");
@@ -187,7 +193,8 @@ class decider {
     return events{std::move(e)};
   }
 
-  decision<event> operator()(const pb::GenerateContent&) const {
+  decision<event> operator()(const pb::GenerateContent& c) const {
+    if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
     if (auto ok = not_a_pending_ghost(); !ok) return unexpected(ok.error());
     if (s_.definition.task_type() != task_types::B_GENERATIVE)
       return invalid("local_task_id", "Only B_GENERATIVE tasks generate content.");
@@ -211,6 +218,7 @@ class decider {
   }
 
   decision<event> operator()(const pb::ExecuteTask& c) const {
+    if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
     if (auto ok = not_a_pending_ghost(); !ok) return unexpected(ok.error());
     if (s_.definition.task_type() != task_types::C_EXECUTIVE)
       return invalid("local_task_id", "Only C_EXECUTIVE tasks are executed.");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/access.hpp"
+#include "domain/expected_version.hpp"
 #include "domain/guardrails.hpp"
 
 namespace stradia::domain::master_strategy {
@@ -85,6 +86,7 @@ class decider {
   }
 
   decision<event> operator()(const pb::DeployStrategyToMarket& c) const {
+    if (auto ok = matches_expected_version(c, s_.stream_version, "The strategy"); !ok) return unexpected(ok.error());
     if (!s_.is_published) return invalid("master_strategy_id", "Publish the strategy before deploying it.");
     if (s_.boards.count(c.market_id())) return events{};
     return events{deployment(c.market_id(), s_.version)};

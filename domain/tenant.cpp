@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "domain/access.hpp"
+#include "domain/expected_version.hpp"
 #include "domain/guardrails.hpp"
 
 namespace stradia::domain::tenant {
@@ -104,6 +105,7 @@ class decider {
   }
 
   decision<event> operator()(const pb::DeactivateGovernancePolicy& c) const {
+    if (auto ok = matches_expected_version(c, s_.stream_version, "The tenant"); !ok) return unexpected(ok.error());
     auto it = s_.policies.find(c.policy_id());
     if (it == s_.policies.end()) return refuse(errc::not_found, "No such policy.");
     if (!it->second.is_active) return events{};

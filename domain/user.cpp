@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "domain/access.hpp"
+#include "domain/expected_version.hpp"
 #include "domain/guardrails.hpp"
 
 namespace stradia::domain::user {
@@ -78,6 +79,7 @@ class decider {
   }
 
   decision<event> operator()(const pb::AssignUserToMarket& c) const {
+    if (auto ok = matches_expected_version(c, s_.stream_version, "The user"); !ok) return unexpected(ok.error());
     if (auto ok = administered(c); !ok) return unexpected(ok.error());
     if (s_.market_ids.count(c.market_id())) return events{};
     pb::UserAssignedToMarket e;
@@ -87,6 +89,7 @@ class decider {
   }
 
   decision<event> operator()(const pb::UnassignUserFromMarket& c) const {
+    if (auto ok = matches_expected_version(c, s_.stream_version, "The user"); !ok) return unexpected(ok.error());
     if (auto ok = administered(c); !ok) return unexpected(ok.error());
     if (!s_.market_ids.count(c.market_id())) return events{};
     pb::UserUnassignedFromMarket e;

@@ -1,6 +1,7 @@
 #include "domain/vault_credential.hpp"
 
 #include "domain/access.hpp"
+#include "domain/expected_version.hpp"
 
 namespace stradia::domain::vault_credential {
 
@@ -45,7 +46,8 @@ class decider {
     return events{std::move(e)};
   }
 
-  decision<event> operator()(const pb::RevokeVaultCredential&) const {
+  decision<event> operator()(const pb::RevokeVaultCredential& c) const {
+    if (auto ok = matches_expected_version(c, s_.stream_version, "The credential"); !ok) return unexpected(ok.error());
     if (!s_.exists) return refuse(errc::not_found, "No such credential.");
     if (auto ok = require_board_work(ctx_, s_.tenant_id, s_.market_id); !ok) return unexpected(ok.error());
     if (s_.is_revoked) return events{};

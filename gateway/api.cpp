@@ -322,7 +322,7 @@ http_response api::command(const route_args& a) {
   if (!route) return problem(problem_code::unknown_command, "No command named '" + std::string(name) + "'.");
 
   auto parsed = parse_command(request.body, *route->prototype, route->hidden);
-  if (!parsed) return problem(parsed.error().code, parsed.error().detail, parsed.error().errors);
+  if (!parsed) return problem(parsed.error().code, parsed.error().detail, parsed.error().errors, parsed.error().status);
   auto& message = **parsed;
   if (auto* invite = dynamic_cast<user::v1::InviteUser*>(&message)) {
     // Argon2 costs 64 MiB and tens of milliseconds: only for a caller who may invite.

@@ -183,14 +183,11 @@ parsed_message parse_command(std::string_view body, const Message& prototype, co
   // Past the object only whitespace may follow (on-demand parsing stops at its end).
   if (document.current_location().error() != simdjson::OUT_OF_BOUNDS)
     return malformed("The body holds more than one JSON value.");
-  if (!r.unknown.empty()) {
-    std::string keys;
-    for (const auto& k : r.unknown) keys += (keys.empty() ? "'" : ", '") + k + "'";
-    r.shape_problems.push_back({"", "Unrecognized key(s) in object: " + keys});
-  }
+  for (const auto& k : r.unknown) r.shape_problems.push_back({k, "Unrecognized key '" + k + "'"});
   if (!r.shape_problems.empty())
-    return base::unexpected(parse_failure{problem_code::malformed_json, "The body does not have the command's shape.",
-                                          std::move(r.shape_problems)});
+    return base::unexpected(parse_failure{problem_code::validation_failed,
+                                          "The body has members the command does not know, or of the wrong type.",
+                                          std::move(r.shape_problems), 400});
   for (auto& p : domain::field_rule_problems(*message)) r.problems.push_back(std::move(p));
   if (!r.problems.empty())
     return base::unexpected(

@@ -15,10 +15,15 @@
 
 namespace stradia::gateway {
 
+// API.md §3: a body that does not parse is MALFORMED_JSON (400); a body that parses but
+// has members the command does not know, or values of the wrong JSON type, is
+// VALIDATION_FAILED with status 400, naming each; values out of the rules are
+// VALIDATION_FAILED with 422.
 struct parse_failure {
-  problem_code code;  // malformed_json (not JSON, wrong types, unknown members) or validation_failed
+  problem_code code;
   std::string detail;
   std::vector<domain::field_error> errors;
+  int status = 0;  // 0: the code's own status
 };
 
 using parsed_message = base::expected<std::unique_ptr<google::protobuf::Message>, parse_failure>;

@@ -76,20 +76,22 @@ problem_code problem_code_of(base::errc code) {
   return problem_code::internal;
 }
 
-http_response problem(problem_code code, std::string detail, const std::vector<domain::field_error>& errors) {
+http_response problem(problem_code code, std::string detail, const std::vector<domain::field_error>& errors,
+                      int status) {
   const auto& k = kind_of(code);
+  if (status == 0) status = k.status;
   base::json_writer json;
   json.begin_object();
   json.field("type", "https://stradia.dev/errors/" + std::string(k.code));
   json.field("title", k.title);
-  json.field("status", k.status);
+  json.field("status", status);
   json.field("code", k.code);
   json.field("detail", detail);
   json.key("errors").begin_array();
   for (const auto& e : errors) json.begin_object().field("path", e.path).field("message", e.message).end_object();
   json.end_array();
   json.end_object();
-  return http_response{k.status, "application/problem+json", json.take(), {}, {}};
+  return http_response{status, "application/problem+json", json.take(), {}, {}};
 }
 
 http_response problem(const domain::domain_error& error) {

@@ -49,7 +49,9 @@ int status_of(problem_code code);
 // A refused command's code: the domain's codes are a subset of the API's.
 problem_code problem_code_of(base::errc code);
 
-http_response problem(problem_code code, std::string detail, const std::vector<domain::field_error>& errors = {});
+// `status` 0: the code's own; API.md gives VALIDATION_FAILED a 400 for a body's shape.
+http_response problem(problem_code code, std::string detail, const std::vector<domain::field_error>& errors = {},
+                      int status = 0);
 http_response problem(const domain::domain_error& error);
 
 }  // namespace stradia::gateway

@@ -96,6 +96,36 @@ TEST(LocalTask, MoveWithStaleExpectedPreviousStatusIsStatusConflict) {
   EXPECT_EQ(refusal_code(d), errc::status_conflict);
 }
 
+// API.md §3: every command that changes a task may say which version it saw.
+TEST(LocalTask, EveryTaskCommandWithAStaleExpectedVersionIsAVersionConflict) {
+  const auto task = created_task();  // at version 1
+  const auto ctx = context_for(as_spain_user());
+  auto with_version = [](auto c, std::int64_t v) {
+    c.set_local_task_id(local_task_id);
+    c.set_expected_version(v);
+    return c;
+  };
+  pb::AddTaskNote note;
+  note.set_content("Checked with legal.");
+  pb::RejectGhostCard reject;
+  reject.set_justification("Not for this market.");
+  const std::vector<lt::command> stale{with_version(pb::AcquireLock{}, 7),
+                                       with_version(pb::ReleaseLock{}, 7),
+                                       with_version(note, 7),
+                                       with_version(pb::AcceptGhostCard{}, 7),
+                                       with_version(reject, 7),
+                                       with_version(pb::RequestPreFlightScan{}, 7),
+                                       with_version(pb::GenerateContent{}, 7),
+                                       with_version(pb::ExecuteTask{}, 7)};
+  for (const auto& c : stale) {
+    const auto d = lt::decide(task, c, ctx);
+    EXPECT_EQ(refusal_code(d), errc::version_conflict) << c.index();
+  }
+  // The version it is at lets the command through to its own rules.
+  EXPECT_TRUE(lt::decide(task, with_version(pb::AcquireLock{}, 1), ctx).has_value());
+  EXPECT_TRUE(lt::decide(task, with_version(note, 1), ctx).has_value());
+}
+
 TEST(LocalTask, MoveToAnInvalidStatusIsAValidationError) {
   auto d = lt::decide(created_task(), move(statuses::TODO, statuses::UNSPECIFIED), context_for(as_spain_user()));
   ASSERT_EQ(refusal_code(d), errc::validation_failed);

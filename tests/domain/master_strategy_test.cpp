@@ -116,5 +116,16 @@ TEST(MasterStrategy, DeployNeedsAPublishedStrategyAndIsIdempotent) {
   EXPECT_TRUE(again->empty());
 }
 
+TEST(MasterStrategy, ADeployWithAStaleExpectedVersionIsAVersionConflict) {
+  auto ctx = context_for(as_admin());
+  const auto s = apply(baseline(ctx), publish_to({}), ctx);
+  pb::DeployStrategyToMarket deploy;
+  deploy.set_market_id(spain_market_id);
+  deploy.set_expected_version(s.stream_version - 1);
+  EXPECT_EQ(refusal_code(ms::decide(s, deploy, ctx)), errc::version_conflict);
+  deploy.set_expected_version(s.stream_version);
+  EXPECT_TRUE(ms::decide(s, deploy, ctx).has_value());
+}
+
 }  // namespace
 }  // namespace stradia::testing

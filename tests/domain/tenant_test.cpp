@@ -266,5 +266,15 @@ TEST(Tenant, DeactivatedPolicyStaysRecordedButInactive) {
   EXPECT_FALSE(s.policies.at("00000000-0000-4000-a000-000000000001").is_active);
 }
 
+TEST(Tenant, DeactivatingAPolicyOnAStaleVersionIsAVersionConflict) {
+  const auto s = apply(acme(), policy("Never send PII to GA4."));
+  pb::DeactivateGovernancePolicy off;
+  off.set_policy_id("00000000-0000-4000-a000-000000000001");
+  off.set_expected_version(s.stream_version - 1);
+  EXPECT_EQ(refusal_code(tn::decide(s, off, context_for(as_admin()))), errc::version_conflict);
+  off.set_expected_version(s.stream_version);
+  EXPECT_TRUE(tn::decide(s, off, context_for(as_admin())).has_value());
+}
+
 }  // namespace
 }  // namespace stradia::testing

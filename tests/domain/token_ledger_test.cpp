@@ -81,7 +81,6 @@ TEST(TokenLedger, OnlyTheServiceRecordsUsage) {
   EXPECT_EQ(refusal_code(tl::decide({}, c, context_for(as_admin()))), errc::forbidden);
 }
 
-
 pb::ReserveTokens reserve(std::string id, std::int64_t tokens) {
   pb::ReserveTokens c;
   c.set_tenant_id(tenant_id);

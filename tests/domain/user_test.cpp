@@ -90,6 +90,20 @@ TEST(User, AssignmentsAreIdempotent) {
   EXPECT_TRUE(again->empty());
 }
 
+TEST(User, AssignmentsWithAStaleExpectedVersionAreVersionConflicts) {
+  const auto s = invited();  // at version 1
+  pb::AssignUserToMarket assign;
+  assign.set_market_id(spain_market_id);
+  assign.set_expected_version(3);
+  EXPECT_EQ(refusal_code(us::decide(s, assign, context_for(as_admin()))), errc::version_conflict);
+  pb::UnassignUserFromMarket unassign;
+  unassign.set_market_id(spain_market_id);
+  unassign.set_expected_version(3);
+  EXPECT_EQ(refusal_code(us::decide(s, unassign, context_for(as_admin()))), errc::version_conflict);
+  assign.set_expected_version(1);
+  EXPECT_TRUE(us::decide(s, assign, context_for(as_admin())).has_value());
+}
+
 TEST(User, LoginIsRecordedForTheUserThemself) {
   auto d = us::decide(invited(), pb::RecordUserLogin{}, context_for(as_spain_user()));
   ASSERT_TRUE(d.has_value());

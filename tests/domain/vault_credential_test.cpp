@@ -39,6 +39,15 @@ TEST(VaultCredential, RevokedCredentialRefusesExecution) {
   EXPECT_EQ(vc::require_usable(s).error().code, errc::credential_revoked);
 }
 
+TEST(VaultCredential, ARevocationWithAStaleExpectedVersionIsAVersionConflict) {
+  const auto s = stored();
+  pb::RevokeVaultCredential revoke;
+  revoke.set_expected_version(s.stream_version + 1);
+  EXPECT_EQ(refusal_code(vc::decide(s, revoke, context_for(as_admin()))), errc::version_conflict);
+  revoke.set_expected_version(s.stream_version);
+  EXPECT_TRUE(vc::decide(s, revoke, context_for(as_admin())).has_value());
+}
+
 TEST(VaultCredential, StoringAgainRotatesTheOneCredentialOfTheMarketAndPlatform) {
   auto s = stored();
   auto d = vc::decide(s, store(), context_for(as_spain_user()));

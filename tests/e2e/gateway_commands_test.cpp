@@ -21,9 +21,11 @@ TEST_F(Gateway, BadRequestsGetTheirStatusAndCode) {
   auto wrong_type = command("MoveTask", R"({"local_task_id": 5})", t);
   EXPECT_EQ(wrong_type.status, 400);
   EXPECT_NE(wrong_type.body.find("Expected string, received number"), std::string::npos);
+  EXPECT_EQ(code_of(wrong_type), "VALIDATION_FAILED");
   auto unknown_field = command("MoveTask", R"({"local_task_id":"x","sneaky":true})", t);
   EXPECT_EQ(unknown_field.status, 400);
-  EXPECT_NE(unknown_field.body.find("sneaky"), std::string::npos);
+  EXPECT_EQ(code_of(unknown_field), "VALIDATION_FAILED");
+  EXPECT_NE(unknown_field.body.find(R"("path":"sneaky")"), std::string::npos) << unknown_field.body;
   auto unknown = command("DropDatabase", "{}", t);
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(code_of(unknown), "UNKNOWN_COMMAND");
@@ -74,6 +76,20 @@ TEST_F(Gateway, ConflictsAre409WithTheirCodes) {
       command("UpdateTenantPlan", R"({"active_markets_limit":6,"expected_version":1})", token("admin@acme.com"));
   EXPECT_EQ(version.status, 409);
   EXPECT_EQ(code_of(version), "VERSION_CONFLICT");
+  // Every command that changes an existing entity takes expected_version (API.md §3).
+  const auto note = R"({"local_task_id":")" + review_task_ + R"(","content":"Seen.","expected_version":)";
+  auto stale_note = command("AddTaskNote", note + "999}", token("spain@acme.com"));
+  EXPECT_EQ(stale_note.status, 409) << stale_note.body;
+  EXPECT_EQ(code_of(stale_note), "VERSION_CONFLICT");
+  // With the version it is at, the same note goes through.
+  auto first = command("AddTaskNote", R"({"local_task_id":")" + review_task_ + R"(","content":"First."})",
+                       token("spain@acme.com"));
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto at = first.body.find("\"version\":");
+  ASSERT_NE(at, std::string::npos);
+  const auto version_now = std::stoll(first.body.substr(at + 10));
+  auto current = command("AddTaskNote", note + std::to_string(version_now) + "}", token("spain@acme.com"));
+  EXPECT_EQ(current.status, 200) << current.body;
 }
 
 TEST_F(Gateway, BusinessRulesAre422WithTheModelsMessages) {

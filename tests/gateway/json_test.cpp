@@ -25,12 +25,22 @@ TEST(CommandParser, ReadsFieldsAndEnumsByTheirDomainNames) {
   EXPECT_EQ(m.expected_version(), 7);
 }
 
-TEST(CommandParser, RefusesUnknownMembersAndWrongTypesAsMalformed) {
-  auto unknown = parse(R"({"local_task_id":"t","admin":true})");
+TEST(CommandParser, UnknownMembersAndWrongTypesAre400ValidationFailedNamingThem) {
+  auto unknown = parse(R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001","admin":true,"root":1})");
   ASSERT_FALSE(unknown.has_value());
-  EXPECT_EQ(unknown.error().code, gateway::problem_code::malformed_json);
-  EXPECT_EQ(unknown.error().errors.at(0).message, "Unrecognized key(s) in object: 'admin'");
+  EXPECT_EQ(unknown.error().code, gateway::problem_code::validation_failed);
+  EXPECT_EQ(unknown.error().status, 400);
+  ASSERT_EQ(unknown.error().errors.size(), 2u);
+  EXPECT_EQ(unknown.error().errors.at(0).path, "admin");
+  EXPECT_EQ(unknown.error().errors.at(0).message, "Unrecognized key 'admin'");
+  EXPECT_EQ(unknown.error().errors.at(1).path, "root");
+  const auto answer = gateway::problem(unknown.error().code, unknown.error().detail, unknown.error().errors, 400);
+  EXPECT_EQ(answer.status, 400);
+  EXPECT_NE(answer.body.find(R"("status":400)"), std::string::npos) << answer.body;
+  EXPECT_EQ(answer.body.find("not valid JSON"), std::string::npos) << answer.body;
   auto wrong = parse(R"({"expected_version":"7"})");
+  EXPECT_EQ(wrong.error().code, gateway::problem_code::validation_failed);
+  EXPECT_EQ(wrong.error().status, 400);
   EXPECT_EQ(wrong.error().errors.at(0).message, "Expected number, received string");
   EXPECT_EQ(parse(R"({"expected_version":1.5})").error().errors.at(0).message, "Expected integer, received float");
   for (const char* broken : {"", "[]", "{", R"({"a":})", "nul", "\"str\""}) {
