@@ -91,6 +91,8 @@ const std::vector<api::route>& api::routes() {
       {"GET", "/api/v1/heatmap", "query", access::caller, lane::standard, &api::heatmap},
       {"GET", "/api/v1/heatmap.svg", "query", access::caller, lane::standard, &api::heatmap_svg},
       {"GET", "/api/v1/usage", "query", access::caller, lane::standard, &api::usage},
+      {"GET", "/api/v1/me", "query", access::caller, lane::standard, &api::me},
+      {"GET", "/api/v1/users", "query", access::caller, lane::standard, &api::users},
   };
   return table;
 }

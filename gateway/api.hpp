@@ -107,6 +107,8 @@ class api {
   http_response markets(const route_args& a);
   http_response task(const route_args& a);
   http_response usage(const route_args& a);
+  http_response me(const route_args& a);
+  http_response users(const route_args& a);
   http_response heatmap(const route_args& a);
   http_response heatmap_svg(const route_args& a);
   struct heatmap_view {

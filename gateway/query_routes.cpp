@@ -358,4 +358,65 @@ http_response api::board(const route_args& a) {
   return json_ok(json.take());
 }
 
+namespace {
+
+void write_user(base::json_writer& json, const projections::directory_user& u) {
+  json.field("id", u.id).field("email", u.email).field("role", u.role).field("is_active", u.is_active);
+  json.field("language_preference", u.language_preference).key("assigned_market_ids").begin_array();
+  for (const auto& m : u.assigned_market_ids) json.value(m);
+  json.end_array().key("last_login_at");
+  if (u.last_login_at)
+    json.value(*u.last_login_at);
+  else
+    json.null();
+}
+
+}  // namespace
+
+// The caller as the directory read model has them.
+http_response api::me(const route_args& a) {
+  const auto waited = read_model_position(a.request);
+  if (!waited) return waited.error();
+  const auto found = options_.read_models->user(a.who->tenant_id, a.who->user_id);
+  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!*found) return problem(problem_code::not_found, "No such user.");
+  base::json_writer json;
+  json.begin_object().field("position", *waited).field("tenant_id", a.who->tenant_id).key("user").begin_object();
+  write_user(json, **found);
+  json.end_object().end_object();
+  return json_ok(json.take());
+}
+
+// GET /api/v1/users: the tenant's users by email, a page at a time (GLOBAL_ADMIN,
+// SUPERVISOR).
+http_response api::users(const route_args& a) {
+  const auto& who = *a.who;
+  if (who.role != domain::roles::GLOBAL_ADMIN && who.role != domain::roles::SUPERVISOR)
+    return problem(problem_code::forbidden, "Only GLOBAL_ADMIN and SUPERVISOR users list users.");
+  const auto limit_text = query_param(a.request.target, "limit");
+  const auto limit = whole_number(limit_text).value_or(default_log_limit);
+  if ((limit_text && !whole_number(limit_text)) || limit < 1 || limit > static_cast<std::int64_t>(max_log_limit))
+    return problem(problem_code::validation_failed, "limit is a whole number from 1 to 1000.",
+                   {{"limit", "Expected a whole number from 1 to 1000"}});
+  const auto waited = read_model_position(a.request);
+  if (!waited) return waited.error();
+  const auto found = options_.read_models->users(who.tenant_id, query_param(a.request.target, "cursor").value_or(""),
+                                                 static_cast<std::size_t>(limit));
+  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  base::json_writer json;
+  json.begin_object().field("position", *waited).key("users").begin_array();
+  for (const auto& u : found->items) {
+    json.begin_object();
+    write_user(json, u);
+    json.end_object();
+  }
+  json.end_array().key("next_cursor");
+  if (found->next_cursor)
+    json.value(*found->next_cursor);
+  else
+    json.null();
+  json.end_object();
+  return json_ok(json.take());
+}
+
 }  // namespace stradia::gateway

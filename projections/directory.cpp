@@ -25,6 +25,7 @@ enum user_column {
   u_deleted_at,
   u_markets,
   u_last_login_at,
+  u_language,
   u_position,
   user_width
 };
@@ -37,7 +38,7 @@ directory::directory()
                "uuid"),
       users_("read_users",
              {"user_id", "tenant_id", "email", "role", "is_active", "deleted_at", "assigned_market_ids",
-              "last_login_at", "position"},
+              "last_login_at", "language_preference", "position"},
              "uuid") {}
 
 bool directory::reads(const envelope& e) const {
@@ -107,6 +108,7 @@ void directory::apply_user(const envelope& e) {
     r[u_role] = std::string(domain::name_of(invited->role()));
     r[u_active] = "true";
     r[u_markets] = "{}";
+    r[u_language] = invited->language_preference().empty() ? "en" : invited->language_preference();
     r[u_position] = std::to_string(e.global_position());
     users_.insert(std::move(r));
     return;

@@ -238,25 +238,60 @@ base::expected<std::optional<usage_view>, std::string> read_model_reader::usage(
   return out;
 }
 
+namespace {
+
+constexpr const char* directory_user_columns =
+    "SELECT role, is_active AND deleted_at IS NULL, array_to_string(assigned_market_ids, ','), user_id::text, email, "
+    "language_preference, (extract(epoch FROM last_login_at) * 1000000)::bigint FROM read_users ";
+
+directory_user directory_user_of(const pqxx::row& row) {
+  directory_user u;
+  u.role = row[0].as<std::string>();
+  u.is_active = row[1].as<bool>();
+  const auto markets = row[2].as<std::string>();
+  for (std::size_t from = 0; from < markets.size();) {
+    const auto comma = markets.find(',', from);
+    u.assigned_market_ids.push_back(markets.substr(from, comma - from));
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+  u.id = row[3].as<std::string>();
+  u.email = row[4].as<std::string>();
+  u.language_preference = row[5].as<std::string>();
+  u.last_login_at = optional_time(row[6]);
+  return u;
+}
+
+}  // namespace
+
 base::expected<std::optional<directory_user>, std::string> read_model_reader::user(const std::string& tenant_id,
                                                                                    const std::string& user_id) {
   std::optional<directory_user> out;
   if (!base::is_uuid(user_id)) return out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    const auto rows = r.exec_params(std::string(directory_user_columns) + "WHERE user_id = $1::uuid", user_id);
+    if (!rows.empty()) out = directory_user_of(rows[0]);
+  });
+  if (!ok) return base::unexpected(ok.error());
+  return out;
+}
+
+base::expected<page<directory_user>, std::string> read_model_reader::users(const std::string& tenant_id,
+                                                                           const std::string& cursor,
+                                                                           std::size_t limit) {
+  page<directory_user> out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    // One more than asked: whether a next page exists.
     const auto rows = r.exec_params(
-        "SELECT role, is_active AND deleted_at IS NULL, array_to_string(assigned_market_ids, ',') FROM read_users "
-        "WHERE user_id = $1::uuid",
-        user_id);
-    if (rows.empty()) return;
-    directory_user u{rows[0][0].as<std::string>(), rows[0][1].as<bool>(), {}};
-    std::string markets = rows[0][2].as<std::string>();
-    for (std::size_t from = 0; from < markets.size();) {
-      const auto comma = markets.find(',', from);
-      u.assigned_market_ids.push_back(markets.substr(from, comma - from));
-      if (comma == std::string::npos) break;
-      from = comma + 1;
+        std::string(directory_user_columns) + "WHERE deleted_at IS NULL AND email > $1 ORDER BY email LIMIT $2", cursor,
+        static_cast<std::int64_t>(limit + 1));
+    for (const auto& row : rows) {
+      if (out.items.size() == limit) {
+        out.next_cursor = out.items.back().email;
+        break;
+      }
+      out.items.push_back(directory_user_of(row));
     }
-    out = std::move(u);
   });
   if (!ok) return base::unexpected(ok.error());
   return out;

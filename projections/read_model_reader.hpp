@@ -46,6 +46,15 @@ struct directory_user {
   std::string role;
   bool is_active = false;
   std::vector<std::string> assigned_market_ids;
+  std::string id, email, language_preference;
+  std::optional<std::string> last_login_at;  // RFC 3339
+};
+
+// A page of a list: its items, and the cursor of the next page when there is one.
+template <class Item>
+struct page {
+  std::vector<Item> items;
+  std::optional<std::string> next_cursor;
 };
 
 struct usage_period {
@@ -103,6 +112,10 @@ class read_model_reader {
   // The user as the directory read model has them; nullopt when unknown (or deleted).
   base::expected<std::optional<directory_user>, std::string> user(const std::string& tenant_id,
                                                                   const std::string& user_id);
+  // The tenant's users that are not deleted, by email, `limit` of them after the email
+  // `cursor` (empty: from the first).
+  base::expected<page<directory_user>, std::string> users(const std::string& tenant_id, const std::string& cursor,
+                                                          std::size_t limit);
   // The lowest checkpoint of the sources starting with `source_prefix` ("kafka:", "embedded").
   // Events the read models set aside (projection_quarantine), over every read model.
   base::expected<std::int64_t, std::string> quarantined_count();

@@ -1,6 +1,9 @@
 // End to end over HTTP: the read side (the log for auditors, streams, boards, markets, tasks, usage, heatmap).
 #include "gateway_fixture.hpp"
 
+#include <algorithm>
+#include <set>
+
 namespace stradia::testing {
 namespace {
 
@@ -113,6 +116,58 @@ TEST_F(Gateway, MarketsAndTheirBoardsAreListedWithinTheSandbox) {
   EXPECT_NE(boards.body.find(R"("id":")" + spain_board_ + "\""), std::string::npos) << boards.body;
   EXPECT_EQ(get("/api/v1/boards?market_id=" + spain_market, "france@acme.com").status, 404);
   EXPECT_EQ(get("/api/v1/boards", "admin@acme.com").status, 422);
+}
+
+TEST_F(Gateway, TheDirectoryListsUsersAPageAtATimeAndEachCallerSeesThemself) {
+  auto get = [&](const std::string& path, const std::string& email) {
+    return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token(email)}});
+  };
+  auto emails_of = [](const std::string& body) {
+    std::vector<std::string> out;
+    for (auto at = body.find(R"("email":")"); at != std::string::npos; at = body.find(R"("email":")", at + 1))
+      out.push_back(body.substr(at + 9, body.find('"', at + 9) - at - 9));
+    return out;
+  };
+  const auto head = std::to_string(*store_->head_position());
+  auto me = get("/api/v1/me?min_position=" + head, "spain@acme.com");
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_NE(me.body.find(R"("tenant_id":")" + acme + "\""), std::string::npos) << me.body;
+  EXPECT_NE(me.body.find(R"("email":"spain@acme.com","role":"LOCAL_USER","is_active":true)"), std::string::npos)
+      << me.body;
+  const auto spain_market = json_string_field(get("/api/v1/markets", "spain@acme.com").body, "id");
+  EXPECT_NE(me.body.find(R"("assigned_market_ids":[")" + spain_market + "\"]"), std::string::npos) << me.body;
+  EXPECT_EQ(me.body.find("password"), std::string::npos) << "no hash ever leaves";
+
+  // Every page of two, followed by its cursor, lists each Acme user once, by email.
+  std::vector<std::string> listed;
+  std::string cursor;
+  for (int pages = 0; pages < 20; ++pages) {
+    auto page = get("/api/v1/users?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor), "admin@acme.com");
+    ASSERT_EQ(page.status, 200) << page.body;
+    const auto emails = emails_of(page.body);
+    EXPECT_LE(emails.size(), 2u);
+    listed.insert(listed.end(), emails.begin(), emails.end());
+    cursor = json_string_field(page.body, "next_cursor");
+    if (cursor.empty()) {
+      EXPECT_NE(page.body.find(R"("next_cursor":null)"), std::string::npos) << page.body;
+      break;
+    }
+  }
+  EXPECT_TRUE(std::is_sorted(listed.begin(), listed.end()));
+  EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()).size(), listed.size()) << "a user listed twice";
+  for (const char* email : {"admin@acme.com", "spain@acme.com", "france@acme.com", "supervisor@acme.com"})
+    EXPECT_NE(std::find(listed.begin(), listed.end(), email), listed.end()) << email;
+  for (const auto& email : listed) EXPECT_EQ(email.find("globex"), std::string::npos) << "another tenant's user";
+  const auto globex = emails_of(get("/api/v1/users", "admin@globex.com").body);
+  ASSERT_FALSE(globex.empty());
+  for (const auto& email : globex) EXPECT_NE(email.find("globex"), std::string::npos) << email;
+
+  EXPECT_EQ(get("/api/v1/users", "supervisor@acme.com").status, 200);
+  EXPECT_EQ(get("/api/v1/users", "spain@acme.com").status, 403);
+  EXPECT_EQ(get("/api/v1/users", "auditor@acme.com").status, 403);
+  EXPECT_EQ(get("/api/v1/users?limit=0", "admin@acme.com").status, 422);
+  EXPECT_EQ(get("/api/v1/users?limit=abc", "admin@acme.com").status, 422);
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/me").status, 401);
 }
 
 TEST_F(Gateway, ATaskComesWithItsTimeline) {
