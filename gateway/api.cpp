@@ -93,6 +93,8 @@ const std::vector<api::route>& api::routes() {
       {"GET", "/api/v1/usage", "query", access::caller, lane::standard, &api::usage},
       {"GET", "/api/v1/me", "query", access::caller, lane::standard, &api::me},
       {"GET", "/api/v1/users", "query", access::caller, lane::standard, &api::users},
+      {"GET", "/api/v1/tenant", "query", access::caller, lane::standard, &api::tenant},
+      {"GET", "/api/v1/policies", "query", access::caller, lane::standard, &api::policies},
   };
   return table;
 }

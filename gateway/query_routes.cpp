@@ -360,6 +360,24 @@ http_response api::board(const route_args& a) {
 
 namespace {
 
+// ?limit= of a list: 1 to 1,000, 100 when absent (API.md §4).
+base::expected<std::size_t, http_response> list_limit(const http_request& request) {
+  const auto text = query_param(request.target, "limit");
+  const auto limit = whole_number(text).value_or(default_log_limit);
+  if ((text && !whole_number(text)) || limit < 1 || limit > static_cast<std::int64_t>(max_log_limit))
+    return base::unexpected(problem(problem_code::validation_failed, "limit is a whole number from 1 to 1000.",
+                                    {{"limit", "Expected a whole number from 1 to 1000"}}));
+  return static_cast<std::size_t>(limit);
+}
+
+void write_next_cursor(base::json_writer& json, const std::optional<std::string>& cursor) {
+  json.key("next_cursor");
+  if (cursor)
+    json.value(*cursor);
+  else
+    json.null();
+}
+
 void write_user(base::json_writer& json, const projections::directory_user& u) {
   json.field("id", u.id).field("email", u.email).field("role", u.role).field("is_active", u.is_active);
   json.field("language_preference", u.language_preference).key("assigned_market_ids").begin_array();
@@ -393,15 +411,12 @@ http_response api::users(const route_args& a) {
   const auto& who = *a.who;
   if (who.role != domain::roles::GLOBAL_ADMIN && who.role != domain::roles::SUPERVISOR)
     return problem(problem_code::forbidden, "Only GLOBAL_ADMIN and SUPERVISOR users list users.");
-  const auto limit_text = query_param(a.request.target, "limit");
-  const auto limit = whole_number(limit_text).value_or(default_log_limit);
-  if ((limit_text && !whole_number(limit_text)) || limit < 1 || limit > static_cast<std::int64_t>(max_log_limit))
-    return problem(problem_code::validation_failed, "limit is a whole number from 1 to 1000.",
-                   {{"limit", "Expected a whole number from 1 to 1000"}});
+  const auto limit = list_limit(a.request);
+  if (!limit) return limit.error();
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
-  const auto found = options_.read_models->users(who.tenant_id, query_param(a.request.target, "cursor").value_or(""),
-                                                 static_cast<std::size_t>(limit));
+  const auto found =
+      options_.read_models->users(who.tenant_id, query_param(a.request.target, "cursor").value_or(""), *limit);
   if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
   base::json_writer json;
   json.begin_object().field("position", *waited).key("users").begin_array();
@@ -410,11 +425,51 @@ http_response api::users(const route_args& a) {
     write_user(json, u);
     json.end_object();
   }
-  json.end_array().key("next_cursor");
-  if (found->next_cursor)
-    json.value(*found->next_cursor);
-  else
-    json.null();
+  json.end_array();
+  write_next_cursor(json, found->next_cursor);
+  json.end_object();
+  return json_ok(json.take());
+}
+
+// GET /api/v1/tenant: the plan, its limits and what the tenant uses of them.
+http_response api::tenant(const route_args& a) {
+  const auto waited = read_model_position(a.request);
+  if (!waited) return waited.error();
+  const auto found = options_.read_models->tenant(a.who->tenant_id);
+  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!*found) return problem(problem_code::not_found, "No such tenant.");
+  const auto& t = **found;
+  base::json_writer json;
+  json.begin_object().field("position", *waited).key("tenant").begin_object();
+  json.field("id", t.id).field("name", t.name).field("is_active", t.is_active);
+  json.field("active_markets_limit", t.active_markets_limit).field("active_markets_in_use", t.active_markets_in_use);
+  json.field("user_seat_limit", t.user_seat_limit).field("seats_in_use", t.seats_in_use);
+  json.field("ai_token_quota", t.ai_token_quota);
+  json.end_object().end_object();
+  return json_ok(json.take());
+}
+
+// GET /api/v1/policies: the tenant's governance policies, oldest first, a page at a time.
+http_response api::policies(const route_args& a) {
+  const auto limit = list_limit(a.request);
+  if (!limit) return limit.error();
+  const auto cursor_text = query_param(a.request.target, "cursor");
+  if (cursor_text && !whole_number(cursor_text))
+    return problem(problem_code::validation_failed, "cursor is the previous page's next_cursor.",
+                   {{"cursor", "Expected a whole number"}});
+  const auto waited = read_model_position(a.request);
+  if (!waited) return waited.error();
+  const auto found = options_.read_models->policies(a.who->tenant_id, whole_number(cursor_text).value_or(0), *limit);
+  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  base::json_writer json;
+  json.begin_object().field("position", *waited).key("policies").begin_array();
+  for (const auto& p : found->items) {
+    json.begin_object().field("id", p.id).field("policy_text", p.policy_text).field("platform", p.platform);
+    json.field("is_active", p.is_active).field("created_by", p.created_by).field("created_at", p.created_at);
+    json.end_object();
+  }
+  json.end_array();
+  write_next_cursor(json, found->next_cursor);
   json.end_object();
   return json_ok(json.take());
 }

@@ -12,6 +12,7 @@
 #include "projections/board_state.hpp"
 #include "projections/directory.hpp"
 #include "projections/task_timeline.hpp"
+#include "projections/tenancy.hpp"
 #include "projections/token_usage.hpp"
 
 namespace stradia::projections {
@@ -27,6 +28,7 @@ std::unique_ptr<read_model> make_read_model(const std::string& name) {
   if (name == "task-timeline") return std::make_unique<task_timeline>();
   if (name == "token-usage") return std::make_unique<token_usage>();
   if (name == "directory") return std::make_unique<directory>();
+  if (name == "tenancy") return std::make_unique<tenancy>();
   throw std::invalid_argument("no read model named " + name);
 }
 
@@ -104,7 +106,7 @@ struct projector::connection {
 };
 
 std::vector<std::string> projector::all_read_models() {
-  return {"board-state", "task-timeline", "token-usage", "directory"};
+  return {"board-state", "task-timeline", "token-usage", "directory", "tenancy"};
 }
 
 projector::projector(std::string worker_conninfo, const std::vector<std::string>& read_models)

@@ -297,6 +297,59 @@ base::expected<page<directory_user>, std::string> read_model_reader::users(const
   return out;
 }
 
+base::expected<std::optional<tenant_view>, std::string> read_model_reader::tenant(const std::string& tenant_id) {
+  std::optional<tenant_view> out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    const auto rows = r.exec(
+        "SELECT tenant_id::text, name, is_active, active_markets_limit, user_seat_limit, cardinality(seat_user_ids), "
+        "cardinality(active_market_ids), ai_token_quota FROM read_tenants");
+    if (rows.empty()) return;
+    const auto& row = rows[0];
+    tenant_view t;
+    t.id = row[0].as<std::string>();
+    t.name = row[1].as<std::string>();
+    t.is_active = row[2].as<bool>();
+    t.active_markets_limit = row[3].as<std::int32_t>();
+    t.user_seat_limit = row[4].as<std::int32_t>();
+    t.seats_in_use = row[5].as<std::int32_t>();
+    t.active_markets_in_use = row[6].as<std::int32_t>();
+    t.ai_token_quota = row[7].as<std::int64_t>();
+    out = std::move(t);
+  });
+  if (!ok) return base::unexpected(ok.error());
+  return out;
+}
+
+base::expected<page<policy_view>, std::string> read_model_reader::policies(const std::string& tenant_id,
+                                                                           std::int64_t cursor, std::size_t limit) {
+  page<policy_view> out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    const auto rows = r.exec_params(
+        "SELECT policy_id::text, policy_text, platform, is_active, created_by, "
+        "(extract(epoch FROM created_at) * 1000000)::bigint, created_position FROM read_policies "
+        "WHERE created_position > $1 ORDER BY created_position LIMIT $2",
+        cursor, static_cast<std::int64_t>(limit + 1));
+    std::int64_t last = 0;
+    for (const auto& row : rows) {
+      if (out.items.size() == limit) {
+        out.next_cursor = std::to_string(last);
+        break;
+      }
+      policy_view p;
+      p.id = row[0].as<std::string>();
+      p.policy_text = row[1].as<std::string>();
+      p.platform = row[2].as<std::string>();
+      p.is_active = row[3].as<bool>();
+      p.created_by = row[4].as<std::string>();
+      p.created_at = *optional_time(row[5]);
+      last = row[6].as<std::int64_t>();
+      out.items.push_back(std::move(p));
+    }
+  });
+  if (!ok) return base::unexpected(ok.error());
+  return out;
+}
+
 base::expected<std::int64_t, std::string> read_model_reader::quarantined_count() {
   std::int64_t out = 0;
   auto ok = read_as("", [&](pqxx::transaction_base& r) {

@@ -50,6 +50,18 @@ struct directory_user {
   std::optional<std::string> last_login_at;  // RFC 3339
 };
 
+struct tenant_view {
+  std::string id, name;
+  bool is_active = false;
+  std::int32_t active_markets_limit = 0, user_seat_limit = 0, seats_in_use = 0, active_markets_in_use = 0;
+  std::int64_t ai_token_quota = 0;
+};
+
+struct policy_view {
+  std::string id, policy_text, platform, created_by, created_at;
+  bool is_active = false;
+};
+
 // A page of a list: its items, and the cursor of the next page when there is one.
 template <class Item>
 struct page {
@@ -115,6 +127,12 @@ class read_model_reader {
   // The tenant's users that are not deleted, by email, `limit` of them after the email
   // `cursor` (empty: from the first).
   base::expected<page<directory_user>, std::string> users(const std::string& tenant_id, const std::string& cursor,
+                                                          std::size_t limit);
+  // The tenant's plan, limits and use of them; nullopt when not in the read model yet.
+  base::expected<std::optional<tenant_view>, std::string> tenant(const std::string& tenant_id);
+  // The tenant's governance policies in the order they were created, `limit` of them after
+  // the position `cursor` (0: from the first).
+  base::expected<page<policy_view>, std::string> policies(const std::string& tenant_id, std::int64_t cursor,
                                                           std::size_t limit);
   // The lowest checkpoint of the sources starting with `source_prefix` ("kafka:", "embedded").
   // Events the read models set aside (projection_quarantine), over every read model.

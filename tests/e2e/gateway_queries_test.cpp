@@ -170,6 +170,57 @@ TEST_F(Gateway, TheDirectoryListsUsersAPageAtATimeAndEachCallerSeesThemself) {
   EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/me").status, 401);
 }
 
+TEST_F(Gateway, TheTenantsPlanUseAndPoliciesAreReadable) {
+  auto get = [&](const std::string& path, const std::string& email) {
+    return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token(email)}});
+  };
+  const auto admin = token("admin@acme.com");
+  // Two policies, one of them switched off, and a plan lowered: each shows once applied.
+  std::vector<std::string> ids;
+  for (const char* text : {"Never send PII to GA4.", "No tracking of minors."}) {
+    auto made =
+        command("CreateGovernancePolicy", std::string(R"({"policy_text":")") + text + R"(","platform":"GA4"})", admin);
+    ASSERT_EQ(made.status, 200) << made.body;
+    ids.push_back(json_string_field(made.body, "policy_id"));
+  }
+  ASSERT_EQ(command("DeactivateGovernancePolicy", R"({"policy_id":")" + ids[1] + "\"}", admin).status, 200);
+  auto lowered = command("UpdateTenantPlan", R"({"user_seat_limit":20})", admin);
+  ASSERT_EQ(lowered.status, 200) << lowered.body;
+  const auto head = std::to_string(*store_->head_position());
+
+  auto tenant = get("/api/v1/tenant?min_position=" + head, "spain@acme.com");
+  ASSERT_EQ(tenant.status, 200) << tenant.body;
+  EXPECT_NE(tenant.body.find(R"("id":")" + acme + "\""), std::string::npos) << tenant.body;
+  EXPECT_NE(tenant.body.find(R"("user_seat_limit":20,)"), std::string::npos) << tenant.body;
+  // The playground's Acme: five users hold seats, France and Spain hold market slots.
+  EXPECT_NE(tenant.body.find(R"("seats_in_use":5)"), std::string::npos) << tenant.body;
+  EXPECT_NE(tenant.body.find(R"("active_markets_in_use":2)"), std::string::npos) << tenant.body;
+  EXPECT_EQ(tenant.body.find("stripe"), std::string::npos) << "billing's ids stay with billing";
+  EXPECT_EQ(get("/api/v1/tenant", "admin@globex.com").body.find(acme), std::string::npos);
+
+  auto first = get("/api/v1/policies?limit=1&min_position=" + head, "spain@acme.com");
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto cursor = json_string_field(first.body, "next_cursor");
+  ASSERT_FALSE(cursor.empty()) << first.body;
+  std::string all = first.body;
+  for (std::string next = cursor; !next.empty();) {
+    auto page = get("/api/v1/policies?limit=1&cursor=" + next, "spain@acme.com");
+    ASSERT_EQ(page.status, 200) << page.body;
+    all += page.body;
+    next = json_string_field(page.body, "next_cursor");
+  }
+  EXPECT_NE(
+      all.find(R"("id":")" + ids[0] + R"(","policy_text":"Never send PII to GA4.","platform":"GA4","is_active":true)"),
+      std::string::npos)
+      << all;
+  EXPECT_NE(
+      all.find(R"("id":")" + ids[1] + R"(","policy_text":"No tracking of minors.","platform":"GA4","is_active":false)"),
+      std::string::npos)
+      << all;
+  EXPECT_EQ(get("/api/v1/policies", "admin@globex.com").body.find(ids[0]), std::string::npos) << "another tenant's";
+  EXPECT_EQ(get("/api/v1/policies?cursor=x", "admin@acme.com").status, 422);
+}
+
 TEST_F(Gateway, ATaskComesWithItsTimeline) {
   auto r = http_call(server_->port(), "GET", "/api/v1/tasks/" + consent_task_, "",
                      {{"Authorization", "Bearer " + token("spain@acme.com")}});
