@@ -95,6 +95,7 @@ const std::vector<api::route>& api::routes() {
       {"GET", "/api/v1/users", "query", access::caller, lane::standard, &api::users},
       {"GET", "/api/v1/tenant", "query", access::caller, lane::standard, &api::tenant},
       {"GET", "/api/v1/policies", "query", access::caller, lane::standard, &api::policies},
+      {"GET", "/api/v1/vault", "query", access::caller, lane::standard, &api::vault},
   };
   return table;
 }

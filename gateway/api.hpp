@@ -111,6 +111,7 @@ class api {
   http_response users(const route_args& a);
   http_response tenant(const route_args& a);
   http_response policies(const route_args& a);
+  http_response vault(const route_args& a);
   http_response heatmap(const route_args& a);
   http_response heatmap_svg(const route_args& a);
   struct heatmap_view {

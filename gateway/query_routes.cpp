@@ -474,4 +474,34 @@ http_response api::policies(const route_args& a) {
   return json_ok(json.take());
 }
 
+// GET /api/v1/vault: per market and platform, whether a credential is stored or revoked;
+// never a token (GLOBAL_ADMIN).
+http_response api::vault(const route_args& a) {
+  if (a.who->role != domain::roles::GLOBAL_ADMIN)
+    return problem(problem_code::forbidden, "Only a GLOBAL_ADMIN reads the vault's status.");
+  const auto limit = list_limit(a.request);
+  if (!limit) return limit.error();
+  const auto waited = read_model_position(a.request);
+  if (!waited) return waited.error();
+  const auto found =
+      options_.read_models->vault(a.who->tenant_id, query_param(a.request.target, "cursor").value_or(""), *limit);
+  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  base::json_writer json;
+  json.begin_object().field("position", *waited).key("credentials").begin_array();
+  for (const auto& v : found->items) {
+    json.begin_object().field("market_id", v.market_id).field("platform", v.platform);
+    json.field("is_revoked", v.is_revoked).field("stored_by", v.stored_by).field("updated_at", v.updated_at);
+    json.key("last_used_at");
+    if (v.last_used_at)
+      json.value(*v.last_used_at);
+    else
+      json.null();
+    json.end_object();
+  }
+  json.end_array();
+  write_next_cursor(json, found->next_cursor);
+  json.end_object();
+  return json_ok(json.take());
+}
+
 }  // namespace stradia::gateway

@@ -14,6 +14,7 @@
 #include "projections/task_timeline.hpp"
 #include "projections/tenancy.hpp"
 #include "projections/token_usage.hpp"
+#include "projections/vault_status.hpp"
 
 namespace stradia::projections {
 
@@ -29,6 +30,7 @@ std::unique_ptr<read_model> make_read_model(const std::string& name) {
   if (name == "token-usage") return std::make_unique<token_usage>();
   if (name == "directory") return std::make_unique<directory>();
   if (name == "tenancy") return std::make_unique<tenancy>();
+  if (name == "vault-status") return std::make_unique<vault_status>();
   throw std::invalid_argument("no read model named " + name);
 }
 
@@ -106,7 +108,7 @@ struct projector::connection {
 };
 
 std::vector<std::string> projector::all_read_models() {
-  return {"board-state", "task-timeline", "token-usage", "directory", "tenancy"};
+  return {"board-state", "task-timeline", "token-usage", "directory", "tenancy", "vault-status"};
 }
 
 projector::projector(std::string worker_conninfo, const std::vector<std::string>& read_models)

@@ -350,6 +350,36 @@ base::expected<page<policy_view>, std::string> read_model_reader::policies(const
   return out;
 }
 
+base::expected<page<vault_view>, std::string> read_model_reader::vault(const std::string& tenant_id,
+                                                                       const std::string& cursor, std::size_t limit) {
+  page<vault_view> out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    const auto rows = r.exec_params(
+        "SELECT vault_stream_id, market_id::text, platform, is_revoked, stored_by, "
+        "(extract(epoch FROM updated_at) * 1000000)::bigint, (extract(epoch FROM last_used_at) * 1000000)::bigint "
+        "FROM read_vault_credentials WHERE vault_stream_id > $1 ORDER BY vault_stream_id LIMIT $2",
+        cursor, static_cast<std::int64_t>(limit + 1));
+    std::string last;
+    for (const auto& row : rows) {
+      if (out.items.size() == limit) {
+        out.next_cursor = last;
+        break;
+      }
+      last = row[0].as<std::string>();
+      vault_view v;
+      v.market_id = row[1].as<std::string>();
+      v.platform = row[2].as<std::string>();
+      v.is_revoked = row[3].as<bool>();
+      v.stored_by = row[4].as<std::string>();
+      v.updated_at = *optional_time(row[5]);
+      v.last_used_at = optional_time(row[6]);
+      out.items.push_back(std::move(v));
+    }
+  });
+  if (!ok) return base::unexpected(ok.error());
+  return out;
+}
+
 base::expected<std::int64_t, std::string> read_model_reader::quarantined_count() {
   std::int64_t out = 0;
   auto ok = read_as("", [&](pqxx::transaction_base& r) {

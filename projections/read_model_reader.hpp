@@ -62,6 +62,12 @@ struct policy_view {
   bool is_active = false;
 };
 
+struct vault_view {
+  std::string market_id, platform, stored_by, updated_at;
+  bool is_revoked = false;
+  std::optional<std::string> last_used_at;
+};
+
 // A page of a list: its items, and the cursor of the next page when there is one.
 template <class Item>
 struct page {
@@ -134,6 +140,10 @@ class read_model_reader {
   // the position `cursor` (0: from the first).
   base::expected<page<policy_view>, std::string> policies(const std::string& tenant_id, std::int64_t cursor,
                                                           std::size_t limit);
+  // Per market and platform, the credential's state (never a token), `limit` after the
+  // opaque `cursor` (empty: from the first).
+  base::expected<page<vault_view>, std::string> vault(const std::string& tenant_id, const std::string& cursor,
+                                                      std::size_t limit);
   // The lowest checkpoint of the sources starting with `source_prefix` ("kafka:", "embedded").
   // Events the read models set aside (projection_quarantine), over every read model.
   base::expected<std::int64_t, std::string> quarantined_count();

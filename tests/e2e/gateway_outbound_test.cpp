@@ -25,6 +25,29 @@ TEST_F(Gateway, VaultTokensNeverComeBackInPlainText) {
                         R"({"market_id":")" + spain_market + R"(","platform":"GTM","encrypted_oauth_token":"eA=="})",
                         token("spain@acme.com"));
   EXPECT_EQ(forged.status, 400) << "clients cannot set ciphertext";
+
+  // The vault's status shows the credential, never a token; it follows a revocation.
+  auto get_vault = [&](const std::string& query, const std::string& email) {
+    return http_call(server_->port(), "GET", "/api/v1/vault" + query, "",
+                     {{"Authorization", "Bearer " + token(email)}});
+  };
+  const auto head = std::to_string(*store_->head_position());
+  auto status = get_vault("?min_position=" + head, "admin@acme.com");
+  ASSERT_EQ(status.status, 200) << status.body;
+  EXPECT_NE(status.body.find(R"("market_id":")" + spain_market + R"(","platform":"GTM","is_revoked":false)"),
+            std::string::npos)
+      << status.body;
+  EXPECT_EQ(status.body.find("SECRET"), std::string::npos) << status.body;
+  EXPECT_EQ(status.body.find("token"), std::string::npos) << status.body;
+  ASSERT_EQ(command("RevokeVaultCredential", R"({"market_id":")" + spain_market + R"(","platform":"GTM"})",
+                    token("admin@acme.com"))
+                .status,
+            200);
+  const auto after = std::to_string(*store_->head_position());
+  EXPECT_NE(get_vault("?min_position=" + after, "admin@acme.com").body.find(R"("is_revoked":true)"), std::string::npos);
+  EXPECT_EQ(get_vault("", "spain@acme.com").status, 403);
+  EXPECT_EQ(get_vault("", "supervisor@acme.com").status, 403);
+  EXPECT_EQ(get_vault("", "admin@globex.com").body.find(spain_market), std::string::npos) << "another tenant's";
 }
 
 TEST_F(Gateway, APreFlightScanAsksGeminiAndRecordsItsVerdictAndCost) {
