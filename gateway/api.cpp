@@ -96,6 +96,8 @@ const std::vector<api::route>& api::routes() {
       {"GET", "/api/v1/tenant", "query", access::caller, lane::standard, &api::tenant},
       {"GET", "/api/v1/policies", "query", access::caller, lane::standard, &api::policies},
       {"GET", "/api/v1/vault", "query", access::caller, lane::standard, &api::vault},
+      {"GET", "/api/v1/strategies", "query", access::caller, lane::standard, &api::strategies},
+      {"GET", "/api/v1/strategies/{id}", "query", access::caller, lane::standard, &api::strategy},
   };
   return table;
 }

@@ -112,6 +112,8 @@ class api {
   http_response tenant(const route_args& a);
   http_response policies(const route_args& a);
   http_response vault(const route_args& a);
+  http_response strategies(const route_args& a);
+  http_response strategy(const route_args& a);
   http_response heatmap(const route_args& a);
   http_response heatmap_svg(const route_args& a);
   struct heatmap_view {

@@ -1,5 +1,7 @@
 // The read side of the API: the event log, time travel, tasks, usage and the read models
 // (markets, boards, heatmap) with read-your-writes waits.
+#include <simdjson.h>
+
 #include <algorithm>
 
 #include "base/json_writer.hpp"
@@ -9,6 +11,8 @@
 #include "domain/tenant.hpp"
 #include "domain/token_ledger.hpp"
 #include "gateway/api.hpp"
+
+#include <simdjson.h>
 #include "gateway/board_json.hpp"
 #include "gateway/event_log_json.hpp"
 #include "gateway/heatmap_svg.hpp"
@@ -501,6 +505,88 @@ http_response api::vault(const route_args& a) {
   json.end_array();
   write_next_cursor(json, found->next_cursor);
   json.end_object();
+  return json_ok(json.take());
+}
+
+namespace {
+
+bool is_json(std::string_view text) {
+  simdjson::dom::parser parser;
+  const simdjson::padded_string padded(text);
+  return !parser.parse(padded).error();
+}
+
+// A strategy as a LOCAL_USER may see it (only the markets assigned to them), or nullopt
+// when it runs on none of them; everyone else sees it whole.
+std::optional<projections::strategy_view> visible(projections::strategy_view s, const domain::caller& who) {
+  if (who.role != domain::roles::LOCAL_USER) return s;
+  std::erase_if(s.deployed_market_ids, [&](const std::string& m) { return !who.assigned_to(m); });
+  if (s.deployed_market_ids.empty()) return std::nullopt;
+  return s;
+}
+
+void write_strategy(base::json_writer& json, const projections::strategy_view& s) {
+  json.field("id", s.id).field("title", s.title).field("description", s.description);
+  json.field("version", s.version).field("is_published", s.is_published).key("deployed_market_ids").begin_array();
+  for (const auto& m : s.deployed_market_ids) json.value(m);
+  json.end_array().key("global_tasks").begin_array();
+  for (const auto& t : s.tasks) {
+    json.begin_object().field("id", t.id).field("title", t.title).field("description", t.description);
+    json.field("task_type", t.task_type).field("target_platform", t.target_platform).field("weight", t.weight);
+    json.field("order_index", t.order_index).field("has_system_prompt", t.has_system_prompt);
+    json.key("expected_payload_schema");
+    if (t.expected_payload_schema.empty())
+      json.null();
+    else if (is_json(t.expected_payload_schema))
+      json.raw(t.expected_payload_schema);  // a JSON value, as clients expect it
+    else
+      json.value(t.expected_payload_schema);
+    json.end_object();
+  }
+  json.end_array();
+}
+
+}  // namespace
+
+// GET /api/v1/strategies: the tenant's master strategies with their tasks and markets,
+// oldest first, a page at a time (a LOCAL_USER: those running on their markets).
+http_response api::strategies(const route_args& a) {
+  const auto limit = list_limit(a.request);
+  if (!limit) return limit.error();
+  const auto cursor_text = query_param(a.request.target, "cursor");
+  if (cursor_text && !whole_number(cursor_text))
+    return problem(problem_code::validation_failed, "cursor is the previous page's next_cursor.",
+                   {{"cursor", "Expected a whole number"}});
+  const auto waited = read_model_position(a.request);
+  if (!waited) return waited.error();
+  const auto found = options_.read_models->strategies(a.who->tenant_id, whole_number(cursor_text).value_or(0), *limit);
+  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  base::json_writer json;
+  json.begin_object().field("position", *waited).key("strategies").begin_array();
+  for (const auto& s : found->items)
+    if (const auto shown = visible(s, *a.who)) {
+      json.begin_object();
+      write_strategy(json, *shown);
+      json.end_object();
+    }
+  json.end_array();
+  write_next_cursor(json, found->next_cursor);
+  json.end_object();
+  return json_ok(json.take());
+}
+
+// GET /api/v1/strategies/{id}
+http_response api::strategy(const route_args& a) {
+  const auto waited = read_model_position(a.request);
+  if (!waited) return waited.error();
+  const auto found = options_.read_models->strategy(a.who->tenant_id, a.id);
+  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  const auto shown = *found ? visible(**found, *a.who) : std::nullopt;
+  if (!shown) return problem(problem_code::not_found, "No such strategy.");
+  base::json_writer json;
+  json.begin_object().field("position", *waited).key("strategy").begin_object();
+  write_strategy(json, *shown);
+  json.end_object().end_object();
   return json_ok(json.take());
 }
 

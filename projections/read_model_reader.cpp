@@ -1,5 +1,7 @@
 #include "projections/read_model_reader.hpp"
 
+#include "projections/row_table.hpp"
+
 #include <algorithm>
 #include <pqxx/pqxx>
 
@@ -375,6 +377,95 @@ base::expected<page<vault_view>, std::string> read_model_reader::vault(const std
       v.last_used_at = optional_time(row[6]);
       out.items.push_back(std::move(v));
     }
+  });
+  if (!ok) return base::unexpected(ok.error());
+  return out;
+}
+
+namespace {
+
+constexpr const char* strategy_columns =
+    "SELECT master_strategy_id::text, title, description, version, is_published, "
+    "array_to_string(deployed_market_ids, ','), created_position FROM read_strategies ";
+
+strategy_view strategy_of(const pqxx::row& row) {
+  strategy_view s;
+  s.id = row[0].as<std::string>();
+  s.title = row[1].as<std::string>();
+  s.description = row[2].as<std::string>();
+  s.version = row[3].as<std::int32_t>();
+  s.is_published = row[4].as<bool>();
+  const auto markets = row[5].as<std::string>();
+  for (std::size_t from = 0; from < markets.size();) {
+    const auto comma = markets.find(',', from);
+    s.deployed_market_ids.push_back(markets.substr(from, comma - from));
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+  return s;
+}
+
+// The strategies' tasks that are not removed, each into its strategy, by order_index.
+void add_tasks(pqxx::transaction_base& r, std::vector<strategy_view>& strategies) {
+  if (strategies.empty()) return;
+  std::vector<std::string> ids;
+  for (const auto& s : strategies) ids.push_back(s.id);
+  const auto rows = r.exec_params(
+      "SELECT master_strategy_id::text, global_task_id::text, title, description, task_type, target_platform, "
+      "weight, order_index, has_system_prompt, expected_payload_schema FROM read_global_tasks "
+      "WHERE master_strategy_id = ANY($1::uuid[]) AND NOT is_removed ORDER BY order_index, global_task_id",
+      format_text_array(ids));
+  for (const auto& row : rows) {
+    global_task_view t;
+    t.id = row[1].as<std::string>();
+    t.title = row[2].as<std::string>();
+    t.description = row[3].as<std::string>();
+    t.task_type = row[4].as<std::string>();
+    t.target_platform = row[5].as<std::string>();
+    t.weight = row[6].as<std::int32_t>();
+    t.order_index = row[7].as<std::int32_t>();
+    t.has_system_prompt = row[8].as<bool>();
+    t.expected_payload_schema = row[9].as<std::string>();
+    const auto owner = row[0].as<std::string>();
+    for (auto& s : strategies)
+      if (s.id == owner) s.tasks.push_back(t);
+  }
+}
+
+}  // namespace
+
+base::expected<page<strategy_view>, std::string> read_model_reader::strategies(const std::string& tenant_id,
+                                                                               std::int64_t cursor, std::size_t limit) {
+  page<strategy_view> out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    const auto rows =
+        r.exec_params(std::string(strategy_columns) + "WHERE created_position > $1 ORDER BY created_position LIMIT $2",
+                      cursor, static_cast<std::int64_t>(limit + 1));
+    std::int64_t last = 0;
+    for (const auto& row : rows) {
+      if (out.items.size() == limit) {
+        out.next_cursor = std::to_string(last);
+        break;
+      }
+      last = row[6].as<std::int64_t>();
+      out.items.push_back(strategy_of(row));
+    }
+    add_tasks(r, out.items);
+  });
+  if (!ok) return base::unexpected(ok.error());
+  return out;
+}
+
+base::expected<std::optional<strategy_view>, std::string> read_model_reader::strategy(const std::string& tenant_id,
+                                                                                      const std::string& strategy_id) {
+  std::optional<strategy_view> out;
+  if (!base::is_uuid(strategy_id)) return out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    const auto rows = r.exec_params(std::string(strategy_columns) + "WHERE master_strategy_id = $1::uuid", strategy_id);
+    if (rows.empty()) return;
+    std::vector<strategy_view> one{strategy_of(rows[0])};
+    add_tasks(r, one);
+    out = std::move(one.front());
   });
   if (!ok) return base::unexpected(ok.error());
   return out;

@@ -68,6 +68,20 @@ struct vault_view {
   std::optional<std::string> last_used_at;
 };
 
+struct global_task_view {
+  std::string id, title, description, task_type, target_platform, expected_payload_schema;
+  std::int32_t weight = 0, order_index = 0;
+  bool has_system_prompt = false;
+};
+
+struct strategy_view {
+  std::string id, title, description;
+  std::int32_t version = 0;
+  bool is_published = false;
+  std::vector<std::string> deployed_market_ids;
+  std::vector<global_task_view> tasks;  // by order_index
+};
+
 // A page of a list: its items, and the cursor of the next page when there is one.
 template <class Item>
 struct page {
@@ -144,6 +158,12 @@ class read_model_reader {
   // opaque `cursor` (empty: from the first).
   base::expected<page<vault_view>, std::string> vault(const std::string& tenant_id, const std::string& cursor,
                                                       std::size_t limit);
+  // The tenant's master strategies with their tasks, oldest first, `limit` after the
+  // position `cursor` (0: from the first); or one of them (nullopt when not the tenant's).
+  base::expected<page<strategy_view>, std::string> strategies(const std::string& tenant_id, std::int64_t cursor,
+                                                              std::size_t limit);
+  base::expected<std::optional<strategy_view>, std::string> strategy(const std::string& tenant_id,
+                                                                     const std::string& strategy_id);
   // The lowest checkpoint of the sources starting with `source_prefix` ("kafka:", "embedded").
   // Events the read models set aside (projection_quarantine), over every read model.
   base::expected<std::int64_t, std::string> quarantined_count();

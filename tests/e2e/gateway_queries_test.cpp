@@ -221,6 +221,37 @@ TEST_F(Gateway, TheTenantsPlanUseAndPoliciesAreReadable) {
   EXPECT_EQ(get("/api/v1/policies?cursor=x", "admin@acme.com").status, 422);
 }
 
+TEST_F(Gateway, StrategiesListTheirTasksAndMarketsWithinTheSandbox) {
+  auto get = [&](const std::string& path, const std::string& email) {
+    return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token(email)}});
+  };
+  const auto head = std::to_string(*store_->head_position());
+  auto all = get("/api/v1/strategies?min_position=" + head, "admin@acme.com");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_NE(all.body.find(R"("title":"Data Layer Baseline 2026")"), std::string::npos) << all.body;
+  EXPECT_NE(all.body.find(R"("is_published":true)"), std::string::npos) << all.body;
+  EXPECT_EQ(all.body.find(R"("system_prompt")"), std::string::npos) << "the hidden prompt never leaves";
+  const auto strategy_id = json_string_field(all.body, "id");
+  ASSERT_FALSE(strategy_id.empty());
+  // The list's strategy is what the heatmap needs.
+  EXPECT_EQ(get("/api/v1/heatmap?strategy_id=" + strategy_id, "admin@acme.com").status, 200);
+
+  auto one = get("/api/v1/strategies/" + strategy_id, "admin@acme.com");
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_NE(one.body.find(R"("global_tasks":[{"id":")"), std::string::npos) << one.body;
+  EXPECT_NE(one.body.find(R"("has_system_prompt":)"), std::string::npos) << one.body;
+  const auto spain_market = json_string_field(get("/api/v1/markets", "spain@acme.com").body, "id");
+  EXPECT_NE(one.body.find(spain_market), std::string::npos) << "deployed to Spain";
+
+  // Spain's user sees the strategy with Spain only; another tenant does not see it.
+  auto spain = get("/api/v1/strategies/" + strategy_id, "spain@acme.com");
+  ASSERT_EQ(spain.status, 200) << spain.body;
+  EXPECT_NE(spain.body.find(R"("deployed_market_ids":[")" + spain_market + "\"]"), std::string::npos) << spain.body;
+  EXPECT_EQ(get("/api/v1/strategies/" + strategy_id, "admin@globex.com").status, 404);
+  EXPECT_EQ(get("/api/v1/strategies/not-a-uuid", "admin@acme.com").status, 404);
+  EXPECT_EQ(get("/api/v1/strategies?limit=1001", "admin@acme.com").status, 422);
+}
+
 TEST_F(Gateway, ATaskComesWithItsTimeline) {
   auto r = http_call(server_->port(), "GET", "/api/v1/tasks/" + consent_task_, "",
                      {{"Authorization", "Bearer " + token("spain@acme.com")}});
