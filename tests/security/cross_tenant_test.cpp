@@ -122,7 +122,7 @@ TEST_F(CrossTenant, EveryCommandAndQueryWithAnotherTenantsIdsIsRefusedAndTheLogS
           "/api/v1/streams/task-" + v.task, "/api/v1/streams/board-" + v.board, "/api/v1/streams/market-" + v.market,
           "/api/v1/streams/tenant-" + v.tenant, "/api/v1/streams/user-" + v.user,
           "/api/v1/streams/strategy-" + v.strategy, "/api/v1/events?stream_id=task-" + v.task,
-          "/api/v1/tasks/" + v.task + "?min_position=1"}) {
+          "/api/v1/tasks/" + v.task + "?min_position=1", "/api/v1/strategies/" + v.strategy}) {
       const auto r = get(path, tokens[a.email]);
       EXPECT_TRUE(r.status == 403 || r.status == 404)
           << a.email << " GET " << path << " -> " << r.status << " " << r.body;
