@@ -102,6 +102,12 @@ const std::vector<api::route>& api::routes() {
   return table;
 }
 
+std::vector<std::pair<std::string_view, std::string_view>> api::route_table() {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  for (const auto& r : routes()) out.emplace_back(r.method, r.pattern);
+  return out;
+}
+
 api::route_match api::match(const http_request& request) {
   route_match out;
   const auto segments = path_segments(request.target);

@@ -60,6 +60,9 @@ class api {
   std::int64_t wanted_position(const http_request& request) const;
   // The WebSocket handshake's caller, or the 401 refusing the upgrade.
   base::expected<domain::caller, http_response> authenticate_socket(const http_request& request) const;
+  // Method and path pattern of every route ("{id}" for a path parameter), for the check
+  // that schemas/openapi.yaml describes exactly these.
+  static std::vector<std::pair<std::string_view, std::string_view>> route_table();
   // The caller as the directory knows them now; nullopt once deactivated or deleted.
   std::optional<domain::caller> current(const domain::caller& who) const;
 
