@@ -58,6 +58,23 @@ std::optional<std::string> optional_time(const pqxx::field& f) {
   return domain::format_rfc3339(domain::timestamp(std::chrono::microseconds(f.as<std::int64_t>())));
 }
 
+// A page from rows read one past `limit` (so whether a next page exists is known):
+// `item_of` reads an item from its row, `cursor_of` what the next page starts after.
+template <class Item, class ItemOf, class CursorOf>
+page<Item> page_of(const pqxx::result& rows, std::size_t limit, ItemOf item_of, CursorOf cursor_of) {
+  page<Item> out;
+  std::string last;
+  for (const auto& row : rows) {
+    if (out.items.size() == limit) {
+      out.next_cursor = last;
+      break;
+    }
+    out.items.push_back(item_of(row));
+    last = cursor_of(row);
+  }
+  return out;
+}
+
 board_task_view task_of(const pqxx::row& row) {
   board_task_view t;
   t.id = row[0].as<std::string>();
@@ -287,17 +304,38 @@ base::expected<page<directory_user>, std::string> read_model_reader::users(const
     const auto rows = r.exec_params(
         std::string(directory_user_columns) + "WHERE deleted_at IS NULL AND email > $1 ORDER BY email LIMIT $2", cursor,
         static_cast<std::int64_t>(limit + 1));
-    for (const auto& row : rows) {
-      if (out.items.size() == limit) {
-        out.next_cursor = out.items.back().email;
-        break;
-      }
-      out.items.push_back(directory_user_of(row));
-    }
+    out = page_of<directory_user>(rows, limit, directory_user_of,
+                                  [](const pqxx::row& row) { return row[4].as<std::string>(); });
   });
   if (!ok) return base::unexpected(ok.error());
   return out;
 }
+
+namespace {
+
+policy_view policy_of(const pqxx::row& row) {
+  policy_view p;
+  p.id = row[0].as<std::string>();
+  p.policy_text = row[1].as<std::string>();
+  p.platform = row[2].as<std::string>();
+  p.is_active = row[3].as<bool>();
+  p.created_by = row[4].as<std::string>();
+  p.created_at = *optional_time(row[5]);
+  return p;
+}
+
+vault_view vault_of(const pqxx::row& row) {
+  vault_view v;
+  v.market_id = row[1].as<std::string>();
+  v.platform = row[2].as<std::string>();
+  v.is_revoked = row[3].as<bool>();
+  v.stored_by = row[4].as<std::string>();
+  v.updated_at = *optional_time(row[5]);
+  v.last_used_at = optional_time(row[6]);
+  return v;
+}
+
+}  // namespace
 
 base::expected<std::optional<tenant_view>, std::string> read_model_reader::tenant(const std::string& tenant_id) {
   std::optional<tenant_view> out;
@@ -331,22 +369,7 @@ base::expected<page<policy_view>, std::string> read_model_reader::policies(const
         "(extract(epoch FROM created_at) * 1000000)::bigint, created_position FROM read_policies "
         "WHERE created_position > $1 ORDER BY created_position LIMIT $2",
         cursor, static_cast<std::int64_t>(limit + 1));
-    std::int64_t last = 0;
-    for (const auto& row : rows) {
-      if (out.items.size() == limit) {
-        out.next_cursor = std::to_string(last);
-        break;
-      }
-      policy_view p;
-      p.id = row[0].as<std::string>();
-      p.policy_text = row[1].as<std::string>();
-      p.platform = row[2].as<std::string>();
-      p.is_active = row[3].as<bool>();
-      p.created_by = row[4].as<std::string>();
-      p.created_at = *optional_time(row[5]);
-      last = row[6].as<std::int64_t>();
-      out.items.push_back(std::move(p));
-    }
+    out = page_of<policy_view>(rows, limit, policy_of, [](const pqxx::row& row) { return row[6].as<std::string>(); });
   });
   if (!ok) return base::unexpected(ok.error());
   return out;
@@ -361,22 +384,7 @@ base::expected<page<vault_view>, std::string> read_model_reader::vault(const std
         "(extract(epoch FROM updated_at) * 1000000)::bigint, (extract(epoch FROM last_used_at) * 1000000)::bigint "
         "FROM read_vault_credentials WHERE vault_stream_id > $1 ORDER BY vault_stream_id LIMIT $2",
         cursor, static_cast<std::int64_t>(limit + 1));
-    std::string last;
-    for (const auto& row : rows) {
-      if (out.items.size() == limit) {
-        out.next_cursor = last;
-        break;
-      }
-      last = row[0].as<std::string>();
-      vault_view v;
-      v.market_id = row[1].as<std::string>();
-      v.platform = row[2].as<std::string>();
-      v.is_revoked = row[3].as<bool>();
-      v.stored_by = row[4].as<std::string>();
-      v.updated_at = *optional_time(row[5]);
-      v.last_used_at = optional_time(row[6]);
-      out.items.push_back(std::move(v));
-    }
+    out = page_of<vault_view>(rows, limit, vault_of, [](const pqxx::row& row) { return row[0].as<std::string>(); });
   });
   if (!ok) return base::unexpected(ok.error());
   return out;
@@ -441,15 +449,8 @@ base::expected<page<strategy_view>, std::string> read_model_reader::strategies(c
     const auto rows =
         r.exec_params(std::string(strategy_columns) + "WHERE created_position > $1 ORDER BY created_position LIMIT $2",
                       cursor, static_cast<std::int64_t>(limit + 1));
-    std::int64_t last = 0;
-    for (const auto& row : rows) {
-      if (out.items.size() == limit) {
-        out.next_cursor = std::to_string(last);
-        break;
-      }
-      last = row[6].as<std::int64_t>();
-      out.items.push_back(strategy_of(row));
-    }
+    out =
+        page_of<strategy_view>(rows, limit, strategy_of, [](const pqxx::row& row) { return row[6].as<std::string>(); });
     add_tasks(r, out.items);
   });
   if (!ok) return base::unexpected(ok.error());

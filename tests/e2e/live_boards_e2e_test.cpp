@@ -321,8 +321,10 @@ TEST_F(LiveBoards, LocksExpireWithNobodyConnectedAlsoAcrossARestart) {
 }
 
 TEST_F(LiveBoards, AClientThatNeverReadsIsDroppedAndTheOthersKeepReceiving) {
+  // The reading client may fall up to 128 frames behind (it shares 2 cores with the server
+  // and, under ctest -j, with other tests); the sleeper falls behind without end.
   server_.reset();
-  start_server({"STRADIA_WS_QUEUE_LIMIT=32"});
+  start_server({"STRADIA_WS_QUEUE_LIMIT=128"});
   spain_ = token("spain@acme.com");
   auto sleeper = std::make_unique<ws_client>(server_->port(), spain_, "", 4096, /*reading=*/false);
   ASSERT_EQ(sleeper->handshake_status(), 101);
