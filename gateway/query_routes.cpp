@@ -1,5 +1,6 @@
-// The read side of the API: the event log, time travel, tasks, usage and the read models
-// (markets, boards, heatmap) with read-your-writes waits.
+// The read side of the API: the event log, time travel, and the read models (markets,
+// boards, tasks, usage, heatmap, the caller, users, tenant, policies, vault, strategies)
+// with read-your-writes waits; lists paged with ?limit= and ?cursor=.
 #include <simdjson.h>
 
 #include <algorithm>
@@ -11,8 +12,6 @@
 #include "domain/tenant.hpp"
 #include "domain/token_ledger.hpp"
 #include "gateway/api.hpp"
-
-#include <simdjson.h>
 #include "gateway/board_json.hpp"
 #include "gateway/event_log_json.hpp"
 #include "gateway/heatmap_svg.hpp"
@@ -27,6 +26,10 @@ namespace {
 constexpr std::size_t default_log_limit = 100;
 constexpr std::size_t max_log_limit = 1000;
 constexpr std::size_t stream_page = 100;  // events read from Postgres per piece of a streamed answer
+
+http_response read_model_unreachable() {
+  return problem(problem_code::service_unavailable, "The read model is not reachable.");
+}
 
 }  // namespace
 
@@ -182,7 +185,7 @@ http_response api::task(const route_args& a) {
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
   const auto found = options_.read_models->task(who->tenant_id, a.id);
-  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!found) return read_model_unreachable();
   if (!*found || (who->role == domain::roles::LOCAL_USER && !who->assigned_to((*found)->task.market_id)))
     return problem(problem_code::not_found, "No such task.");
   const auto& t = (*found)->task;
@@ -211,7 +214,7 @@ http_response api::usage(const route_args& a) {
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
   const auto found = options_.read_models->usage(who->tenant_id);
-  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!found) return read_model_unreachable();
   if (!*found) return problem(problem_code::not_found, "No such tenant.");
   const auto& u = **found;
   // Microseconds, as the reset date: a whole-second clock could put `now` before a period
@@ -250,7 +253,7 @@ base::expected<api::heatmap_view, http_response> api::visible_heatmap(const rout
   const auto waited = read_model_position(request);
   if (!waited) return base::unexpected(waited.error());
   auto cells = options_.read_models->heatmap(who->tenant_id, *strategy_id);
-  if (!cells) return base::unexpected(problem(problem_code::service_unavailable, "The read model is not reachable."));
+  if (!cells) return base::unexpected(read_model_unreachable());
   // A strategy with no board in the tenant (another tenant's, or none) is not there to see.
   if (cells->empty()) return base::unexpected(problem(problem_code::not_found, "No such strategy deployed."));
   if (who->role == domain::roles::LOCAL_USER)
@@ -291,7 +294,7 @@ http_response api::markets(const route_args& a) {
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
   auto markets = options_.read_models->markets(who->tenant_id);
-  if (!markets) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!markets) return read_model_unreachable();
   base::json_writer json;
   json.begin_object().field("position", *waited).key("markets").begin_array();
   for (const auto& m : *markets) {
@@ -317,11 +320,11 @@ http_response api::boards_of_market(const route_args& a) {
   if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(*market_id))
     return problem(problem_code::not_found, "No such market.");
   auto markets = options_.read_models->markets(who->tenant_id);
-  if (!markets) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!markets) return read_model_unreachable();
   if (std::none_of(markets->begin(), markets->end(), [&](const auto& m) { return m.id == *market_id; }))
     return problem(problem_code::not_found, "No such market.");
   auto boards = options_.read_models->boards_of_market(who->tenant_id, *market_id);
-  if (!boards) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!boards) return read_model_unreachable();
   base::json_writer json;
   json.begin_object().field("position", *waited).key("boards").begin_array();
   for (const auto& b : *boards) {
@@ -342,7 +345,7 @@ http_response api::board(const route_args& a) {
   if (!waited) return waited.error();
   const auto position = *waited;
   auto view = options_.read_models->board(who->tenant_id, a.id);
-  if (!view) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!view) return read_model_unreachable();
   const auto in_sandbox = *view && (who->role != domain::roles::LOCAL_USER || who->assigned_to((*view)->market_id));
   if (!in_sandbox) return problem(problem_code::not_found, "No such board.");
   const auto& b = **view;
@@ -364,33 +367,45 @@ http_response api::board(const route_args& a) {
 
 namespace {
 
-// ?limit= of a list: 1 to 1,000, 100 when absent (API.md §4).
-base::expected<std::size_t, http_response> list_limit(const http_request& request) {
+// ?limit= (1 to 1,000, 100 when absent) and ?cursor= of a list (API.md §4). A cursor that
+// is a log position must be a whole number.
+struct list_request {
+  std::size_t limit;
+  std::string cursor;
+};
+
+base::expected<list_request, http_response> list_request_of(const http_request& request, bool position_cursor) {
   const auto text = query_param(request.target, "limit");
   const auto limit = whole_number(text).value_or(default_log_limit);
   if ((text && !whole_number(text)) || limit < 1 || limit > static_cast<std::int64_t>(max_log_limit))
     return base::unexpected(problem(problem_code::validation_failed, "limit is a whole number from 1 to 1000.",
                                     {{"limit", "Expected a whole number from 1 to 1000"}}));
-  return static_cast<std::size_t>(limit);
+  auto cursor = query_param(request.target, "cursor").value_or("");
+  if (position_cursor && !cursor.empty() && !whole_number(cursor))
+    return base::unexpected(problem(problem_code::validation_failed, "cursor is the previous page's next_cursor.",
+                                    {{"cursor", "Expected a whole number"}}));
+  return list_request{static_cast<std::size_t>(limit), std::move(cursor)};
+}
+
+// `"name": "text"`, or `"name": null` when there is none.
+void write_optional(base::json_writer& json, std::string_view name, const std::optional<std::string>& text) {
+  json.key(name);
+  if (text)
+    json.value(*text);
+  else
+    json.null();
 }
 
 void write_next_cursor(base::json_writer& json, const std::optional<std::string>& cursor) {
-  json.key("next_cursor");
-  if (cursor)
-    json.value(*cursor);
-  else
-    json.null();
+  write_optional(json, "next_cursor", cursor);
 }
 
 void write_user(base::json_writer& json, const projections::directory_user& u) {
   json.field("id", u.id).field("email", u.email).field("role", u.role).field("is_active", u.is_active);
   json.field("language_preference", u.language_preference).key("assigned_market_ids").begin_array();
   for (const auto& m : u.assigned_market_ids) json.value(m);
-  json.end_array().key("last_login_at");
-  if (u.last_login_at)
-    json.value(*u.last_login_at);
-  else
-    json.null();
+  json.end_array();
+  write_optional(json, "last_login_at", u.last_login_at);
 }
 
 }  // namespace
@@ -400,7 +415,7 @@ http_response api::me(const route_args& a) {
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
   const auto found = options_.read_models->user(a.who->tenant_id, a.who->user_id);
-  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!found) return read_model_unreachable();
   if (!*found) return problem(problem_code::not_found, "No such user.");
   base::json_writer json;
   json.begin_object().field("position", *waited).field("tenant_id", a.who->tenant_id).key("user").begin_object();
@@ -415,13 +430,12 @@ http_response api::users(const route_args& a) {
   const auto& who = *a.who;
   if (who.role != domain::roles::GLOBAL_ADMIN && who.role != domain::roles::SUPERVISOR)
     return problem(problem_code::forbidden, "Only GLOBAL_ADMIN and SUPERVISOR users list users.");
-  const auto limit = list_limit(a.request);
-  if (!limit) return limit.error();
+  const auto list = list_request_of(a.request, false);
+  if (!list) return list.error();
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
-  const auto found =
-      options_.read_models->users(who.tenant_id, query_param(a.request.target, "cursor").value_or(""), *limit);
-  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  const auto found = options_.read_models->users(who.tenant_id, list->cursor, list->limit);
+  if (!found) return read_model_unreachable();
   base::json_writer json;
   json.begin_object().field("position", *waited).key("users").begin_array();
   for (const auto& u : found->items) {
@@ -440,7 +454,7 @@ http_response api::tenant(const route_args& a) {
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
   const auto found = options_.read_models->tenant(a.who->tenant_id);
-  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!found) return read_model_unreachable();
   if (!*found) return problem(problem_code::not_found, "No such tenant.");
   const auto& t = **found;
   base::json_writer json;
@@ -455,16 +469,13 @@ http_response api::tenant(const route_args& a) {
 
 // GET /api/v1/policies: the tenant's governance policies, oldest first, a page at a time.
 http_response api::policies(const route_args& a) {
-  const auto limit = list_limit(a.request);
-  if (!limit) return limit.error();
-  const auto cursor_text = query_param(a.request.target, "cursor");
-  if (cursor_text && !whole_number(cursor_text))
-    return problem(problem_code::validation_failed, "cursor is the previous page's next_cursor.",
-                   {{"cursor", "Expected a whole number"}});
+  const auto list = list_request_of(a.request, true);
+  if (!list) return list.error();
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
-  const auto found = options_.read_models->policies(a.who->tenant_id, whole_number(cursor_text).value_or(0), *limit);
-  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  const auto found =
+      options_.read_models->policies(a.who->tenant_id, whole_number(list->cursor).value_or(0), list->limit);
+  if (!found) return read_model_unreachable();
   base::json_writer json;
   json.begin_object().field("position", *waited).key("policies").begin_array();
   for (const auto& p : found->items) {
@@ -483,23 +494,18 @@ http_response api::policies(const route_args& a) {
 http_response api::vault(const route_args& a) {
   if (a.who->role != domain::roles::GLOBAL_ADMIN)
     return problem(problem_code::forbidden, "Only a GLOBAL_ADMIN reads the vault's status.");
-  const auto limit = list_limit(a.request);
-  if (!limit) return limit.error();
+  const auto list = list_request_of(a.request, false);
+  if (!list) return list.error();
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
-  const auto found =
-      options_.read_models->vault(a.who->tenant_id, query_param(a.request.target, "cursor").value_or(""), *limit);
-  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  const auto found = options_.read_models->vault(a.who->tenant_id, list->cursor, list->limit);
+  if (!found) return read_model_unreachable();
   base::json_writer json;
   json.begin_object().field("position", *waited).key("credentials").begin_array();
   for (const auto& v : found->items) {
     json.begin_object().field("market_id", v.market_id).field("platform", v.platform);
     json.field("is_revoked", v.is_revoked).field("stored_by", v.stored_by).field("updated_at", v.updated_at);
-    json.key("last_used_at");
-    if (v.last_used_at)
-      json.value(*v.last_used_at);
-    else
-      json.null();
+    write_optional(json, "last_used_at", v.last_used_at);
     json.end_object();
   }
   json.end_array();
@@ -551,16 +557,13 @@ void write_strategy(base::json_writer& json, const projections::strategy_view& s
 // GET /api/v1/strategies: the tenant's master strategies with their tasks and markets,
 // oldest first, a page at a time (a LOCAL_USER: those running on their markets).
 http_response api::strategies(const route_args& a) {
-  const auto limit = list_limit(a.request);
-  if (!limit) return limit.error();
-  const auto cursor_text = query_param(a.request.target, "cursor");
-  if (cursor_text && !whole_number(cursor_text))
-    return problem(problem_code::validation_failed, "cursor is the previous page's next_cursor.",
-                   {{"cursor", "Expected a whole number"}});
+  const auto list = list_request_of(a.request, true);
+  if (!list) return list.error();
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
-  const auto found = options_.read_models->strategies(a.who->tenant_id, whole_number(cursor_text).value_or(0), *limit);
-  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  const auto found =
+      options_.read_models->strategies(a.who->tenant_id, whole_number(list->cursor).value_or(0), list->limit);
+  if (!found) return read_model_unreachable();
   base::json_writer json;
   json.begin_object().field("position", *waited).key("strategies").begin_array();
   for (const auto& s : found->items)
@@ -580,7 +583,7 @@ http_response api::strategy(const route_args& a) {
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
   const auto found = options_.read_models->strategy(a.who->tenant_id, a.id);
-  if (!found) return problem(problem_code::service_unavailable, "The read model is not reachable.");
+  if (!found) return read_model_unreachable();
   const auto shown = *found ? visible(**found, *a.who) : std::nullopt;
   if (!shown) return problem(problem_code::not_found, "No such strategy.");
   base::json_writer json;

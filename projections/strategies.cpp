@@ -89,6 +89,8 @@ void strategies::load(pqxx::transaction_base& t, const std::vector<const envelop
   for (const auto* e : batch) {
     const auto id = std::string(stream_id_of(*e, "strategy"));
     ids.push_back(id);
+    const auto& type = e->event_type();
+    if (type != "GlobalTaskAdded" && type != "GlobalTaskUpdated" && type != "GlobalTaskRemoved") continue;
     if (const auto event = domain::decode_event<domain::master_strategy::event>(*e))
       for (const auto& task : touched_tasks(*event)) tasks.push_back(task_key(id, task));
   }

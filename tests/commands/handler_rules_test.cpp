@@ -155,19 +155,26 @@ TEST_F(HandlerRules, AnEmailIsHeldByOneTenantAtATime) {
 }
 
 TEST_F(HandlerRules, AnotherTenantsStreamIsForeign) {
+  // Globex creates a market; Acme names the same id for a market of its own. As Acme the
+  // stream reads as empty, so the decision is to create it, and the append is refused as
+  // foreign: NOT_FOUND, nothing recorded, no retry that could land anywhere else.
   const auto globex = random_uuid();
   create_tenant(globex, 1);
-  // Globex's tenant stream is not Acme's to write: as Acme, it reads as empty, and an
-  // append to it is refused without a retry.
-  tenant::v1::CreateTenant again;
-  again.set_tenant_id(globex);
-  again.set_name("Stolen");
-  again.set_active_markets_limit(1);
-  again.set_user_seat_limit(1);
-  again.set_ai_token_quota(1);
+  const auto globex_admin = invite(globex, "admin@globex.com").value();
+  const auto market_id = random_uuid();
+  market::v1::CreateMarket germany;
+  germany.set_market_id(market_id);
+  germany.set_name("Germany - Retail");
+  germany.set_region_code("DE");
+  germany.set_timezone("Europe/Berlin");
+  ASSERT_TRUE(service_->create_market(globex_admin, germany).has_value());
   const auto before = log_.all().size();
-  const auto refused = service_->create_tenant(domain::system_caller(tenant_), again);
+  market::v1::CreateMarket taken = germany;
+  taken.set_name("Spain - Retail");
+  const auto refused = service_->create_market(admin_, taken);
   ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().error.code, errc::not_found);
+  EXPECT_FALSE(refused.error().raced);
   EXPECT_EQ(log_.all().size(), before);
 }
 

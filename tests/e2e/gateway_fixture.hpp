@@ -27,9 +27,7 @@ class Gateway : public pg_test {
   void SetUp() override {
     pg_test::SetUp();
     if (HasFatalFailure()) return;
-    env_ = stradia_env();
-    env_.push_back("STRADIA_JWT_SECRET=" + secret);
-    env_.push_back("STRADIA_MASTER_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+    env_ = stradia_env(secret);
     ASSERT_EQ(run_stradia({"seed"}, env_), 0);
     server_ = std::make_unique<server_process>(env_);
     store_ = std::make_unique<eventstore::event_store>(eventstore::store_options{app(), worker()});
@@ -73,6 +71,10 @@ class Gateway : public pg_test {
            R"("})";
   }
 
+  // GET as the user with `email`.
+  http_answer get(const std::string& path, const std::string& email) {
+    return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token(email)}});
+  }
   static std::string code_of(const http_answer& r) { return json_string_field(r.body, "code"); }
 
   std::string acme_strategy() {

@@ -95,9 +95,6 @@ TEST_F(Gateway, ABoardReadsItsOwnWritesFromTheReadModel) {
 }
 
 TEST_F(Gateway, MarketsAndTheirBoardsAreListedWithinTheSandbox) {
-  auto get = [&](const std::string& path, const std::string& email) {
-    return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token(email)}});
-  };
   const auto head = std::to_string(*store_->head_position());
   auto admin = get("/api/v1/markets?min_position=" + head, "admin@acme.com");
   ASSERT_EQ(admin.status, 200) << admin.body;
@@ -119,9 +116,6 @@ TEST_F(Gateway, MarketsAndTheirBoardsAreListedWithinTheSandbox) {
 }
 
 TEST_F(Gateway, TheDirectoryListsUsersAPageAtATimeAndEachCallerSeesThemself) {
-  auto get = [&](const std::string& path, const std::string& email) {
-    return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token(email)}});
-  };
   auto emails_of = [](const std::string& body) {
     std::vector<std::string> out;
     for (auto at = body.find(R"("email":")"); at != std::string::npos; at = body.find(R"("email":")", at + 1))
@@ -171,9 +165,6 @@ TEST_F(Gateway, TheDirectoryListsUsersAPageAtATimeAndEachCallerSeesThemself) {
 }
 
 TEST_F(Gateway, TheTenantsPlanUseAndPoliciesAreReadable) {
-  auto get = [&](const std::string& path, const std::string& email) {
-    return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token(email)}});
-  };
   const auto admin = token("admin@acme.com");
   // Two policies, one of them switched off, and a plan lowered: each shows once applied.
   std::vector<std::string> ids;
@@ -222,9 +213,6 @@ TEST_F(Gateway, TheTenantsPlanUseAndPoliciesAreReadable) {
 }
 
 TEST_F(Gateway, StrategiesListTheirTasksAndMarketsWithinTheSandbox) {
-  auto get = [&](const std::string& path, const std::string& email) {
-    return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token(email)}});
-  };
   const auto head = std::to_string(*store_->head_position());
   auto all = get("/api/v1/strategies?min_position=" + head, "admin@acme.com");
   ASSERT_EQ(all.status, 200) << all.body;

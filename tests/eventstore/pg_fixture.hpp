@@ -54,6 +54,13 @@ class pg_test : public ::testing::Test {
     return {"STRADIA_DATABASE_URL=" + app(), "STRADIA_WORKER_DATABASE_URL=" + worker(),
             "STRADIA_OWNER_DATABASE_URL=" + owner()};
   }
+  // The same for a server that signs tokens with `jwt_secret` and has a vault master key.
+  std::vector<std::string> stradia_env(const std::string& jwt_secret) const {
+    auto env = stradia_env();
+    env.push_back("STRADIA_JWT_SECRET=" + jwt_secret);
+    env.push_back("STRADIA_MASTER_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+    return env;
+  }
 
   std::string port_;
   std::string database_;

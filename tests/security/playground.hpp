@@ -39,9 +39,7 @@ class playground : public pg_test {
   void SetUp() override {
     pg_test::SetUp();
     if (HasFatalFailure()) return;
-    env_ = stradia_env();
-    env_.push_back("STRADIA_JWT_SECRET=" + secret);
-    env_.push_back("STRADIA_MASTER_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+    env_ = stradia_env(secret);
     ASSERT_EQ(run_stradia({"seed"}, env_), 0);
     for (auto& e : server_env()) env_.push_back(e);
     server_ = std::make_unique<server_process>(env_);
