@@ -7,27 +7,7 @@ lock_sweeper::lock_sweeper(std::string worker_conninfo, commands::command_servic
     : locks_(std::move(worker_conninfo)),
       commands_(commands),
       clock_(std::move(clock)),
-      interval_(interval),
-      thread_([this] { run(); }) {}
-
-lock_sweeper::~lock_sweeper() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
-void lock_sweeper::run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    sweep_once();
-    lock.lock();
-    wake_.wait_for(lock, interval_, [this] { return stopping_; });
-  }
-}
+      worker_(interval, [this] { sweep_once(); }) {}
 
 void lock_sweeper::sweep_once() {
   const auto now = std::chrono::steady_clock::now();

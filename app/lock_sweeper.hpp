@@ -6,14 +6,11 @@
 // task's stream: a lock released meanwhile, or expired by another gateway, is left alone.
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "app/periodic_worker.hpp"
 #include "commands/command_service.hpp"
 #include "projections/expired_locks.hpp"
 
@@ -23,29 +20,21 @@ class lock_sweeper {
  public:
   lock_sweeper(std::string worker_conninfo, commands::command_service& commands,
                std::function<domain::timestamp()> clock, std::chrono::milliseconds interval);
-  ~lock_sweeper();
-  lock_sweeper(const lock_sweeper&) = delete;
-  lock_sweeper& operator=(const lock_sweeper&) = delete;
 
   std::uint64_t expired() const { return expired_.load(); }
 
  private:
-  void run();
   void sweep_once();
 
   projections::expired_locks locks_;
   commands::command_service& commands_;
   std::function<domain::timestamp()> clock_;
-  std::chrono::milliseconds interval_;
   std::atomic<std::uint64_t> expired_{0};
   // Rows the read model shows as expired but whose stream had nothing to expire (the row
   // lags, or the event that freed it was quarantined), or that failed: left alone for a
   // while, so they cannot fill every sweep's batch and starve the rest (sweeper thread only).
   std::map<std::string, std::chrono::steady_clock::time_point> resting_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  periodic_worker worker_;  // last: stops first, before what it uses goes
 };
 
 }  // namespace stradia::app

@@ -74,8 +74,14 @@ struct seeder {
     auto created = ok(rt.commands().create_master_strategy(admin, s), "CreateMasterStrategy");
     if (!created) return {};
     const auto id = created->created.at(0).second;
-    add_task(admin, id, "Review Privacy Law", domain::task_types::A_MANUAL, domain::platforms::NONE, 0, 1);
-    add_task(admin, id, "Deploy Consent Mode", domain::task_types::C_EXECUTIVE, domain::platforms::GTM, 1, 5);
+    add_task(admin, id, "Review Privacy Law", domain::task_types::A_MANUAL, domain::platforms::NONE, 0, 1,
+             "Check the market's privacy and cookie law against the baseline before anything is deployed.", "");
+    add_task(admin, id, "Deploy Consent Mode", domain::task_types::C_EXECUTIVE, domain::platforms::GTM, 1, 5,
+             "Create the GA4 configuration tag with Consent Mode in the market's GTM container.",
+             R"({"$schema":"http://json-schema.org/draft-07/schema#","type":"object",)"
+             R"("required":["action","platform","schema"],"properties":{)"
+             R"("action":{"enum":["CREATE_TAG","UPDATE_TAG"]},"platform":{"enum":["GTM","GA4"]},)"
+             R"("schema":{"type":"object","required":["name","type"]}}})");
     strategy::v1::PublishMasterStrategy p;
     p.set_master_strategy_id(id);
     for (const auto& m : markets) p.add_market_ids(m);
@@ -88,10 +94,13 @@ struct seeder {
   }
 
   void add_task(const domain::caller& admin, const std::string& strategy, const std::string& title,
-                domain::task_type type, domain::target_platform platform, int order, int weight) {
+                domain::task_type type, domain::target_platform platform, int order, int weight,
+                const std::string& description, const std::string& payload_schema) {
     strategy::v1::AddGlobalTask t;
     t.set_master_strategy_id(strategy);
     t.mutable_task()->set_title(title);
+    t.mutable_task()->set_description(description);
+    t.mutable_task()->set_expected_payload_schema(payload_schema);
     t.mutable_task()->set_task_type(type);
     t.mutable_task()->set_target_platform(platform);
     t.mutable_task()->set_order_index(order);
@@ -183,7 +192,15 @@ base::expected<seed_report, std::string> seed_playground(runtime& rt, const std:
   *opening.mutable_resets_at() = domain::to_proto(period.resets_at);
   (void)s.ok(rt.commands().record_token_usage(acme_id, opening), "RecordTokenUsage");
 
-  if (!boards.empty()) s.golden_record(spain, s.task_titled(boards.front().second, "Deploy Consent Mode"));
+  if (!boards.empty()) {
+    s.golden_record(spain, s.task_titled(boards.front().second, "Deploy Consent Mode"));
+    // A task left TODO: the board is under way. Recorded here as the board lifecycle of a
+    // serving process would, so the playground starts settled.
+    board::v1::ChangeBoardStatus active;
+    active.set_local_board_id(boards.front().second);
+    active.set_status(domain::board_statuses::ACTIVE);
+    (void)s.ok(rt.commands().change_board_status(acme_id, active), "ChangeBoardStatus");
+  }
 
   s.tenant(globex_id, "Globex Inc", 3, 10, 50000, reset_date);
   auto globex_admin = s.user(domain::system_caller(globex_id), "admin@globex.com", domain::roles::GLOBAL_ADMIN);

@@ -109,7 +109,7 @@ runtime::runtime(const runtime_config& config)
       tell_listener(events);
       return true;
     });
-    start_sweeper(config);
+    start_system_processes(config);
     return;
   }
   // Embedded mode: the read models fed in process, from their own checkpoints.
@@ -135,12 +135,14 @@ runtime::runtime(const runtime_config& config)
     tell_listener(events);
     return true;
   });
-  start_sweeper(config);
+  start_system_processes(config);
 }
 
-void runtime::start_sweeper(const runtime_config& config) {
+void runtime::start_system_processes(const runtime_config& config) {
   sweeper_ =
       std::make_unique<lock_sweeper>(config.worker_database_url, *commands_, system_now, config.lock_sweep_interval);
+  lifecycle_ =
+      std::make_unique<board_lifecycle>(config.worker_database_url, *commands_, config.board_lifecycle_interval);
 }
 
 void runtime::on_board_events(std::function<void(const std::vector<stradia::envelope::v1::EventEnvelope>&)> listener) {
@@ -189,6 +191,7 @@ std::string runtime::metrics() {
 
 runtime::~runtime() {
   stopping_ = true;
+  lifecycle_.reset();
   sweeper_.reset();
   board_feed_.reset();
   kafka_progress_.reset();

@@ -12,6 +12,7 @@
 #include "adapters/gemini_client.hpp"
 #include "adapters/outbound_http.hpp"
 #include "adapters/tag_manager_client.hpp"
+#include "app/board_lifecycle.hpp"
 #include "app/lock_sweeper.hpp"
 #include "commands/command_service.hpp"
 #include "commands/vault_sealer.hpp"
@@ -43,6 +44,7 @@ struct runtime_config {
   std::string kafka_topic = "stradia.events";
   bool feed_read_models = true;  // serve: yes (and sweeps expired locks); seed only runs commands
   std::chrono::milliseconds lock_sweep_interval{1000};
+  std::chrono::milliseconds board_lifecycle_interval{200};
 };
 
 // The store, the user directory (kept current by a subscription) and the handlers.
@@ -95,11 +97,13 @@ class runtime {
   std::string kafka_topic_;
   std::unique_ptr<eventstore::subscription> board_feed_;  // Kafka mode: the rooms' events
   std::unique_ptr<lock_sweeper> sweeper_;
+  std::unique_ptr<board_lifecycle> lifecycle_;
   std::mutex listener_mutex_;
   std::function<void(const std::vector<stradia::envelope::v1::EventEnvelope>&)> listener_;
   std::atomic<bool> stopping_{false};
 
-  void start_sweeper(const runtime_config& config);
+  // The lock sweeper and the board lifecycle, once the read models are fed.
+  void start_system_processes(const runtime_config& config);
   void tell_listener(const std::vector<stradia::envelope::v1::EventEnvelope>& events);
 };
 

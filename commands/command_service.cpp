@@ -201,6 +201,11 @@ command_result command_service::expire_lock(const std::string& tenant_id, task::
   return run_single<task_aggregate>(domain::system_caller(tenant_id), ids::task(c.local_task_id()), c, "ExpireLock");
 }
 
+command_result command_service::change_board_status(const std::string& tenant_id, board::v1::ChangeBoardStatus c) {
+  return run_single<board_aggregate>(domain::system_caller(tenant_id), ids::board(c.local_board_id()), c,
+                                     "ChangeBoardStatus");
+}
+
 command_result command_service::create_custom_local_task(const domain::caller& who,
                                                          board::v1::CreateCustomLocalTask c) {
   if (c.local_task_id().empty()) c.set_local_task_id(new_uuid());

@@ -93,6 +93,7 @@ class command_service {
   command_result revoke_vault_credential(const domain::caller& who, vault::v1::RevokeVaultCredential c);
   // system: the lock expiry sweep, AI results, token usage
   command_result expire_lock(const std::string& tenant_id, task::v1::ExpireLock c);
+  command_result change_board_status(const std::string& tenant_id, board::v1::ChangeBoardStatus c);
   command_result record_pre_flight_scan_result(const std::string& tenant_id, task::v1::RecordPreFlightScanResult c);
   command_result record_token_usage(const std::string& tenant_id, ledger::v1::RecordTokenUsage c);
 

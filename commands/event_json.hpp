@@ -1,14 +1,20 @@
 #pragma once
-// Events as clients see them: the Protobuf JSON mapping with the domain model's snake_case
-// names, a "type" member first, and the fields no client may read blanked
+// Events as clients see them: the domain model's snake_case names, a "type" member first,
+// 64-bit integers as JSON numbers, times in RFC 3339, JSON carried as text (execution
+// payloads, payload schemas) as JSON values, and the fields no client may read blanked
 // (system_prompt, checkpoint_state, password_hash, vault ciphertexts).
 #include <google/protobuf/message.h>
 
 #include <string>
 
+#include "base/json_writer.hpp"
+
 namespace stradia::commands {
 
 std::string event_json(const google::protobuf::Message& event);
+
+// The message's fields as members of the object `json` is in (no braces, no redaction).
+void write_message_fields(base::json_writer& json, const google::protobuf::Message& message);
 
 // Clears every field a client must never see, in the message and the messages it holds.
 void redact(google::protobuf::Message& message);

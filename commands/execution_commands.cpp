@@ -32,9 +32,12 @@ command_result command_service::execute_task(const domain::caller& who, task::v1
     auto credential = load_stream<vault_aggregate>(who.tenant_id, ids::vault(task->state.market_id, platform));
     if (!credential) return base::unexpected(credential.error());
     std::string execution_id;
+    task::v1::ExecutionParameters parameters;
     for (const auto& e : *decided)
-      if (const auto* requested = std::get_if<task::v1::TaskExecutionRequested>(&e))
+      if (const auto* requested = std::get_if<task::v1::TaskExecutionRequested>(&e)) {
         execution_id = requested->execution_id();
+        parameters = requested->parameters();
+      }
     vault::v1::UseVaultCredential use;
     use.set_local_task_id(c.local_task_id());
     use.set_execution_id(execution_id);
@@ -55,7 +58,7 @@ command_result command_service::execute_task(const domain::caller& who, task::v1
     if (!*token)
       return base::unexpected(
           domain_failure({domain::errc::credential_revoked, "The market's credential can no longer be opened.", {}}));
-    auto answer = options_.executor->execute(platform, **token, task->state.execution_payload, c.parameters());
+    auto answer = options_.executor->execute(platform, **token, task->state.execution_payload, parameters);
     task::v1::RecordTaskExecution result;
     result.set_local_task_id(c.local_task_id());
     result.set_execution_id(execution_id);

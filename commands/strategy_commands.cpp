@@ -106,6 +106,7 @@ domain::check deploy_to_board(eventstore::event_log& store, unit_of_work& work, 
           ghost.set_local_task_id(card.local_task_id());
           ghost.set_strategy_version(offered->strategy_version());
           *ghost.mutable_definition() = card.definition();
+          ghost.set_is_removal(card.kind() == board_pb::GhostCard::REMOVED);
           if (auto ok = record_task(card.local_task_id(), ghost); !ok) return ok;
         }
       }

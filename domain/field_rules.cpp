@@ -129,6 +129,10 @@ class checker {
 
 }  // namespace
 
+bool holds_json_text(const google::protobuf::FieldDescriptor& field) {
+  return field.name() == "execution_payload" || field.name() == "expected_payload_schema";
+}
+
 bool holds_entity_ids(const FieldDescriptor& field) {
   if (field.cpp_type() != FieldDescriptor::CPPTYPE_STRING) return false;
   const std::string_view name = field.name();

@@ -20,6 +20,10 @@ namespace stradia::domain {
 // Does this field hold ids of Stradia's entities?
 bool holds_entity_ids(const google::protobuf::FieldDescriptor& field);
 
+// Does this string field hold JSON text (the model's Json columns: an execution payload, an
+// expected payload schema)? Clients send and read it as a JSON value.
+bool holds_json_text(const google::protobuf::FieldDescriptor& field);
+
 struct field_rule_options {
   // Events name the system as the author of what it writes ("system"); commands never do.
   bool system_user_allowed = false;

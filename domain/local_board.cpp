@@ -3,6 +3,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>
+#include <set>
 
 #include "domain/access.hpp"
 #include "domain/guardrails.hpp"
@@ -27,7 +28,7 @@ class decider {
     created.set_market_id(c.market_id());
     created.set_master_strategy_id(c.master_strategy_id());
     created.set_strategy_version(c.strategy_version());
-    created.set_status(board_statuses::ACTIVE);
+    created.set_status(board_statuses::PENDING);  // until a task leaves TODO
     *created.mutable_created_at() = to_proto(ctx_.now);
     events out{std::move(created)};
     for (const auto& task : c.tasks()) out.push_back(task_added(c.local_board_id(), ctx_.new_id(), task, false));
@@ -40,13 +41,23 @@ class decider {
     pb::GhostCardsOffered offered;
     offered.set_local_board_id(s_.id);
     offered.set_strategy_version(c.strategy_version());
+    std::set<std::string> kept;
     for (const auto& task : c.tasks()) {
+      kept.insert(task.global_task_id());
       auto known = s_.by_global_task_id.find(task.global_task_id());
       if (known == s_.by_global_task_id.end()) {
         add_card(offered, ctx_.new_id(), pb::GhostCard::ADDED, task);
-      } else if (!MessageDifferencer::Equals(s_.tasks.at(known->second).definition, task)) {
-        add_card(offered, known->second, pb::GhostCard::CHANGED, task);
+        continue;
       }
+      const auto& on_board = s_.tasks.at(known->second);
+      // A task offered for removal comes back as a change, even with the same definition.
+      if (on_board.removal_offered || !MessageDifferencer::Equals(on_board.definition, task))
+        add_card(offered, known->second, pb::GhostCard::CHANGED, task);
+    }
+    for (const auto& [global_task_id, local_task_id] : s_.by_global_task_id) {
+      const auto& on_board = s_.tasks.at(local_task_id);
+      if (!kept.count(global_task_id) && !on_board.removal_offered)
+        add_card(offered, local_task_id, pb::GhostCard::REMOVED, on_board.definition);
     }
     return events{std::move(offered)};
   }
@@ -76,8 +87,7 @@ class decider {
   }
 
   decision<event> operator()(const pb::ChangeBoardStatus& c) const {
-    if (auto ok = require_board_work(ctx_, s_.tenant_id, s_.market_id); !ok) return unexpected(ok.error());
-    if (auto ok = require_admin(ctx_); !ok) return unexpected(ok.error());
+    if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
     if (c.status() == board_statuses::UNSPECIFIED)
       return invalid("status", "Invalid enum value. Expected 'PENDING' | 'ACTIVE' | 'COMPLETED'");
     if (c.status() == s_.status) return events{};
@@ -134,7 +144,12 @@ struct applier {
   }
   void operator()(const pb::GhostCardsOffered& e) {
     s.strategy_version = e.strategy_version();
-    for (const auto& card : e.cards()) remember(card.local_task_id(), card.definition(), false);
+    for (const auto& card : e.cards()) {
+      if (card.kind() == pb::GhostCard::REMOVED)
+        s.tasks[card.local_task_id()].removal_offered = true;
+      else
+        remember(card.local_task_id(), card.definition(), false);
+    }
   }
   void operator()(const pb::BoardStatusChanged& e) { s.status = e.status(); }
 

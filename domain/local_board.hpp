@@ -1,7 +1,9 @@
 #pragma once
 // LocalBoard aggregate (stream "board-<id>"): which tasks a market's Kanban board holds
 // and which strategy version it runs. A newer version reaches a running board as ghost
-// cards (added or changed tasks) that the local team accepts or rejects per task.
+// cards (added, changed or removed tasks) that the local team accepts or rejects per task.
+// Its status follows its tasks (PENDING until one leaves TODO, COMPLETED while all are
+// DONE), changed by the system from the board-state read model.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -28,6 +30,7 @@ struct board_task {
   std::string local_task_id;
   global_task definition;  // the latest definition the board was given or offered
   bool is_custom_local_task = false;
+  bool removal_offered = false;  // a version without it was offered (the task may have left)
 };
 
 struct state {

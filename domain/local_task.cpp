@@ -38,10 +38,12 @@ class decider {
 
   decision<event> operator()(const pb::OfferGhostCard& c) const {
     if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
+    if (c.is_removal() && (s_.dismissed || s_.removed)) return events{};  // not on the board to remove
     pb::GhostCardOffered e;
     e.set_local_task_id(s_.id);
     e.set_strategy_version(c.strategy_version());
     *e.mutable_definition() = c.definition();
+    e.set_is_removal(c.is_removal());
     return events{std::move(e)};
   }
 
@@ -134,6 +136,7 @@ class decider {
 
   decision<event> operator()(const pb::AcceptGhostCard& c) const {
     if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
+    if (auto ok = still_on_the_board(); !ok) return unexpected(ok.error());
     if (!s_.pending_offer) return invalid("local_task_id", "The task has no ghost card to accept.");
     if (held_by_other()) return locked_by_someone_else(s_);
     pb::GhostCardAccepted e;
@@ -142,6 +145,7 @@ class decider {
     *e.mutable_definition() = s_.pending_offer->definition;
     e.set_accepted_by(ctx_.who.user_id);
     *e.mutable_accepted_at() = to_proto(ctx_.now);
+    e.set_is_removal(s_.pending_offer->is_removal);
     return events{std::move(e)};
   }
 
@@ -149,6 +153,7 @@ class decider {
     if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
     auto problems = guardrails::ghost_justification(c.justification());
     if (!problems.empty()) return invalid(std::move(problems));
+    if (auto ok = still_on_the_board(); !ok) return unexpected(ok.error());
     if (!s_.pending_offer) return invalid("local_task_id", "The task has no ghost card to reject.");
     if (held_by_other()) return locked_by_someone_else(s_);
     pb::GhostCardRejected e;
@@ -224,7 +229,8 @@ class decider {
       return invalid("local_task_id", "Only C_EXECUTIVE tasks are executed.");
     if (held_by_other()) return locked_by_someone_else(s_);
     if (!held_by_caller()) return refuse(errc::lock_required, "Acquire the task's lock before executing it.");
-    if (auto problems = parameter_problems(c.parameters()); !problems.empty()) return invalid(std::move(problems));
+    const auto parameters = parameters_of(c);
+    if (auto problems = parameter_problems(parameters); !problems.empty()) return invalid(std::move(problems));
     if (s_.execution_payload.empty()) return invalid("execution_payload", "The task has no execution payload.");
     if (!s_.payload_passed())
       return refuse(errc::preflight_required, "The payload needs a PASSED pre-flight scan before it runs.");
@@ -232,7 +238,7 @@ class decider {
     pb::TaskExecutionRequested e;
     e.set_local_task_id(s_.id);
     e.set_execution_id(ctx_.new_id());
-    *e.mutable_parameters() = c.parameters();
+    *e.mutable_parameters() = parameters;
     e.set_requested_by(ctx_.who.user_id);
     *e.mutable_requested_at() = to_proto(ctx_.now);
     return events{std::move(e)};
@@ -271,8 +277,14 @@ class decider {
 
   bool last_execution_succeeded() const { return !s_.executions.empty() && s_.executions.back().http_status == 200; }
 
-  check not_a_pending_ghost() const {
+  check still_on_the_board() const {
     if (s_.dismissed) return refuse(errc::not_found, "The ghost card was rejected.");
+    if (s_.removed) return refuse(errc::not_found, "The task was removed from the board.");
+    return {};
+  }
+
+  check not_a_pending_ghost() const {
+    if (auto ok = still_on_the_board(); !ok) return ok;
     if (s_.awaiting_first_acceptance)
       return invalid("local_task_id", "Accept the ghost card before working on the task.");
     return {};
@@ -294,6 +306,14 @@ class decider {
   static guardrails::problems enum_problems(std::string_view path, task_status v) {
     if (v != statuses::UNSPECIFIED) return {};
     return {field_error{std::string(path), "Invalid enum value. Expected 'TODO' | 'IN_PROGRESS' | 'BLOCKED' | 'DONE'"}};
+  }
+
+  static pb::ExecutionParameters parameters_of(const pb::ExecuteTask& c) {
+    pb::ExecutionParameters p;
+    if (c.has_measurement_id()) p.set_measurement_id(c.measurement_id());
+    if (c.has_container_id()) p.set_container_id(c.container_id());
+    if (c.has_trigger_type()) p.set_trigger_type(c.trigger_type());
+    return p;
   }
 
   static guardrails::problems parameter_problems(const pb::ExecutionParameters& p) {

@@ -71,6 +71,7 @@ struct lock {
 struct ghost_offer {
   int strategy_version = 0;
   global_task definition;
+  bool is_removal = false;  // the new version drops the task
 };
 
 struct state {
@@ -88,6 +89,7 @@ struct state {
   bool is_ghost_card = false;
   bool awaiting_first_acceptance = false;  // a ghost card for a task the board did not have
   bool dismissed = false;                  // such a ghost card, rejected
+  bool removed = false;                    // a removal accepted: the task left the board
   std::optional<ghost_offer> pending_offer;
   std::string execution_payload;      // JSON text, empty when none
   std::int64_t payload_revision = 0;  // edits of the payload so far

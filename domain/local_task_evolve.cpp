@@ -23,7 +23,7 @@ struct applier {
     s.is_custom_local_task = e.is_custom_local_task();
     s.is_ghost_card = e.is_ghost_card();
     s.awaiting_first_acceptance = e.is_ghost_card();
-    if (e.is_ghost_card()) s.pending_offer = ghost_offer{0, e.definition()};
+    if (e.is_ghost_card()) s.pending_offer = ghost_offer{0, e.definition(), false};
     s.pre_flight_scan_status = e.pre_flight_scan_status();
   }
   void operator()(const pb::TaskMoved& e) { s.status = e.new_status(); }
@@ -40,11 +40,20 @@ struct applier {
   }
   void operator()(const pb::GhostCardOffered& e) {
     s.is_ghost_card = true;
-    s.pending_offer = ghost_offer{e.strategy_version(), e.definition()};
+    s.pending_offer = ghost_offer{e.strategy_version(), e.definition(), e.is_removal()};
+    if (!e.is_removal() && (s.dismissed || s.removed)) {
+      // A later version brings back a task the board had let go: offered like a new one.
+      s.dismissed = s.removed = false;
+      s.awaiting_first_acceptance = true;
+    }
   }
   void operator()(const pb::GhostCardAccepted& e) {
-    s.definition = e.definition();
-    s.global_task_id = e.definition().global_task_id();
+    if (e.is_removal()) {
+      s.removed = true;
+    } else {
+      s.definition = e.definition();
+      s.global_task_id = e.definition().global_task_id();
+    }
     s.is_ghost_card = false;
     s.awaiting_first_acceptance = false;
     s.pending_offer.reset();

@@ -43,6 +43,11 @@ std::size_t board_hub::members(const std::string& board_id) {
   return room == rooms_.end() ? 0 : room->second.size();
 }
 
+bool board_hub::empty() {
+  std::lock_guard lock(mutex_);
+  return rooms_.empty();
+}
+
 std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> board_hub::rooms_of(const std::string& user_id) {
   std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> out;
   std::lock_guard lock(mutex_);

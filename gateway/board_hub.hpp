@@ -38,6 +38,7 @@ class board_hub {
   void leave(const std::string& board_id, const live_connection* c);
   void broadcast(const std::string& board_id, std::int64_t position, const std::shared_ptr<const std::string>& frame);
   std::size_t members(const std::string& board_id);
+  bool empty();  // no room has anyone in it
   // The rooms a user's connections are in: (board id, connection).
   std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> rooms_of(const std::string& user_id);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "base/json_text.hpp"
 #include "domain/field_rules.hpp"
 
 namespace stradia::gateway {
@@ -104,6 +105,7 @@ class reader {
     }
     switch (f->cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING: {
+        if (domain::holds_json_text(*f)) return read_json_text(value, type, message, f, path);
         std::string_view text;
         if (type != od::json_type::string) return mismatch(value, f, path);
         if (value.get_string().get(text)) return false;
@@ -160,6 +162,32 @@ class reader {
       }
       default: return mismatch(value, f, path);
     }
+  }
+
+  // A Json field of the model (an execution payload, a payload schema): a JSON object or
+  // array, kept compact as text; a string holding such JSON is taken too.
+  bool read_json_text(od::value& value, od::json_type type, Message& message, const FieldDescriptor* f,
+                      const std::string& path) {
+    std::string_view raw;
+    if (type == od::json_type::object) {
+      od::object object;
+      if (value.get_object().get(object) || object.raw_json().get(raw)) return false;
+    } else if (type == od::json_type::array) {
+      od::array array;
+      if (value.get_array().get(array) || array.raw_json().get(raw)) return false;
+    } else if (type == od::json_type::string) {
+      if (value.get_string().get(raw)) return false;
+    } else {
+      shape_problems.push_back({path, "Expected object, received " + json_type_name(type)});
+      return true;
+    }
+    auto compact = base::compact_json(raw);
+    if (!compact || (type == od::json_type::string && compact->front() != '{' && compact->front() != '[')) {
+      problems.push_back({path, "Expected a JSON object."});
+      return true;
+    }
+    message.GetReflection()->SetString(&message, f, std::move(*compact));
+    return true;
   }
 
   const std::vector<std::string>& hidden_;

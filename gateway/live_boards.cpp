@@ -3,6 +3,7 @@
 #include "gateway/problem.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "domain/access.hpp"
 #include "gateway/ws_protocol.hpp"
@@ -73,6 +74,10 @@ void live_boards::on_frame(const std::shared_ptr<live_connection>& c, const doma
                                        details)));
         return;
       }
+      {
+        std::lock_guard lock(told_mutex_);
+        told_[f.local_board_id] = board_summary{board->status, board->heatmap_score};
+      }
       c->finish_sync(f.local_board_id, board->position,
                      shared(ws::board_state_sync_frame(*board, board->position, f.request_id)));
       return;
@@ -117,13 +122,85 @@ void live_boards::on_close(const live_connection* c, const std::vector<std::stri
 }
 
 void live_boards::publish(const std::vector<stradia::envelope::v1::EventEnvelope>& events) {
+  if (!hub_.empty()) tell_rooms(events);
   for (const auto& e : events) {
-    if (auto b = ws::broadcast_of(e))
-      hub_.broadcast(b->local_board_id, e.global_position(), shared(std::move(b->frame)));
     const auto& type = e.event_type();
     if (e.stream_id().rfind("user-", 0) == 0 && (type == "UserUnassignedFromMarket" || type == "UserDeactivated" ||
                                                  type == "UserDeleted" || type == "UserRoleChanged"))
       recheck_rooms(e.tenant_id(), e.stream_id().substr(5));
+  }
+}
+
+namespace {
+
+// Task events after which a board's heatmap score may differ (weights on the board, or DONE).
+bool may_move_the_score(const stradia::envelope::v1::EventEnvelope& e) {
+  const auto& type = e.event_type();
+  if (type == "LocalTaskCreated" || type == "GhostCardOffered" || type == "GhostCardAccepted" ||
+      type == "GhostCardRejected")
+    return true;
+  if (type != "TaskMoved") return false;
+  task::v1::TaskMoved moved;
+  return moved.ParseFromString(e.payload()) &&
+         (moved.new_status() == domain::statuses::DONE || moved.previous_status() == domain::statuses::DONE);
+}
+
+}  // namespace
+
+// One frame per change, in log order: the seven frames for what they cover, task_updated
+// for any other change of a task (read from the read models, which already hold the batch),
+// board_updated when a board's status or score changed.
+void live_boards::tell_rooms(const std::vector<stradia::envelope::v1::EventEnvelope>& events) {
+  std::map<std::string, std::vector<std::string>> changed_by_tenant;
+  for (const auto& e : events)
+    if (e.stream_id().rfind("task-", 0) == 0 && !ws::has_own_frame(e))
+      changed_by_tenant[e.tenant_id()].push_back(e.stream_id().substr(5));
+  std::map<std::string, projections::board_task_view> changed;
+  for (const auto& [tenant, ids] : changed_by_tenant)
+    if (auto tasks = read_models_.board_tasks(tenant, ids))
+      for (auto& t : *tasks) changed.emplace(t.id, std::move(t));
+
+  struct board_change {
+    std::string tenant_id;
+    std::int64_t position = 0;
+    bool status_changed = false;
+  };
+  std::map<std::string, board_change> boards;
+  auto note_board = [&](const std::string& board_id, const stradia::envelope::v1::EventEnvelope& e, bool status) {
+    auto& b = boards[board_id];
+    b.tenant_id = e.tenant_id();
+    b.position = e.global_position();
+    b.status_changed = b.status_changed || status;
+  };
+  for (const auto& e : events) {
+    if (auto b = ws::broadcast_of(e)) {
+      if (may_move_the_score(e)) note_board(b->local_board_id, e, false);
+      hub_.broadcast(b->local_board_id, e.global_position(), shared(std::move(b->frame)));
+    } else if (e.stream_id().rfind("task-", 0) == 0) {
+      const auto t = changed.find(e.stream_id().substr(5));
+      if (t == changed.end()) continue;
+      if (may_move_the_score(e)) note_board(t->second.local_board_id, e, false);
+      hub_.broadcast(t->second.local_board_id, e.global_position(), shared(ws::task_updated_frame(t->second)));
+    } else if (e.event_type() == "BoardStatusChanged" && e.stream_id().rfind("board-", 0) == 0) {
+      note_board(e.stream_id().substr(6), e, true);
+    }
+  }
+  for (const auto& [board_id, change] : boards) {
+    if (hub_.members(board_id) == 0) {
+      std::lock_guard lock(told_mutex_);
+      told_.erase(board_id);
+      continue;
+    }
+    const auto board = read_models_.board(change.tenant_id, board_id);
+    if (!board || !*board) continue;
+    const board_summary now{(*board)->status, (*board)->heatmap_score};
+    {
+      std::lock_guard lock(told_mutex_);
+      auto& told = told_[board_id];
+      if (!change.status_changed && told && *told == now) continue;
+      told = now;
+    }
+    hub_.broadcast(board_id, change.position, shared(ws::board_updated_frame(board_id, now.status, now.heatmap_score)));
   }
 }
 

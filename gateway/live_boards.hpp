@@ -6,8 +6,10 @@
 // are handled on the server's worker pool (they talk to Postgres).
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "commands/command_service.hpp"
@@ -34,12 +36,22 @@ class live_boards {
   board_hub& hub() { return hub_; }
 
  private:
+  struct board_summary {
+    std::string status;
+    double heatmap_score = 0;
+    bool operator==(const board_summary&) const = default;
+  };
+  void tell_rooms(const std::vector<stradia::envelope::v1::EventEnvelope>& events);
   void recheck_rooms(const std::string& tenant_id, const std::string& user_id);
 
   commands::command_service& commands_;
   projections::read_model_reader& read_models_;
   refresh_caller refresh_;
   board_hub hub_;
+  std::mutex told_mutex_;
+  // Per board, the status and score its rooms were last told (so board_updated goes out on
+  // a change only). Boards whose rooms emptied are forgotten when next looked at.
+  std::unordered_map<std::string, std::optional<board_summary>> told_;
 };
 
 }  // namespace stradia::gateway

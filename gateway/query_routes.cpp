@@ -1,10 +1,10 @@
 // The read side of the API: the event log, time travel, and the read models (markets,
 // boards, tasks, usage, heatmap, the caller, users, tenant, policies, vault, strategies)
 // with read-your-writes waits; lists paged with ?limit= and ?cursor=.
-#include <simdjson.h>
 
 #include <algorithm>
 
+#include "base/json_text.hpp"
 #include "base/json_writer.hpp"
 #include "base/uuid_text.hpp"
 #include "domain/local_task.hpp"
@@ -178,7 +178,7 @@ base::expected<std::int64_t, http_response> api::read_model_position(const http_
   return position;
 }
 
-// A task with its timeline (notes, rejections, executions), from the read models.
+// A task with everything its drawer shows (API.md §4), from the read models.
 http_response api::task(const route_args& a) {
   const auto& request = a.request;
   const auto* who = a.who;
@@ -188,22 +188,10 @@ http_response api::task(const route_args& a) {
   if (!found) return read_model_unreachable();
   if (!*found || (who->role == domain::roles::LOCAL_USER && !who->assigned_to((*found)->task.market_id)))
     return problem(problem_code::not_found, "No such task.");
-  const auto& t = (*found)->task;
   base::json_writer json;
   json.begin_object().field("position", *waited).key("task").begin_object();
-  json.field("local_board_id", t.local_board_id).field("market_id", t.market_id);
-  write_board_task(json, t);
-  json.key("timeline").begin_array();
-  for (const auto& entry : (*found)->timeline) {
-    json.begin_object().field("position", entry.position).field("kind", entry.kind);
-    json.field("user_id", entry.user_id).field("detail", entry.detail).key("http_status");
-    if (entry.http_status)
-      json.value(*entry.http_status);
-    else
-      json.null();
-    json.field("at", entry.at).end_object();
-  }
-  json.end_array().end_object().end_object();
+  write_task_detail(json, **found);
+  json.end_object().end_object();
   return json_ok(json.take());
 }
 
@@ -388,14 +376,6 @@ base::expected<list_request, http_response> list_request_of(const http_request& 
 }
 
 // `"name": "text"`, or `"name": null` when there is none.
-void write_optional(base::json_writer& json, std::string_view name, const std::optional<std::string>& text) {
-  json.key(name);
-  if (text)
-    json.value(*text);
-  else
-    json.null();
-}
-
 void write_next_cursor(base::json_writer& json, const std::optional<std::string>& cursor) {
   write_optional(json, "next_cursor", cursor);
 }
@@ -516,12 +496,6 @@ http_response api::vault(const route_args& a) {
 
 namespace {
 
-bool is_json(std::string_view text) {
-  simdjson::dom::parser parser;
-  const simdjson::padded_string padded(text);
-  return !parser.parse(padded).error();
-}
-
 // A strategy as a LOCAL_USER may see it (only the markets assigned to them), or nullopt
 // when it runs on none of them; everyone else sees it whole.
 std::optional<projections::strategy_view> visible(projections::strategy_view s, const domain::caller& who) {
@@ -541,12 +515,7 @@ void write_strategy(base::json_writer& json, const projections::strategy_view& s
     json.field("task_type", t.task_type).field("target_platform", t.target_platform).field("weight", t.weight);
     json.field("order_index", t.order_index).field("has_system_prompt", t.has_system_prompt);
     json.key("expected_payload_schema");
-    if (t.expected_payload_schema.empty())
-      json.null();
-    else if (is_json(t.expected_payload_schema))
-      json.raw(t.expected_payload_schema);  // a JSON value, as clients expect it
-    else
-      json.value(t.expected_payload_schema);
+    base::write_json_text(json, t.expected_payload_schema);
     json.end_object();
   }
   json.end_array();

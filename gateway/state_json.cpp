@@ -1,5 +1,6 @@
 #include "gateway/state_json.hpp"
 
+#include "base/json_text.hpp"
 #include "base/json_writer.hpp"
 #include "domain/event_codec.hpp"
 #include "domain/local_board.hpp"
@@ -38,7 +39,9 @@ void task(base::json_writer& j, const domain::local_task::state& s) {
   definition(j, s.definition);
   j.field("is_custom_local_task", s.is_custom_local_task).field("is_ghost_card", s.is_ghost_card);
   j.field("pre_flight_scan_status", name_of(s.pre_flight_scan_status)).field("gemini_token_cost", s.gemini_token_cost);
-  j.field("execution_payload", s.execution_payload).field("error_log", s.error_log);
+  j.key("execution_payload");
+  base::write_json_text(j, s.execution_payload);
+  j.field("error_log", s.error_log);
   j.key("locked_by");
   if (s.current_lock)
     j.value(s.current_lock->locked_by);

@@ -98,10 +98,17 @@ base::expected<client_frame, frame_problem> parse_client_frame(std::string_view 
   };
   auto status = [&](const char* name, domain::task_status& into) {
     std::string_view value;
-    const auto parsed = payload[name].get(value) ? std::nullopt : domain::parse_task_status(value);
+    const auto error = payload[name].get(value);
+    const auto parsed = error ? std::nullopt : domain::parse_task_status(value);
     if (!parsed) {
-      problem.fields.emplace_back(std::string("payload.") + name,
-                                  "Invalid enum value. Expected 'TODO' | 'IN_PROGRESS' | 'BLOCKED' | 'DONE'");
+      // Zod's words: "Required" for a missing member, the enum message with what came otherwise.
+      std::string message = "Invalid enum value. Expected 'TODO' | 'IN_PROGRESS' | 'BLOCKED' | 'DONE', received '" +
+                            std::string(value) + "'";
+      if (error == simdjson::NO_SUCH_FIELD)
+        message = "Required";
+      else if (error)
+        message = "Expected string";
+      problem.fields.emplace_back(std::string("payload.") + name, std::move(message));
       return;
     }
     into = *parsed;
@@ -160,12 +167,29 @@ std::string board_state_sync_frame(const projections::board_view& board, std::in
       request_id);
 }
 
-std::optional<broadcast> broadcast_of(const stradia::envelope::v1::EventEnvelope& e) {
-  if (e.stream_id().rfind("task-", 0) != 0) return std::nullopt;
+std::string task_updated_frame(const projections::board_task_view& task) {
+  return frame("server:task_updated", [&](base::json_writer& j) {
+    j.field("local_board_id", task.local_board_id).key("task").begin_object();
+    write_board_task(j, task);
+    j.end_object();
+  });
+}
+
+std::string board_updated_frame(const std::string& local_board_id, const std::string& status, double heatmap_score) {
+  return frame("server:board_updated", [&](base::json_writer& j) {
+    j.field("local_board_id", local_board_id).field("status", status).field("heatmap_score", heatmap_score);
+  });
+}
+
+bool has_own_frame(const stradia::envelope::v1::EventEnvelope& e) {
+  if (e.stream_id().rfind("task-", 0) != 0) return false;
   const auto& type = e.event_type();
-  if (type != "TaskLockAcquired" && type != "TaskLockReleased" && type != "TaskLockExpired" && type != "TaskMoved" &&
-      type != "TaskNoteAdded" && type != "TaskExecutionCompleted")
-    return std::nullopt;
+  return type == "TaskLockAcquired" || type == "TaskLockReleased" || type == "TaskLockExpired" || type == "TaskMoved" ||
+         type == "TaskNoteAdded" || type == "TaskExecutionCompleted";
+}
+
+std::optional<broadcast> broadcast_of(const stradia::envelope::v1::EventEnvelope& e) {
+  if (!has_own_frame(e)) return std::nullopt;
   auto event = domain::decode_event<domain::local_task::event>(e);
   if (!event) return std::nullopt;
   const std::string task_id = e.stream_id().substr(5);

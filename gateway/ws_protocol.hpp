@@ -49,12 +49,20 @@ std::string error_frame(std::string_view code, std::string_view message, const e
 std::string board_state_sync_frame(const projections::board_view& board, std::int64_t position,
                                    std::string_view request_id);
 
-// A board's event as its broadcast: the board and the frame; nullopt for events no client
-// is told about.
+// server:task_updated: the task as in board_state_sync (a task that left the board has
+// its removed_at set), after a change the seven other frames do not cover.
+std::string task_updated_frame(const projections::board_task_view& task);
+// server:board_updated: the board's status and heatmap score, after either changed.
+std::string board_updated_frame(const std::string& local_board_id, const std::string& status, double heatmap_score);
+
+// A board's event as its own frame (locks, moves, notes, executions): the board and the
+// frame; nullopt for the other events (a task's other changes are told by task_updated).
 struct broadcast {
   std::string local_board_id;
   std::string frame;
 };
 std::optional<broadcast> broadcast_of(const stradia::envelope::v1::EventEnvelope& e);
+// Whether the event is one broadcast_of() turns into a frame.
+bool has_own_frame(const stradia::envelope::v1::EventEnvelope& e);
 
 }  // namespace stradia::gateway::ws

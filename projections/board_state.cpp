@@ -38,6 +38,8 @@ enum task_column {
   t_last_executed_at,
   t_version,
   t_position,
+  t_ghost_change,
+  t_removed_at,
   task_width
 };
 
@@ -82,7 +84,9 @@ board_state::board_state()
               "error_log",
               "last_executed_at",
               "version",
-              "position"},
+              "position",
+              "ghost_change",
+              "removed_at"},
              "uuid") {}
 
 bool board_state::reads(const envelope& e) const {
@@ -151,6 +155,7 @@ void board_state::apply_task(const envelope& e) {
     r[t_status] = std::string(name_of(m->status()));
     r[t_custom] = text(m->is_custom_local_task());
     r[t_ghost] = text(m->is_ghost_card());
+    if (m->is_ghost_card()) r[t_ghost_change] = "ADDED";
     r[t_pre_flight] = std::string(name_of(m->pre_flight_scan_status()));
     r[t_cost] = "0";
     r[t_error_log] = "";
@@ -189,12 +194,22 @@ void board_state::apply_task(const envelope& e) {
           r[t_error_log] = m.error_log();
         } else if constexpr (std::is_same_v<T, task_pb::GhostCardOffered>) {
           r[t_ghost] = "true";
+          // A task that had left the board comes back as a new card.
+          r[t_ghost_change] = m.is_removal() ? "REMOVED" : r[t_removed_at] ? "ADDED" : "CHANGED";
+          if (!m.is_removal()) r[t_removed_at] = std::nullopt;
         } else if constexpr (std::is_same_v<T, task_pb::GhostCardAccepted>) {
           r[t_ghost] = "false";
-          r[t_global_task] = m.definition().global_task_id();
-          set_definition(r, m.definition());
+          r[t_ghost_change] = std::nullopt;
+          if (m.is_removal()) {
+            r[t_removed_at] = domain::format_rfc3339(m.accepted_at());
+          } else {
+            r[t_global_task] = m.definition().global_task_id();
+            set_definition(r, m.definition());
+          }
         } else if constexpr (std::is_same_v<T, task_pb::GhostCardRejected>) {
           r[t_ghost] = "false";
+          if (r[t_ghost_change] == "ADDED") r[t_removed_at] = domain::format_rfc3339(m.rejected_at());
+          r[t_ghost_change] = std::nullopt;
         }
       },
       *event);

@@ -12,6 +12,7 @@
 #include "projections/board_state.hpp"
 #include "projections/directory.hpp"
 #include "projections/strategies.hpp"
+#include "projections/task_detail.hpp"
 #include "projections/task_timeline.hpp"
 #include "projections/tenancy.hpp"
 #include "projections/token_usage.hpp"
@@ -33,6 +34,7 @@ std::unique_ptr<read_model> make_read_model(const std::string& name) {
   if (name == "tenancy") return std::make_unique<tenancy>();
   if (name == "vault-status") return std::make_unique<vault_status>();
   if (name == "strategies") return std::make_unique<strategies>();
+  if (name == "task-detail") return std::make_unique<task_detail>();
   throw std::invalid_argument("no read model named " + name);
 }
 
@@ -110,7 +112,8 @@ struct projector::connection {
 };
 
 std::vector<std::string> projector::all_read_models() {
-  return {"board-state", "task-timeline", "token-usage", "directory", "tenancy", "vault-status", "strategies"};
+  return {"board-state", "task-timeline", "token-usage", "directory",
+          "tenancy",     "vault-status",  "strategies",  "task-detail"};
 }
 
 projector::projector(std::string worker_conninfo, const std::vector<std::string>& read_models)

@@ -22,12 +22,20 @@ constexpr const char* task_columns =
     "SELECT local_task_id::text, global_task_id, title, task_type, target_platform, status, pre_flight_scan_status, "
     "error_log, weight, order_index, is_custom_local_task, is_ghost_card, gemini_token_cost, version, locked_by, "
     STRADIA_UTC("locked_at") ", " STRADIA_UTC("expires_at") ", " STRADIA_UTC("last_executed_at") ", "
-    "local_board_id::text, market_id::text, position FROM read_board_tasks ";
-constexpr const char* tasks_of_board_where = "WHERE local_board_id = $1::uuid ORDER BY order_index, local_task_id";
+    "local_board_id::text, market_id::text, position, ghost_change, " STRADIA_UTC("removed_at") " FROM read_board_tasks ";
+// Tasks that left the board (a removal accepted, an added ghost card rejected) keep their
+// detail and timeline but leave the board.
+constexpr const char* tasks_of_board_where =
+    "WHERE local_board_id = $1::uuid AND removed_at IS NULL ORDER BY order_index, local_task_id";
 constexpr const char* task_where = "WHERE local_task_id = $1::uuid";
 constexpr const char* timeline_sql =
-    "SELECT position, kind, actor, detail, http_status, " STRADIA_UTC("at") " FROM read_task_timeline "
-    "WHERE local_task_id = $1::uuid ORDER BY position";
+    "SELECT position, kind, actor, detail, http_status, " STRADIA_UTC("at") ", coalesce(entry_id, '') "
+    "FROM read_task_timeline WHERE local_task_id = $1::uuid ORDER BY position";
+constexpr const char* task_detail_sql =
+    "SELECT description, expected_payload_schema, execution_payload, payload_updated_by, "
+    STRADIA_UTC("payload_updated_at") ", pre_flight_findings, pre_flight_token_cost, "
+    STRADIA_UTC("pre_flight_completed_at") ", generated_content, generated_token_cost, " STRADIA_UTC("generated_at")
+    ", ghost_strategy_version, ghost_proposal FROM read_task_details WHERE local_task_id = $1::uuid";
 constexpr const char* quota_sql =
     "SELECT ai_token_quota, (extract(epoch FROM token_reset_date) * 1000000)::bigint FROM read_token_quotas";
 constexpr const char* periods_sql =
@@ -98,7 +106,33 @@ board_task_view task_of(const pqxx::row& row) {
   t.local_board_id = row[18].as<std::string>();
   t.market_id = row[19].as<std::string>();
   t.position = row[20].as<std::int64_t>();
+  t.ghost_change = optional_text(row[21]);
+  t.removed_at = optional_time(row[22]);
   return t;
+}
+
+template <class T>
+std::optional<T> optional_of(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<T>();
+}
+
+task_detail_view task_detail_of(const pqxx::row& row) {
+  task_detail_view d;
+  d.description = row[0].as<std::string>();
+  d.expected_payload_schema = row[1].as<std::string>();
+  d.execution_payload = row[2].as<std::string>();
+  d.payload_updated_by = optional_text(row[3]);
+  d.payload_updated_at = optional_time(row[4]);
+  d.pre_flight_findings = optional_text(row[5]);
+  d.pre_flight_token_cost = optional_of<std::int64_t>(row[6]);
+  d.pre_flight_completed_at = optional_time(row[7]);
+  d.generated_content = optional_text(row[8]);
+  d.generated_token_cost = optional_of<std::int64_t>(row[9]);
+  d.generated_at = optional_time(row[10]);
+  d.ghost_strategy_version = optional_of<std::int32_t>(row[11]);
+  d.ghost_proposal = optional_text(row[12]);
+  return d;
 }
 
 }  // namespace
@@ -170,7 +204,8 @@ base::expected<std::optional<board_view>, std::string> read_model_reader::board(
       auto t = task_of(row);
       // The heatmap weighs the strategy's GlobalTasks (API.md §4); a market's own custom
       // tasks cannot move its score.
-      if (!t.is_custom_local_task) {
+      // Nor do added ghost cards nobody accepted yet (a person has not taken the task on).
+      if (!t.is_custom_local_task && t.ghost_change != "ADDED") {
         total += t.weight;
         if (t.status == "DONE") done += t.weight;
       }
@@ -179,6 +214,22 @@ base::expected<std::optional<board_view>, std::string> read_model_reader::board(
     }
     view.heatmap_score = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
     out = std::move(view);
+  });
+  if (!ok) return base::unexpected(ok.error());
+  return out;
+}
+
+base::expected<std::vector<board_task_view>, std::string> read_model_reader::board_tasks(
+    const std::string& tenant_id, const std::vector<std::string>& local_task_ids) {
+  std::vector<board_task_view> out;
+  std::vector<std::string> ids;
+  for (const auto& id : local_task_ids)
+    if (base::is_uuid(id)) ids.push_back(id);
+  if (ids.empty()) return out;
+  auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
+    for (const auto& row :
+         r.exec_params(std::string(task_columns) + "WHERE local_task_id = ANY($1::uuid[])", format_text_array(ids)))
+      out.push_back(task_of(row));
   });
   if (!ok) return base::unexpected(ok.error());
   return out;
@@ -228,11 +279,13 @@ base::expected<std::optional<task_view>, std::string> read_model_reader::task(co
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     const auto rows = r.exec_params(std::string(task_columns) + task_where, local_task_id);
     if (rows.empty()) return;
-    task_view view{task_of(rows[0]), {}};
+    task_view view{task_of(rows[0]), {}, {}};
+    if (const auto detail = r.exec_params(task_detail_sql, local_task_id); !detail.empty())
+      view.detail = task_detail_of(detail[0]);
     for (const auto& row : r.exec_params(timeline_sql, local_task_id))
-      view.timeline.push_back(
-          {row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
-           row[4].is_null() ? std::nullopt : std::optional(row[4].as<std::int32_t>()), *optional_time(row[5])});
+      view.timeline.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[6].as<std::string>(),
+                               row[2].as<std::string>(), row[3].as<std::string>(), optional_of<std::int32_t>(row[4]),
+                               *optional_time(row[5])});
     out = std::move(view);
   });
   if (!ok) return base::unexpected(ok.error());

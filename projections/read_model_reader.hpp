@@ -26,19 +26,35 @@ struct board_task_view {
   std::int64_t gemini_token_cost = 0, version = 0;
   std::optional<std::string> locked_by, locked_at, expires_at, last_executed_at;  // RFC 3339
   std::string local_board_id, market_id;
-  std::int64_t position = 0;  // the last event applied to this task
+  std::int64_t position = 0;                // the last event applied to this task
+  std::optional<std::string> ghost_change;  // a pending ghost card's ADDED, CHANGED or REMOVED
+  std::optional<std::string> removed_at;    // RFC 3339; set once the task left the board
 };
 
 struct timeline_entry {
   std::int64_t position = 0;
   std::string kind;  // NOTE, AUTO_SAVE_NOTE, GHOST_REJECTED, EXECUTION_REQUESTED/SUCCEEDED/FAILED/PAUSED
+  std::string id;    // the note's, rejection's or execution's id
   std::string user_id, detail;
   std::optional<std::int32_t> http_status;
   std::string at;  // RFC 3339
 };
 
+// What a task's drawer shows beyond its card (read_task_details).
+struct task_detail_view {
+  std::string description, expected_payload_schema, execution_payload;  // JSON as text; empty when none
+  std::optional<std::string> payload_updated_by, payload_updated_at;
+  std::optional<std::string> pre_flight_findings, pre_flight_completed_at;
+  std::optional<std::int64_t> pre_flight_token_cost;
+  std::optional<std::string> generated_content, generated_at;
+  std::optional<std::int64_t> generated_token_cost;
+  std::optional<std::int32_t> ghost_strategy_version;
+  std::optional<std::string> ghost_proposal;  // JSON object text
+};
+
 struct task_view {
   board_task_view task;
+  task_detail_view detail;
   std::vector<timeline_entry> timeline;
 };
 
@@ -130,6 +146,9 @@ class read_model_reader {
   // nullopt when the tenant has no such board.
   base::expected<std::optional<board_view>, std::string> board(const std::string& tenant_id,
                                                                const std::string& board_id);
+  // The tenant's tasks among `local_task_ids` as their cards (tasks that left the board too).
+  base::expected<std::vector<board_task_view>, std::string> board_tasks(const std::string& tenant_id,
+                                                                        const std::vector<std::string>& local_task_ids);
   // The tenant's markets that are not deleted, by name.
   base::expected<std::vector<market_view>, std::string> markets(const std::string& tenant_id);
   base::expected<std::vector<board_summary>, std::string> boards_of_market(const std::string& tenant_id,

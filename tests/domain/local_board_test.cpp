@@ -37,9 +37,9 @@ lb::state spain_board() {
   return apply({}, c, context_for(as_system()));
 }
 
-TEST(LocalBoard, IsCreatedActiveWithATaskPerGlobalTask) {
+TEST(LocalBoard, IsCreatedPendingWithATaskPerGlobalTask) {
   auto s = spain_board();
-  EXPECT_EQ(s.status, domain::board_statuses::ACTIVE);
+  EXPECT_EQ(s.status, domain::board_statuses::PENDING);
   EXPECT_EQ(s.tasks.size(), 2u);
   EXPECT_EQ(s.by_global_task_id.count("00000000-0000-4000-9000-000000000002"), 1u);
 }
@@ -61,6 +61,52 @@ TEST(LocalBoard, ANewStrategyVersionOffersChangedAndAddedTasksAsGhostCards) {
   s = fold(s, *d, lb::evolve);
   EXPECT_EQ(s.strategy_version, 2);
   EXPECT_EQ(s.tasks.size(), 3u);
+}
+
+TEST(LocalBoard, ATaskANewVersionDropsIsOfferedForRemovalOnceAndComesBackAsAChange) {
+  auto s = spain_board();
+  const auto review = s.by_global_task_id.at("00000000-0000-4000-9000-000000000001");
+  pb::OfferStrategyVersion v2;
+  v2.set_strategy_version(2);
+  *v2.add_tasks() = task("00000000-0000-4000-9000-000000000002", "Deploy Consent Mode", 5);
+  auto d = lb::decide(s, v2, context_for(as_system()));
+  ASSERT_TRUE(d.has_value());
+  const auto& offered = std::get<pb::GhostCardsOffered>(d->front());
+  ASSERT_EQ(offered.cards_size(), 1);
+  EXPECT_EQ(offered.cards(0).kind(), pb::GhostCard::REMOVED);
+  EXPECT_EQ(offered.cards(0).local_task_id(), review);
+  EXPECT_EQ(offered.cards(0).definition().title(), "Review Privacy Law") << "the card shows what leaves";
+  s = fold(s, *d, lb::evolve);
+
+  pb::OfferStrategyVersion v3 = v2;  // still without it: not offered again
+  v3.set_strategy_version(3);
+  d = lb::decide(s, v3, context_for(as_system()));
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(std::get<pb::GhostCardsOffered>(d->front()).cards_size(), 0);
+  s = fold(s, *d, lb::evolve);
+
+  pb::OfferStrategyVersion v4 = v2;  // back, unchanged: offered to the same task
+  v4.set_strategy_version(4);
+  *v4.add_tasks() = task("00000000-0000-4000-9000-000000000001", "Review Privacy Law");
+  d = lb::decide(s, v4, context_for(as_system()));
+  ASSERT_TRUE(d.has_value());
+  const auto& back = std::get<pb::GhostCardsOffered>(d->front());
+  ASSERT_EQ(back.cards_size(), 1);
+  EXPECT_EQ(back.cards(0).kind(), pb::GhostCard::CHANGED);
+  EXPECT_EQ(back.cards(0).local_task_id(), review);
+}
+
+TEST(LocalBoard, OnlyTheSystemChangesTheStatusAsTheTasksMove) {
+  auto s = spain_board();
+  pb::ChangeBoardStatus active;
+  active.set_local_board_id(spain_board_id);
+  active.set_status(domain::board_statuses::ACTIVE);
+  EXPECT_EQ(refusal_code(lb::decide(s, active, context_for(as_admin()))), errc::forbidden);
+  s = apply(s, active, context_for(as_system()));
+  EXPECT_EQ(s.status, domain::board_statuses::ACTIVE);
+  auto again = lb::decide(s, active, context_for(as_system()));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(again->empty()) << "already ACTIVE: nothing to record";
 }
 
 TEST(LocalBoard, AnOldOrRepeatedVersionOffersNothing) {

@@ -219,9 +219,9 @@ TEST(LocalTask, EditingThePayloadResetsThePreFlightScan) {
 TEST(LocalTask, ExecutionParametersFollowTheGuardrails) {
   auto s = scanned(created_task(), scan_statuses::PASSED);
   pb::ExecuteTask x;
-  x.mutable_parameters()->set_measurement_id("G-ABC");
-  x.mutable_parameters()->set_container_id("GTM-ab12");
-  x.mutable_parameters()->set_trigger_type("Page View");
+  x.set_measurement_id("G-ABC");
+  x.set_container_id("GTM-ab12");
+  x.set_trigger_type("Page View");
   auto errors = field_errors(lt::decide(s, x, context_for(as_spain_user())));
   ASSERT_EQ(errors.size(), 3u);
   EXPECT_EQ(errors[0].message, "Must be a valid GA4 Measurement ID.");
@@ -367,6 +367,62 @@ TEST(LocalTask, ARejectedNewTaskGhostCardIsGone) {
   auto s =
       apply(created_task(task_types::A_MANUAL, true), reject("Not relevant for Spain."), context_for(as_spain_user()));
   EXPECT_EQ(refusal_code(lt::decide(s, acquire(), context_for(as_spain_user()))), errc::not_found);
+}
+
+lt::state offered_removal(lt::state s) {
+  pb::OfferGhostCard offer;
+  offer.set_strategy_version(2);
+  *offer.mutable_definition() = s.definition;
+  offer.set_is_removal(true);
+  return apply(s, offer, context_for(as_system()));
+}
+
+TEST(LocalTask, AnAcceptedRemovalTakesTheTaskOffTheBoard) {
+  auto s = offered_removal(created_task(task_types::A_MANUAL));
+  ASSERT_TRUE(s.is_ghost_card);
+  EXPECT_TRUE(lt::decide(s, move(statuses::TODO, statuses::IN_PROGRESS), context_for(as_spain_user())).has_value())
+      << "a pending removal does not stop the work";
+  auto accepted = lt::decide(s, pb::AcceptGhostCard{}, context_for(as_spain_user()));
+  ASSERT_TRUE(accepted.has_value());
+  EXPECT_TRUE(std::get<pb::GhostCardAccepted>(accepted->front()).is_removal());
+  s = fold(s, *accepted, lt::evolve);
+  EXPECT_TRUE(s.removed);
+  EXPECT_EQ(s.definition.title(), "Deploy Consent Mode") << "the definition stays as it was";
+  EXPECT_EQ(refusal_code(lt::decide(s, move(statuses::TODO, statuses::IN_PROGRESS), context_for(as_spain_user()))),
+            errc::not_found);
+  EXPECT_EQ(refusal_code(lt::decide(s, pb::AcceptGhostCard{}, context_for(as_spain_user()))), errc::not_found);
+  auto again = lt::decide(
+      s,
+      [] {
+        pb::OfferGhostCard o;
+        o.set_is_removal(true);
+        return o;
+      }(),
+      context_for(as_system()));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(again->empty()) << "nothing on the board to remove";
+}
+
+TEST(LocalTask, ARejectedRemovalKeepsTheTaskWithTheJustification) {
+  auto s = offered_removal(created_task(task_types::A_MANUAL));
+  s = apply(s, reject("Spain still needs this review."), context_for(as_spain_user()));
+  EXPECT_FALSE(s.removed);
+  EXPECT_FALSE(s.is_ghost_card);
+  ASSERT_EQ(s.rejections.size(), 1u);
+  EXPECT_EQ(s.rejections[0].justification, "Spain still needs this review.");
+  EXPECT_TRUE(lt::decide(s, move(statuses::TODO, statuses::IN_PROGRESS), context_for(as_spain_user())).has_value());
+}
+
+TEST(LocalTask, ATaskThatLeftComesBackAsANewCardWhenALaterVersionHasItAgain) {
+  auto s =
+      apply(offered_removal(created_task(task_types::A_MANUAL)), pb::AcceptGhostCard{}, context_for(as_spain_user()));
+  s = offered(s);
+  EXPECT_FALSE(s.removed);
+  EXPECT_EQ(refusal_code(lt::decide(s, move(statuses::TODO, statuses::IN_PROGRESS), context_for(as_spain_user()))),
+            errc::validation_failed)
+      << "accepted before any work, like a new task";
+  s = apply(s, pb::AcceptGhostCard{}, context_for(as_spain_user()));
+  EXPECT_EQ(s.definition.title(), "Deploy Consent Mode v2");
 }
 
 TEST(LocalTask, LocalUserOfAnotherMarketGetsNotFound) {

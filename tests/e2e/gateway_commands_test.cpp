@@ -53,8 +53,8 @@ TEST_F(Gateway, TheRemainingBusinessRulesAnswerTheirCodes) {
   const auto credential = R"({"market_id":")" + spain_market + R"(","platform":"GTM")";
   ASSERT_EQ(command("StoreVaultCredential", credential + R"(,"oauth_token":"ya29.X"})", spain).status, 200);
   ASSERT_EQ(command("RevokeVaultCredential", credential + "}", spain).status, 200);
-  auto revoked = command(
-      "ExecuteTask", R"({"local_task_id":")" + consent_task_ + R"(","parameters":{"container_id":"GTM-A1"}})", spain);
+  auto revoked =
+      command("ExecuteTask", R"({"local_task_id":")" + consent_task_ + R"(","container_id":"GTM-A1"})", spain);
   EXPECT_EQ(code_of(revoked), "CREDENTIAL_REVOKED");
   ASSERT_EQ(command("UpdateExecutionPayload",
                     R"({"local_task_id":")" + consent_task_ + R"(","execution_payload":"{\"action\":\"UPDATE_TAG\"}"})",

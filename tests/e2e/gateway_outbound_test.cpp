@@ -69,7 +69,7 @@ TEST_F(Gateway, APreFlightScanAsksGeminiAndRecordsItsVerdictAndCost) {
   auto failed = command("RequestPreFlightScan", scan, spain);
   ASSERT_EQ(failed.status, 200) << failed.body;
   EXPECT_NE(failed.body.find(R"("status":"FAILED")"), std::string::npos) << failed.body;
-  EXPECT_NE(failed.body.find(R"("token_cost":"321")"), std::string::npos) << failed.body;
+  EXPECT_NE(failed.body.find(R"("token_cost":321)"), std::string::npos) << failed.body;
   const auto sent = gemini.requests();
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_NE(sent[1].find(":generateContent"), std::string::npos);
@@ -84,8 +84,8 @@ TEST_F(Gateway, APreFlightScanAsksGeminiAndRecordsItsVerdictAndCost) {
   EXPECT_NE(passed.body.find(R"("status":"PASSED")"), std::string::npos);
   auto usage = http_call(server_->port(), "GET", "/api/v1/events?type=TokenReservationSettled", "",
                          {{"Authorization", "Bearer " + token("auditor@acme.com")}});
-  EXPECT_NE(usage.body.find(R"("tokens":"321")"), std::string::npos) << usage.body;
-  EXPECT_NE(usage.body.find(R"("ai_tokens_used":"99941")"), std::string::npos) << "99,500 + 321 + 120";
+  EXPECT_NE(usage.body.find(R"("tokens":321)"), std::string::npos) << usage.body;
+  EXPECT_NE(usage.body.find(R"("ai_tokens_used":99941)"), std::string::npos) << "99,500 + 321 + 120";
 }
 
 TEST_F(Gateway, GenerativeTasksGetTheirContentFromGemini) {
@@ -119,8 +119,8 @@ TEST_F(Gateway, ATypeCTaskRunsOnTagManagerWithTheVaultTokenAndThenMayBeDone) {
   env.push_back("STRADIA_TAG_MANAGER_URL=" + tag_manager.url());
   server_ = std::make_unique<server_process>(env);
   const auto spain = token("spain@acme.com");
-  const auto execute = R"({"local_task_id":")" + consent_task_ +
-                       R"(","parameters":{"container_id":"GTM-ABC123","trigger_type":"All Pages"}})";
+  const auto execute =
+      R"({"local_task_id":")" + consent_task_ + R"(","container_id":"GTM-ABC123","trigger_type":"All Pages"})";
   auto missing = command("ExecuteTask", execute, spain);
   EXPECT_EQ(missing.status, 422);
   EXPECT_EQ(code_of(missing), "CREDENTIAL_MISSING");
@@ -164,8 +164,7 @@ TEST_F(Gateway, AnExpiredPlatformTokenPausesTheRunWithACheckpoint) {
                 .status,
             200);
   auto paused =
-      command("ExecuteTask",
-              R"({"local_task_id":")" + consent_task_ + R"(","parameters":{"container_id":"GTM-ABC123"}})", spain);
+      command("ExecuteTask", R"({"local_task_id":")" + consent_task_ + R"(","container_id":"GTM-ABC123"})", spain);
   ASSERT_EQ(paused.status, 200) << paused.body;
   EXPECT_NE(paused.body.find(R"("type":"TaskExecutionPaused")"), std::string::npos) << paused.body;
   EXPECT_NE(paused.body.find(R"("checkpoint_state":"")"), std::string::npos) << "kept, but never shown";

@@ -101,7 +101,7 @@ TEST(CommandParser, IdsAreLowercaseUuidsAtTheDoor) {
 
 TEST(CommandParser, ForeignIdsKeepTheirOwnFormats) {
   auto r = gateway::parse_command(
-      R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001","parameters":{"measurement_id":"G-ABC123","container_id":"GTM-XYZ"}})",
+      R"({"local_task_id":"6ebf5172-93a4-4ecf-9041-5c6d7e8f0001","measurement_id":"G-ABC123","container_id":"GTM-XYZ"})",
       task::v1::ExecuteTask::default_instance());
   EXPECT_TRUE(r.has_value());
 }

@@ -92,10 +92,10 @@ TEST_F(SlowScan, APayloadSwappedDuringTheScanIsNotPassed) {
   const auto verdict = scan.get();
   EXPECT_EQ(verdict.status, 409) << verdict.body;
   EXPECT_EQ(code_of(verdict), "STATUS_CONFLICT");
-  const auto run = command("ExecuteTask", task + R"(,"parameters":{"container_id":"GTM-ABC1"}})", spain);
+  const auto run = command("ExecuteTask", task + R"(,"container_id":"GTM-ABC1"})", spain);
   EXPECT_EQ(code_of(run), "PREFLIGHT_REQUIRED") << run.body;
   const auto charged = get("/api/v1/events?type=TokenReservationSettled", token("auditor@acme.com"));
-  EXPECT_NE(charged.body.find(R"("tokens":"130")"), std::string::npos) << "the scan's cost is on the ledger";
+  EXPECT_NE(charged.body.find(R"("tokens":130)"), std::string::npos) << "the scan's cost is on the ledger";
   // Gemini saw the payload as delimited data, not as instructions.
   ASSERT_FALSE(gemini_.requests().empty());
   EXPECT_NE(gemini_.requests()[0].find(R"(<change>\"{\\\"benign\\\":true}\"</change>)"), std::string::npos)
@@ -170,7 +170,7 @@ TEST_F(Execution, TwoParallelExecutionsRunOnce) {
                     R"({"market_id":")" + acme_.market + R"(","platform":"GTM","oauth_token":"ya29.test"})", spain)
                 .status,
             200);
-  const auto body = R"({"local_task_id":")" + consent_task_ + R"(","parameters":{"container_id":"GTM-ABC1"}})";
+  const auto body = R"({"local_task_id":")" + consent_task_ + R"(","container_id":"GTM-ABC1"})";
   auto first = std::async(std::launch::async, [&] { return command("ExecuteTask", body, spain); });
   auto second = std::async(std::launch::async, [&] { return command("ExecuteTask", body, spain); });
   const auto a = first.get(), b = second.get();
@@ -185,8 +185,8 @@ TEST_F(Execution, ARevokedCredentialIsNeverUsed) {
   const auto credential = R"({"market_id":")" + acme_.market + R"(","platform":"GTM")";
   ASSERT_EQ(command("StoreVaultCredential", credential + R"(,"oauth_token":"ya29.test"})", spain).status, 200);
   ASSERT_EQ(command("RevokeVaultCredential", credential + "}", spain).status, 200);
-  const auto run = command(
-      "ExecuteTask", R"({"local_task_id":")" + consent_task_ + R"(","parameters":{"container_id":"GTM-ABC1"}})", spain);
+  const auto run =
+      command("ExecuteTask", R"({"local_task_id":")" + consent_task_ + R"(","container_id":"GTM-ABC1"})", spain);
   EXPECT_EQ(code_of(run), "CREDENTIAL_REVOKED");
   EXPECT_TRUE(tag_manager_.requests().empty());
 }

@@ -1,0 +1,38 @@
+#pragma once
+// Where each board's lifecycle stands by its tasks (board-state read model, all tenants,
+// worker role), for the system process that records BoardStatusChanged: PENDING until a
+// task leaves TODO, COMPLETED while every task is DONE, ACTIVE otherwise (and again when a
+// task leaves DONE). Only boards whose tasks changed since the last call are looked at.
+// One connection, kept between calls; not thread-safe.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/expected.hpp"
+
+namespace stradia::projections {
+
+struct board_status_due {
+  std::string tenant_id, local_board_id, status;  // the status the board should have
+};
+
+// The status a board's tasks call for: `total` tasks on it (ghost cards not yet accepted
+// and tasks that left are not), `todo` and `done` of them.
+std::string board_status_for(const std::string& current, std::int64_t total, std::int64_t todo, std::int64_t done);
+
+class board_progress {
+ public:
+  explicit board_progress(std::string worker_conninfo);
+  ~board_progress();
+  // Boards whose tasks changed since the previous call and whose status should change.
+  base::expected<std::vector<board_status_due>, std::string> due();
+
+ private:
+  struct connection;
+  std::string conninfo_;
+  std::unique_ptr<connection> connection_;
+  std::int64_t seen_ = 0;  // the task position up to which boards were looked at
+};
+
+}  // namespace stradia::projections

@@ -1,0 +1,245 @@
+// What a frontend draws from: a task's drawer (GET /tasks/{id}), ghost cards as a person
+// sees them, and the board lifecycle, each read back as JSON a client parses.
+#include <simdjson.h>
+
+#include <thread>
+
+#include "base/uuid_text.hpp"
+#include "gateway_fixture.hpp"
+
+namespace stradia::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A parsed answer kept alive with its parser.
+struct json_answer {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  explicit json_answer(const std::string& body) {
+    if (parser.parse(body).get(root)) ADD_FAILURE() << "not JSON: " << body;
+  }
+  simdjson::dom::element at(std::string_view pointer) {
+    simdjson::dom::element e;
+    if (root.at_pointer(pointer).get(e)) ADD_FAILURE() << "no " << pointer;
+    return e;
+  }
+  std::string text(std::string_view pointer) {
+    std::string_view v;
+    return at(pointer).get(v) ? std::string("<not a string>") : std::string(v);
+  }
+};
+
+class Frontend : public Gateway {
+ protected:
+  std::int64_t position_of(const http_answer& command_answer) {
+    json_answer a(command_answer.body);
+    std::int64_t p = 0;
+    if (a.at("/global_position").get(p)) ADD_FAILURE() << command_answer.body;
+    return p;
+  }
+  http_answer get_after(const std::string& path, const std::string& email, std::int64_t position) {
+    return get(path + (path.find('?') == std::string::npos ? "?" : "&") + "min_position=" + std::to_string(position),
+               email);
+  }
+  std::string market_named(const std::string& name) {
+    json_answer markets(get("/api/v1/markets", "admin@acme.com").body);
+    for (auto m : markets.at("/markets").get_array())
+      if (std::string_view(m["name"]) == name) return std::string(std::string_view(m["id"]));
+    return "";
+  }
+  std::string board_of(const std::string& market_id) {
+    json_answer boards(get("/api/v1/boards?market_id=" + market_id, "admin@acme.com").body);
+    return boards.text("/boards/0/id");
+  }
+  // The board's status once the board lifecycle has recorded `wanted` (it follows the read
+  // models within a fraction of a second), or the last status seen.
+  std::string board_status_becomes(const std::string& board, const std::string& wanted) {
+    std::string status;
+    for (int i = 0; i < 100 && status != wanted; ++i) {
+      if (i) std::this_thread::sleep_for(50ms);
+      json_answer b(get("/api/v1/boards/" + board, "admin@acme.com").body);
+      status = b.text("/status");
+    }
+    return status;
+  }
+};
+
+TEST_F(Frontend, ATaskOpensWithEverythingItsDrawerShows) {
+  json_answer task(get("/api/v1/tasks/" + consent_task_, "spain@acme.com").body);
+  EXPECT_EQ(task.text("/task/description"),
+            "Create the GA4 configuration tag with Consent Mode in the market's GTM container.");
+  EXPECT_TRUE(task.at("/task/expected_payload_schema").is_object()) << "a JSON value, not a string";
+  EXPECT_EQ(task.text("/task/expected_payload_schema/type"), "object");
+  EXPECT_TRUE(task.at("/task/execution_payload").is_object());
+  EXPECT_EQ(task.text("/task/execution_payload/action"), "CREATE_TAG") << "the golden record's payload";
+  EXPECT_EQ(task.text("/task/execution_payload/schema/parameter/0/value"), "G-ABC123XYZ0");
+  EXPECT_EQ(task.text("/task/pre_flight/status"), "PASSED");
+  EXPECT_EQ(std::int64_t(task.at("/task/pre_flight/token_cost")), 450);
+  EXPECT_EQ(std::int64_t(task.at("/task/gemini_token_cost")), 450) << "a JSON number";
+  EXPECT_TRUE(task.at("/task/pre_flight/findings").is_array());
+  EXPECT_TRUE(task.at("/task/generated_content").is_null());
+  EXPECT_TRUE(task.at("/task/ghost_card").is_null());
+  EXPECT_TRUE(task.at("/task/removed_at").is_null());
+  // The golden record's notes: ids, authors, the system's auto-save marked as such.
+  auto notes = task.at("/task/notes").get_array();
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_TRUE(base::is_uuid(std::string_view(notes.at(0)["id"])));
+  EXPECT_EQ(std::string_view(notes.at(0)["content"]), "Client provided the production Measurement ID over Slack.");
+  EXPECT_FALSE(bool(notes.at(0)["is_system_generated"]));
+  EXPECT_EQ(std::string_view(notes.at(1)["user_id"]), "system");
+  EXPECT_TRUE(bool(notes.at(1)["is_system_generated"]));
+  EXPECT_EQ(std::string_view(notes.at(1)["content"]).rfind("[SYSTEM AUTO-SAVE: Version Collision Detected at ", 0), 0u);
+  EXPECT_EQ(std::string_view(task.at("/task/timeline").get_array().at(0)["kind"]), "NOTE");
+  const auto raw = get("/api/v1/tasks/" + consent_task_, "spain@acme.com").body;
+  EXPECT_EQ(raw.find("checkpoint_state"), std::string::npos);
+  EXPECT_EQ(raw.find("system_prompt"), std::string::npos);
+
+  // A payload is sent and read back as JSON; 64-bit numbers stay numbers.
+  const auto body = R"({"local_task_id":")" + consent_task_ +
+                    R"(","execution_payload":{"action":"UPDATE_TAG","platform":"GTM","schema":{"name":"Base",)"
+                    R"("type":"ga4_setup"},"hits":12345678901}})";
+  const auto edited = command("UpdateExecutionPayload", body, token("spain@acme.com"));
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  json_answer answer(edited.body);
+  EXPECT_EQ(answer.text("/events/0/execution_payload/action"), "UPDATE_TAG") << "events carry JSON values too";
+  json_answer after(get_after("/api/v1/tasks/" + consent_task_, "spain@acme.com", position_of(edited)).body);
+  EXPECT_EQ(std::int64_t(after.at("/task/execution_payload/hits")), 12345678901);
+  EXPECT_EQ(after.text("/task/pre_flight/status"), "PENDING") << "a verdict holds for the payload it read";
+  EXPECT_EQ(after.at("/task/pre_flight/findings").get_array().size(), 0u);
+  EXPECT_TRUE(after.at("/task/pre_flight/token_cost").is_null());
+  EXPECT_FALSE(after.text("/task/payload_updated_by").empty());
+
+  const auto not_json = command("UpdateExecutionPayload",
+                                R"({"local_task_id":")" + consent_task_ + R"(","execution_payload":"not json"})",
+                                token("spain@acme.com"));
+  EXPECT_EQ(not_json.status, 422) << not_json.body;
+  EXPECT_NE(not_json.body.find("Expected a JSON object."), std::string::npos) << not_json.body;
+  const auto number =
+      command("UpdateExecutionPayload", R"({"local_task_id":")" + consent_task_ + R"(","execution_payload":7})",
+              token("spain@acme.com"));
+  EXPECT_EQ(number.status, 400) << number.body;
+
+  EXPECT_EQ(get("/api/v1/tasks/" + consent_task_, "france@acme.com").status, 404) << "a market not assigned";
+  EXPECT_EQ(get("/api/v1/tasks/" + consent_task_, "admin@globex.com").status, 404) << "another tenant";
+}
+
+TEST_F(Frontend, GhostCardsComeAndGoAsAPersonExpects) {
+  const auto strategy = acme_strategy();
+  const auto spain_market = market_named("Spain - Retail");
+  const auto admin = token("admin@acme.com"), spain = token("spain@acme.com");
+  ASSERT_GT(review_moved_to_done(), 0);  // Spain: weight 1 DONE of 1 + 5
+  json_answer detail(get("/api/v1/strategies/" + strategy, "admin@acme.com").body);
+  std::string review_global;
+  for (auto t : detail.at("/strategy/global_tasks").get_array())
+    if (std::string_view(t["title"]) == "Review Privacy Law") review_global = std::string(std::string_view(t["id"]));
+  ASSERT_FALSE(review_global.empty());
+
+  // Version 2 adds a task and drops the review.
+  ASSERT_EQ(command("AddGlobalTask",
+                    R"({"master_strategy_id":")" + strategy +
+                        R"(","task":{"title":"Audit Cookie Banner","task_type":"A_MANUAL","target_platform":"NONE",)"
+                        R"("weight":4,"order_index":2}})",
+                    admin)
+                .status,
+            200);
+  ASSERT_EQ(
+      command("RemoveGlobalTask",
+              R"({"master_strategy_id":")" + strategy + R"(","global_task_id":")" + review_global + R"("})", admin)
+          .status,
+      200);
+  const auto published =
+      command("PublishMasterStrategy",
+              R"({"master_strategy_id":")" + strategy + R"(","market_ids":[")" + spain_market + "\"]}", admin);
+  ASSERT_EQ(published.status, 200) << published.body;
+  json_answer board(get_after("/api/v1/boards/" + spain_board_, "spain@acme.com", position_of(published)).body);
+  std::string audit;
+  for (auto t : board.at("/tasks").get_array()) {
+    const std::string_view title = t["title"];
+    if (title == "Audit Cookie Banner") {
+      audit = std::string(std::string_view(t["id"]));
+      EXPECT_TRUE(bool(t["is_ghost_card"]));
+      EXPECT_EQ(std::string_view(t["ghost_change"]), "ADDED");
+    } else if (title == "Review Privacy Law") {
+      EXPECT_TRUE(bool(t["is_ghost_card"]));
+      EXPECT_EQ(std::string_view(t["ghost_change"]), "REMOVED") << "offered for removal, still on the board";
+    }
+  }
+  ASSERT_FALSE(audit.empty());
+  EXPECT_DOUBLE_EQ(double(board.at("/heatmap_score")), 1.0 / 6) << "a pending added card does not count";
+  json_answer heatmap(get("/api/v1/heatmap?strategy_id=" + strategy, "admin@acme.com").body);
+  for (auto m : heatmap.at("/markets").get_array())
+    if (std::string_view(m["market_name"]) == "Spain - Retail") {
+      EXPECT_DOUBLE_EQ(double(m["heatmap_score"]), 1.0 / 6);
+    }
+  json_answer offered(get("/api/v1/tasks/" + audit, "spain@acme.com").body);
+  EXPECT_EQ(offered.text("/task/ghost_card/change"), "ADDED");
+  EXPECT_EQ(offered.text("/task/ghost_card/proposed/title"), "Audit Cookie Banner");
+
+  // Rejected, the added card leaves the board; its rejection stays readable.
+  const auto rejected =
+      command("RejectGhostCard",
+              R"({"local_task_id":")" + audit + R"(","justification":"Not needed in Spain this year."})", spain);
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  const auto after_reject = get_after("/api/v1/boards/" + spain_board_, "spain@acme.com", position_of(rejected));
+  EXPECT_EQ(after_reject.body.find(audit), std::string::npos) << "a rejected added card leaves the board";
+  json_answer gone(get("/api/v1/tasks/" + audit, "spain@acme.com").body);
+  EXPECT_FALSE(gone.at("/task/removed_at").is_null());
+  auto entry = gone.at("/task/timeline").get_array().at(0);
+  EXPECT_EQ(std::string_view(entry["kind"]), "GHOST_REJECTED");
+  EXPECT_EQ(std::string_view(entry["justification"]), "Not needed in Spain this year.");
+  EXPECT_TRUE(base::is_uuid(std::string_view(entry["id"])));
+  EXPECT_EQ(code_of(command("AcquireLock", R"({"local_task_id":")" + audit + R"("})", spain)), "NOT_FOUND");
+
+  // Accepted, the removal takes the review off the board (and out of the score).
+  const auto accepted = command("AcceptGhostCard", R"({"local_task_id":")" + review_task_ + R"("})", spain);
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  json_answer after_accept(get_after("/api/v1/boards/" + spain_board_, "spain@acme.com", position_of(accepted)).body);
+  EXPECT_EQ(after_accept.at("/tasks").get_array().size(), 1u) << "only Deploy Consent Mode stays";
+  EXPECT_DOUBLE_EQ(double(after_accept.at("/heatmap_score")), 0.0) << "0 of 5";
+  EXPECT_FALSE(
+      json_answer(get("/api/v1/tasks/" + review_task_, "spain@acme.com").body).at("/task/removed_at").is_null());
+}
+
+TEST_F(Frontend, ABoardIsPendingUntilATaskStartsAndCompleteWhileAllAreDone) {
+  const auto admin = token("admin@acme.com"), france = token("france@acme.com");
+  const auto france_market = market_named("France - Retail");
+  EXPECT_EQ(board_status_becomes(board_of(france_market), "PENDING"), "PENDING") << "deployed, nothing started";
+
+  const auto created = command("CreateMasterStrategy", R"({"title":"Cookie Banner Refresh"})", admin);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const auto strategy = json_answer(created.body).text("/result/master_strategy_id");
+  for (const char* title : {"Draft the banner copy", "Translate the banner"})
+    ASSERT_EQ(command("AddGlobalTask",
+                      R"({"master_strategy_id":")" + strategy + R"(","task":{"title":")" + title +
+                          R"(","task_type":"A_MANUAL","target_platform":"NONE"}})",
+                      admin)
+                  .status,
+              200);
+  const auto published =
+      command("PublishMasterStrategy",
+              R"({"master_strategy_id":")" + strategy + R"(","market_ids":[")" + france_market + "\"]}", admin);
+  ASSERT_EQ(published.status, 200) << published.body;
+  const auto board = json_answer(published.body).text("/result/local_board_id");
+  json_answer tasks(get_after("/api/v1/boards/" + board, "france@acme.com", position_of(published)).body);
+  EXPECT_EQ(tasks.text("/status"), "PENDING");
+  const auto first = tasks.text("/tasks/0/id"), second = tasks.text("/tasks/1/id");
+
+  ASSERT_EQ(command("MoveTask", move(first, "TODO", "DONE"), france).status, 200);
+  EXPECT_EQ(board_status_becomes(board, "ACTIVE"), "ACTIVE") << "a task left TODO";
+  ASSERT_EQ(command("MoveTask", move(second, "TODO", "DONE"), france).status, 200);
+  EXPECT_EQ(board_status_becomes(board, "COMPLETED"), "COMPLETED") << "every task DONE";
+  ASSERT_EQ(command("MoveTask", move(second, "DONE", "IN_PROGRESS"), france).status, 200);
+  EXPECT_EQ(board_status_becomes(board, "ACTIVE"), "ACTIVE") << "one left DONE";
+
+  // As events, in the log auditors read.
+  const auto log = get("/api/v1/events?type=BoardStatusChanged&stream_id=board-" + board, "auditor@acme.com").body;
+  const auto active = log.find(R"("status":"ACTIVE")"), completed = log.find(R"("status":"COMPLETED")");
+  ASSERT_NE(active, std::string::npos) << log;
+  ASSERT_NE(completed, std::string::npos) << log;
+  EXPECT_LT(active, completed);
+  EXPECT_NE(log.find(R"("status":"ACTIVE")", completed), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace stradia::testing
