@@ -22,7 +22,7 @@ void board_hub::leave(const std::string& board_id, const live_connection* c) {
   if (room->second.empty()) rooms_.erase(room);
 }
 
-void board_hub::broadcast(const std::string& board_id, std::int64_t position,
+void board_hub::broadcast(const std::string& board_id, std::int64_t order,
                           const std::shared_ptr<const std::string>& frame) {
   // Copy the members out: delivering must not hold the hub's lock.
   std::vector<std::shared_ptr<live_connection>> members;
@@ -34,7 +34,7 @@ void board_hub::broadcast(const std::string& board_id, std::int64_t position,
     for (const auto& w : room->second)
       if (auto m = w.lock()) members.push_back(std::move(m));
   }
-  for (const auto& m : members) m->deliver(board_id, position, frame);
+  for (const auto& m : members) m->deliver(board_id, order, frame);
 }
 
 std::size_t board_hub::members(const std::string& board_id) {

@@ -78,7 +78,7 @@ void live_boards::on_frame(const std::shared_ptr<live_connection>& c, const doma
         std::lock_guard lock(told_mutex_);
         told_[f.local_board_id] = board_summary{board->status, board->heatmap_score};
       }
-      c->finish_sync(f.local_board_id, board->position,
+      c->finish_sync(f.local_board_id, frame_order(board->position, true),
                      shared(ws::board_state_sync_frame(*board, board->position, f.request_id)));
       return;
     }
@@ -160,32 +160,38 @@ void live_boards::tell_rooms(const std::vector<stradia::envelope::v1::EventEnvel
     if (auto tasks = read_models_.board_tasks(tenant, ids))
       for (auto& t : *tasks) changed.emplace(t.id, std::move(t));
 
+  // Per board of the batch: its last frame's position (board_updated follows it), and
+  // whether its score may have moved or its status changed.
   struct board_change {
     std::string tenant_id;
     std::int64_t position = 0;
-    bool status_changed = false;
+    bool score_may_move = false, status_changed = false;
   };
   std::map<std::string, board_change> boards;
-  auto note_board = [&](const std::string& board_id, const stradia::envelope::v1::EventEnvelope& e, bool status) {
+  auto note_board = [&](const std::string& board_id, const stradia::envelope::v1::EventEnvelope& e, bool score,
+                        bool status) {
     auto& b = boards[board_id];
     b.tenant_id = e.tenant_id();
     b.position = e.global_position();
+    b.score_may_move = b.score_may_move || score;
     b.status_changed = b.status_changed || status;
   };
   for (const auto& e : events) {
     if (auto b = ws::broadcast_of(e)) {
-      if (may_move_the_score(e)) note_board(b->local_board_id, e, false);
-      hub_.broadcast(b->local_board_id, e.global_position(), shared(std::move(b->frame)));
+      note_board(b->local_board_id, e, may_move_the_score(e), false);
+      hub_.broadcast(b->local_board_id, frame_order(e.global_position()), shared(std::move(b->frame)));
     } else if (e.stream_id().rfind("task-", 0) == 0) {
       const auto t = changed.find(e.stream_id().substr(5));
       if (t == changed.end()) continue;
-      if (may_move_the_score(e)) note_board(t->second.local_board_id, e, false);
-      hub_.broadcast(t->second.local_board_id, e.global_position(), shared(ws::task_updated_frame(t->second)));
+      note_board(t->second.local_board_id, e, may_move_the_score(e), false);
+      hub_.broadcast(t->second.local_board_id, frame_order(e.global_position()),
+                     shared(ws::task_updated_frame(t->second)));
     } else if (e.event_type() == "BoardStatusChanged" && e.stream_id().rfind("board-", 0) == 0) {
-      note_board(e.stream_id().substr(6), e, true);
+      note_board(e.stream_id().substr(6), e, false, true);
     }
   }
   for (const auto& [board_id, change] : boards) {
+    if (!change.score_may_move && !change.status_changed) continue;
     if (hub_.members(board_id) == 0) {
       std::lock_guard lock(told_mutex_);
       told_.erase(board_id);
@@ -200,7 +206,8 @@ void live_boards::tell_rooms(const std::vector<stradia::envelope::v1::EventEnvel
       if (!change.status_changed && told && *told == now) continue;
       told = now;
     }
-    hub_.broadcast(board_id, change.position, shared(ws::board_updated_frame(board_id, now.status, now.heatmap_score)));
+    hub_.broadcast(board_id, frame_order(change.position, true),
+                   shared(ws::board_updated_frame(board_id, now.status, now.heatmap_score)));
   }
 }
 

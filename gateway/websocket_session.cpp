@@ -51,17 +51,17 @@ class ws_session : public live_connection, public open_socket, public std::enabl
               [self = shared_from_this(), frame = std::move(frame)]() mutable { self->enqueue(std::move(frame)); });
   }
 
-  void deliver(const std::string& board_id, std::int64_t position,
+  void deliver(const std::string& board_id, std::int64_t order,
                const std::shared_ptr<const std::string>& frame) override {
     std::lock_guard lock(boards_mutex_);
     const auto board = boards_.find(board_id);
     if (board == boards_.end()) return;
     if (board->second.syncing) {
-      board->second.held.emplace_back(position, frame);
+      board->second.held.emplace_back(order, frame);
       return;
     }
-    if (position <= board->second.position) return;  // already in the state sent, or a copy
-    board->second.position = position;
+    if (order <= board->second.order) return;  // already in the state sent, or a copy
+    board->second.order = order;
     send(frame);
   }
 
@@ -70,15 +70,15 @@ class ws_session : public live_connection, public open_socket, public std::enabl
     boards_[board_id] = joined_board{};
   }
 
-  void finish_sync(const std::string& board_id, std::int64_t position,
+  void finish_sync(const std::string& board_id, std::int64_t order,
                    std::shared_ptr<const std::string> state_frame) override {
     std::lock_guard lock(boards_mutex_);
     auto& board = boards_[board_id];
     send(std::move(state_frame));
-    board.position = position;
+    board.order = order;
     for (auto& [at, frame] : board.held)
-      if (at > board.position) {
-        board.position = at;
+      if (at > board.order) {
+        board.order = at;
         send(std::move(frame));
       }
     board.held.clear();
@@ -103,7 +103,7 @@ class ws_session : public live_connection, public open_socket, public std::enabl
  private:
   struct joined_board {
     bool syncing = true;
-    std::int64_t position = 0;
+    std::int64_t order = 0;  // of the last frame sent (frame_order())
     std::vector<std::pair<std::int64_t, std::shared_ptr<const std::string>>> held;
   };
 

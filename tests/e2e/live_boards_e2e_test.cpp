@@ -2,12 +2,16 @@
 // with the playground.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <future>
 
+#include <simdjson.h>
+
 #include "eventstore/event_store.hpp"
 #include "eventstore/pg_fixture.hpp"
+#include "fake_gemini.hpp"
 #include "gateway/jwt.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
@@ -348,6 +352,128 @@ TEST_F(LiveBoards, AClientThatNeverReadsIsDroppedAndTheOthersKeepReceiving) {
   EXPECT_EQ(received, notes) << "the reading client missed frames";
   const auto metrics = http_call(server_->port(), "GET", "/metrics").body;
   EXPECT_NE(metrics.find("stradia_websocket_dropped_slow_total 1\n"), std::string::npos) << metrics;
+}
+
+// The frame a board event of a task is told by (API.md §5).
+std::string frame_for(std::string_view event_type) {
+  if (event_type == "TaskLockAcquired") return "server:task_locked";
+  if (event_type == "TaskLockReleased" || event_type == "TaskLockExpired") return "server:task_unlocked";
+  if (event_type == "TaskMoved") return "server:task_moved";
+  if (event_type == "TaskNoteAdded") return "server:note_added";
+  if (event_type == "TaskExecutionCompleted") return "server:execution_completed";
+  return "server:task_updated";
+}
+
+TEST_F(LiveBoards, EveryChangeOfABoardIsOneFrameInLogOrderWhateverItsOrigin) {
+  fake_gemini gemini;
+  gemini.reply(200, fake_gemini::verdict("PASS", {}, 90));
+  server_.reset();
+  start_server({"STRADIA_GEMINI_URL=" + gemini.url(), "STRADIA_GEMINI_API_KEY=test-key"});
+  spain_ = token("spain@acme.com");
+  const auto admin = token("admin@acme.com"), auditor = token("auditor@acme.com");
+  auto c = connect(spain_);
+  const auto sync = join(*c, board_);
+  const auto joined_at = json_field(sync, "position");
+  ASSERT_FALSE(joined_at.empty()) << sync;
+  auto http = [&](const std::string& name, const std::string& body, const std::string& bearer) {
+    const auto r =
+        http_call(server_->port(), "POST", "/api/v1/commands/" + name, body, {{"Authorization", "Bearer " + bearer}});
+    EXPECT_EQ(r.status, 200) << name << ": " << r.body;
+    return r;
+  };
+  const auto review = R"({"local_task_id":")" + review_ + R"(")";
+  const auto consent = R"({"local_task_id":")" + consent_ + R"(")";
+
+  std::vector<std::string> frames;  // every frame after the sync, in the order they came
+  auto wait_for = [&](const std::string& event) {
+    while (auto f = c->next()) {
+      frames.push_back(*f);
+      if (json_string_field(*f, "event") == event) return true;
+    }
+    return false;
+  };
+
+  // Every kind of change a board sees: HTTP, WebSocket and the system's (the scan's verdict).
+  http("AddTaskNote", review + R"(,"content":"Starting today."})", spain_);
+  c->send(task_frame("client:request_task_lock", board_, review_));
+  ASSERT_TRUE(wait_for("server:task_locked"));
+  c->send(task_frame("client:move_task", board_, review_,
+                     R"(,"new_status":"IN_PROGRESS","expected_previous_status":"TODO")"));
+  ASSERT_TRUE(wait_for("server:task_moved"));
+  http(
+      "UpdateExecutionPayload",
+      consent +
+          R"(,"execution_payload":{"action":"CREATE_TAG","platform":"GTM","schema":{"name":"Base","type":"ga4_setup"}}})",
+      spain_);
+  http("RequestPreFlightScan", consent + "}", spain_);
+  http("ReleaseLock", review + "}", spain_);
+  const auto created =
+      http("CreateCustomLocalTask", R"({"local_board_id":")" + board_ + R"(","title":"Print the banner"})", spain_)
+          .body;
+  const auto custom = json_field(created, "local_task_id", created.find("\"result\""));
+  http("MoveTask", review + R"(,"expected_previous_status":"IN_PROGRESS","new_status":"DONE"})", spain_);
+  const auto strategy_answer = get("/api/v1/strategies", admin);
+  const auto strategy = json_field(strategy_answer, "id", strategy_answer.find("\"strategies\""));
+  http("AddGlobalTask",
+       R"({"master_strategy_id":")" + strategy +
+           R"(","task":{"title":"Audit Cookie Banner","task_type":"A_MANUAL","target_platform":"NONE"}})",
+       admin);
+  const auto markets = get("/api/v1/markets", admin);
+  std::string spain_market;
+  for (auto at = markets.find("{\"id\":"); at != std::string::npos; at = markets.find("{\"id\":", at + 1))
+    if (json_field(markets, "name", at) == "Spain - Retail") spain_market = json_field(markets, "id", at);
+  ASSERT_FALSE(spain_market.empty()) << markets;
+  http("PublishMasterStrategy",
+       R"({"master_strategy_id":")" + strategy + R"(","market_ids":[")" + spain_market + "\"]}", admin);
+
+  // Quiet for a while: every frame has come.
+  while (auto f = c->next(1500ms)) frames.push_back(*f);
+
+  // The log's changes of this board's tasks since the join, in order, as their frames.
+  const auto log = http_call(server_->port(), "GET", "/api/v1/events?limit=1000&after=" + joined_at, "",
+                             {{"Authorization", "Bearer " + auditor}})
+                       .body;
+  std::vector<std::string> expected;
+  simdjson::dom::parser parser;
+  std::size_t start = 0;
+  std::string ghost;
+  while (start < log.size()) {
+    auto end = log.find('\n', start);
+    if (end == std::string::npos) end = log.size();
+    simdjson::dom::element e;
+    if (end > start && !parser.parse(log.substr(start, end - start)).get(e)) {
+      const std::string_view stream = e["stream_id"], type = e["event_type"];
+      const auto task = stream.substr(stream.find('-') + 1);
+      const bool on_board =
+          stream.rfind("task-", 0) == 0 &&
+          (task == review_ || task == consent_ || task == custom || task == ghost ||
+           (type == "LocalTaskCreated" && std::string_view(e["payload"]["local_board_id"]) == board_));
+      if (type == "LocalTaskCreated" && on_board && task != custom) ghost = std::string(task);
+      if (on_board) expected.push_back(frame_for(type));
+    }
+    start = end + 1;
+  }
+  std::vector<std::string> told;
+  int board_updates = 0;
+  for (const auto& f : frames) {
+    const auto name = json_string_field(f, "event");
+    if (name == "server:board_updated") {
+      ++board_updates;
+      EXPECT_NE(f.find(R"("heatmap_score":0.16666666666666666)"), std::string::npos) << f;
+      EXPECT_EQ(std::count(told.begin(), told.end(), "server:task_moved"), 2)
+          << "the score moved when the review was DONE (the second move), and not before";
+      continue;
+    }
+    told.push_back(name);
+  }
+  EXPECT_EQ(told, expected) << "one frame per change, in log order";
+  EXPECT_EQ(board_updates, 1) << "the score changed once; the ghost card and the custom task do not count";
+  EXPECT_EQ(expected.size(), 10u)
+      << "note, lock, move, payload, scan asked and answered, unlock, custom task, move, ghost card";
+  for (const auto& f : frames)
+    if (json_string_field(f, "event") == "server:task_updated") {
+      EXPECT_NE(f.find(R"("task":{"id":")"), std::string::npos) << "the task as in board_state_sync: " << f;
+    }
 }
 
 }  // namespace
