@@ -2,11 +2,40 @@
 
 #include <cstdio>
 
+#include "base/uuid_text.hpp"
 #include "commands/vault_sealer.hpp"
 #include "eventstore/migrator.hpp"
 #include "projections/migrations.hpp"
 
 namespace stradia::app {
+
+void add_service_options(CLI::App& command, service_flags& flags) {
+  command.add_option("--database-url", flags.database_url, "role stradia_app")
+      ->envname("STRADIA_DATABASE_URL")
+      ->required();
+  command.add_option("--worker-database-url", flags.worker_database_url, "role stradia_worker")
+      ->envname("STRADIA_WORKER_DATABASE_URL")
+      ->required();
+}
+
+runtime_config service_config(const service_flags& flags) {
+  runtime_config config;
+  config.database_url = flags.database_url;
+  config.worker_database_url = flags.worker_database_url;
+  config.feed_read_models = false;
+  return config;
+}
+
+CLI::Option* add_tenant_option(CLI::App& command, std::string& tenant) {
+  return command.add_option("--tenant", tenant, "the tenant's id")
+      ->required()
+      ->check([](const std::string& s) { return base::is_uuid(s) ? std::string() : "wants a lowercase UUID"; }, "UUID");
+}
+
+void report_refusal(const char* command, const commands::command_failure& failure) {
+  std::fprintf(stderr, "stradia %s: %s\n", command, failure.error.detail.c_str());
+  for (const auto& e : failure.error.errors) std::fprintf(stderr, "  %s: %s\n", e.path.c_str(), e.message.c_str());
+}
 
 void add_runtime_options(CLI::App& command, runtime_flags& flags) {
   auto& c = flags.config;

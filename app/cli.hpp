@@ -18,6 +18,19 @@ void add_plan(CLI::App& cli, int& exit_code);
 void add_project(CLI::App& cli, int& exit_code);
 void add_rebuild(CLI::App& cli, int& exit_code);
 void add_kafka_dev(CLI::App& cli, int& exit_code);
+void add_tenant(CLI::App& cli, int& exit_code);
+
+// Commands an operator runs as the service: the app's and the worker's database roles.
+struct service_flags {
+  std::string database_url, worker_database_url;
+};
+void add_service_options(CLI::App& command, service_flags& flags);
+// A runtime that runs commands as the service and builds no read models.
+runtime_config service_config(const service_flags& flags);
+// --tenant: a lowercase UUID.
+CLI::Option* add_tenant_option(CLI::App& command, std::string& tenant);
+// Says on stderr why a command was refused (its detail and each field), as `command`.
+void report_refusal(const char* command, const commands::command_failure& failure);
 
 // What the options of the runtime set; the master key is base64 until it is checked.
 struct runtime_flags {

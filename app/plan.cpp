@@ -6,7 +6,6 @@
 
 #include "app/cli.hpp"
 #include "app/runtime.hpp"
-#include "base/uuid_text.hpp"
 #include "domain/access.hpp"
 
 namespace stradia::app {
@@ -17,7 +16,7 @@ struct plan_flags {
   std::string tenant;
   std::optional<std::int64_t> ai_token_quota;
   std::optional<std::int32_t> active_markets_limit, user_seat_limit;
-  std::string database_url, worker_database_url;
+  service_flags service;
 };
 
 int run_plan(const plan_flags& flags) {
@@ -25,16 +24,10 @@ int run_plan(const plan_flags& flags) {
   if (flags.ai_token_quota) plan.set_ai_token_quota(*flags.ai_token_quota);
   if (flags.active_markets_limit) plan.set_active_markets_limit(*flags.active_markets_limit);
   if (flags.user_seat_limit) plan.set_user_seat_limit(*flags.user_seat_limit);
-  runtime_config config;
-  config.database_url = flags.database_url;
-  config.worker_database_url = flags.worker_database_url;
-  config.feed_read_models = false;
-  runtime rt(config);
+  runtime rt(service_config(flags.service));
   auto result = rt.commands().update_tenant_plan(domain::system_caller(flags.tenant), plan);
   if (!result) {
-    std::fprintf(stderr, "stradia plan: %s\n", result.error().error.detail.c_str());
-    for (const auto& e : result.error().error.errors)
-      std::fprintf(stderr, "  %s: %s\n", e.path.c_str(), e.message.c_str());
+    report_refusal("plan", result.error());
     return 1;
   }
   std::printf("stradia plan: tenant %s is at version %lld\n", flags.tenant.c_str(),
@@ -48,20 +41,13 @@ void add_plan(CLI::App& cli, int& exit_code) {
   auto* command =
       cli.add_subcommand("plan", "set a tenant's plan limits as the service (billing): the only way to raise them");
   auto flags = std::make_shared<plan_flags>();
-  command->add_option("--tenant", flags->tenant, "the tenant's id")
-      ->required()
-      ->check([](const std::string& s) { return base::is_uuid(s) ? std::string() : "wants a lowercase UUID"; }, "UUID");
+  add_tenant_option(*command, flags->tenant);
   command->add_option("--ai-token-quota", flags->ai_token_quota, "AI tokens per period")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000'000'000}));
   command->add_option("--active-markets-limit", flags->active_markets_limit, "active markets")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--user-seat-limit", flags->user_seat_limit, "user seats")->check(CLI::NonNegativeNumber);
-  command->add_option("--database-url", flags->database_url, "role stradia_app")
-      ->envname("STRADIA_DATABASE_URL")
-      ->required();
-  command->add_option("--worker-database-url", flags->worker_database_url, "role stradia_worker")
-      ->envname("STRADIA_WORKER_DATABASE_URL")
-      ->required();
+  add_service_options(*command, flags->service);
   command->callback([flags, &exit_code] { exit_code = run_plan(*flags); });
 }
 

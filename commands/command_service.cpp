@@ -126,6 +126,18 @@ command_result command_service::create_tenant(const domain::caller& who, tenant:
   return result;
 }
 
+command_result command_service::deactivate_tenant(const std::string& tenant_id) {
+  tenant::v1::DeactivateTenant c;
+  c.set_tenant_id(tenant_id);
+  return run_single<tenant_aggregate>(domain::system_caller(tenant_id), ids::tenant(tenant_id), c, "DeactivateTenant");
+}
+
+command_result command_service::activate_tenant(const std::string& tenant_id) {
+  tenant::v1::ActivateTenant c;
+  c.set_tenant_id(tenant_id);
+  return run_single<tenant_aggregate>(domain::system_caller(tenant_id), ids::tenant(tenant_id), c, "ActivateTenant");
+}
+
 command_result command_service::update_tenant_plan(const domain::caller& who, tenant::v1::UpdateTenantPlan c) {
   return run_single<tenant_aggregate>(who, ids::tenant(who.tenant_id), c, "UpdateTenantPlan");
 }
@@ -245,5 +257,7 @@ template command_result command_service::run_single<user_aggregate>(const domain
                                                                     user_aggregate::command, std::string_view);
 template command_result command_service::run_single<vault_aggregate>(const domain::caller&, std::string,
                                                                      vault_aggregate::command, std::string_view);
+template command_result command_service::run_single<market_aggregate>(const domain::caller&, std::string,
+                                                                      market_aggregate::command, std::string_view);
 
 }  // namespace stradia::commands

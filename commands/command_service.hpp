@@ -51,6 +51,9 @@ class command_service {
 
   // tenancy and governance
   command_result create_tenant(const domain::caller& who, tenant::v1::CreateTenant c);
+  // The service's (operators): a deactivated tenant's logins and tokens answer 401.
+  command_result deactivate_tenant(const std::string& tenant_id);
+  command_result activate_tenant(const std::string& tenant_id);
   command_result update_tenant_plan(const domain::caller& who, tenant::v1::UpdateTenantPlan c);
   command_result create_governance_policy(const domain::caller& who, tenant::v1::CreateGovernancePolicy c);
   command_result deactivate_governance_policy(const domain::caller& who, tenant::v1::DeactivateGovernancePolicy c);
@@ -60,10 +63,15 @@ class command_service {
   command_result deactivate_user(const domain::caller& who, user::v1::DeactivateUser c);
   command_result delete_user(const domain::caller& who, user::v1::DeleteUser c);
   command_result assign_user_to_market(const domain::caller& who, user::v1::AssignUserToMarket c);
+  // The caller's own profile (the password arrives hashed; the gateway checked the old one).
+  command_result change_own_password(const domain::caller& who, user::v1::ChangeOwnPassword c);
+  command_result change_own_language(const domain::caller& who, user::v1::ChangeOwnLanguage c);
   command_result unassign_user_from_market(const domain::caller& who, user::v1::UnassignUserFromMarket c);
   command_result record_user_login(const domain::caller& who, user::v1::RecordUserLogin c);
   // markets
   command_result create_market(const domain::caller& who, market::v1::CreateMarket c);
+  command_result rename_market(const domain::caller& who, market::v1::RenameMarket c);
+  command_result change_market_timezone(const domain::caller& who, market::v1::ChangeMarketTimezone c);
   command_result activate_market(const domain::caller& who, market::v1::ActivateMarket c);
   command_result deactivate_market(const domain::caller& who, market::v1::DeactivateMarket c);
   command_result delete_market(const domain::caller& who, market::v1::DeleteMarket c);

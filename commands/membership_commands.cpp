@@ -154,6 +154,22 @@ command_result command_service::unassign_user_from_market(const domain::caller& 
       [&] { return assignment(store_, who, c, context_for(who), metadata_for(who, "UnassignUserFromMarket")); });
 }
 
+command_result command_service::change_own_password(const domain::caller& who, user::v1::ChangeOwnPassword c) {
+  return run_single<user_aggregate>(who, ids::user(who.user_id), c, "ChangeOwnPassword");
+}
+
+command_result command_service::change_own_language(const domain::caller& who, user::v1::ChangeOwnLanguage c) {
+  return run_single<user_aggregate>(who, ids::user(who.user_id), c, "ChangeOwnLanguage");
+}
+
+command_result command_service::rename_market(const domain::caller& who, market::v1::RenameMarket c) {
+  return run_tenant_and_market(who, c, "RenameMarket");
+}
+
+command_result command_service::change_market_timezone(const domain::caller& who, market::v1::ChangeMarketTimezone c) {
+  return run_single<market_aggregate>(who, ids::market(c.market_id()), c, "ChangeMarketTimezone");
+}
+
 command_result command_service::create_market(const domain::caller& who, market::v1::CreateMarket c) {
   if (c.market_id().empty()) c.set_market_id(new_uuid());
   return run_tenant_and_market(who, c, "CreateMarket");

@@ -121,6 +121,17 @@ problems ghost_justification(std::string_view justification) {
   return length_between("justification", justification, 10, 1000);
 }
 
+bool language_tag(std::string_view tag) {
+  const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  const auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  const auto dash = tag.find('-');
+  const auto language = tag.substr(0, dash);
+  if (language.size() < 2 || language.size() > 3 || !std::all_of(language.begin(), language.end(), lower)) return false;
+  if (dash == std::string_view::npos) return true;
+  const auto region = tag.substr(dash + 1);
+  return region.size() == 2 && upper(region[0]) && upper(region[1]);
+}
+
 problems email(std::string_view address) {
   const auto at = address.find('@');
   const bool ok = at != std::string_view::npos && at > 0 && address.find('@', at + 1) == std::string_view::npos &&

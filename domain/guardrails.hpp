@@ -32,6 +32,8 @@ problems region_code(std::string_view code);
 problems timezone(std::string_view zone, const zone_catalog& zones);
 problems ghost_justification(std::string_view justification);
 problems email(std::string_view address);
+// A BCP 47 language tag of the common shape: 2-3 lowercase letters, optionally -REGION ("es-ES").
+bool language_tag(std::string_view tag);
 // A task's heatmap weight: 1..100.
 problems weight(std::int64_t weight);
 // An id a client may choose for a new entity: a lowercase hyphenated UUID.

@@ -67,6 +67,30 @@ class decider {
     return events{std::move(e)};
   }
 
+  decision<event> operator()(const pb::RenameMarket& c) const {
+    if (auto ok = expected_version(s_, c); !ok) return unexpected(ok.error());
+    if (auto problems = guardrails::market_name(c.name()); !problems.empty()) return invalid(std::move(problems));
+    if (c.name() == s_.name) return events{};
+    pb::MarketRenamed e;
+    e.set_market_id(s_.id);
+    e.set_name(c.name());
+    *e.mutable_renamed_at() = to_proto(ctx_.now);
+    return events{std::move(e)};
+  }
+
+  decision<event> operator()(const pb::ChangeMarketTimezone& c) const {
+    if (auto ok = expected_version(s_, c); !ok) return unexpected(ok.error());
+    if (ctx_.zones == nullptr) throw std::logic_error("market decisions need the zone catalog in the context");
+    if (auto problems = guardrails::timezone(c.timezone(), *ctx_.zones); !problems.empty())
+      return invalid(std::move(problems));
+    if (c.timezone() == s_.timezone) return events{};
+    pb::MarketTimezoneChanged e;
+    e.set_market_id(s_.id);
+    e.set_timezone(c.timezone());
+    *e.mutable_changed_at() = to_proto(ctx_.now);
+    return events{std::move(e)};
+  }
+
  private:
   const state& s_;
   const context& ctx_;
@@ -86,6 +110,8 @@ struct applier {
   }
   void operator()(const pb::MarketActivated&) { s.is_active = true; }
   void operator()(const pb::MarketDeactivated&) { s.is_active = false; }
+  void operator()(const pb::MarketRenamed& e) { s.name = e.name(); }
+  void operator()(const pb::MarketTimezoneChanged& e) { s.timezone = e.timezone(); }
   void operator()(const pb::MarketDeleted& e) {
     s.is_active = false;
     s.deleted_at = from_proto(e.deleted_at());

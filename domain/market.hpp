@@ -16,8 +16,10 @@ namespace stradia::domain::market {
 
 namespace pb = stradia::market::v1;
 
-using command = std::variant<pb::CreateMarket, pb::ActivateMarket, pb::DeactivateMarket, pb::DeleteMarket>;
-using event = std::variant<pb::MarketCreated, pb::MarketActivated, pb::MarketDeactivated, pb::MarketDeleted>;
+using command = std::variant<pb::CreateMarket, pb::ActivateMarket, pb::DeactivateMarket, pb::DeleteMarket,
+                             pb::RenameMarket, pb::ChangeMarketTimezone>;
+using event = std::variant<pb::MarketCreated, pb::MarketActivated, pb::MarketDeactivated, pb::MarketDeleted,
+                           pb::MarketRenamed, pb::MarketTimezoneChanged>;
 
 struct state {
   bool exists = false;

@@ -87,6 +87,24 @@ class decider {
     return events{std::move(e)};
   }
 
+  decision<event> operator()(const pb::DeactivateTenant&) const {
+    if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
+    if (!s_.is_active) return events{};
+    pb::TenantDeactivated e;
+    e.set_tenant_id(s_.id);
+    *e.mutable_deactivated_at() = to_proto(ctx_.now);
+    return events{std::move(e)};
+  }
+
+  decision<event> operator()(const pb::ActivateTenant&) const {
+    if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
+    if (s_.is_active) return events{};
+    pb::TenantActivated e;
+    e.set_tenant_id(s_.id);
+    *e.mutable_activated_at() = to_proto(ctx_.now);
+    return events{std::move(e)};
+  }
+
   decision<event> operator()(const pb::CreateGovernancePolicy& c) const {
     if (s_.policies.count(c.policy_id())) return refuse(errc::version_conflict, "The policy already exists.");
     auto problems = guardrails::entity_id("policy_id", c.policy_id());
@@ -145,6 +163,20 @@ class decider {
       if (folded(name) == wanted) return invalid("name", "A market with this name already exists.");
     if (auto ok = free_market_slot(); !ok) return unexpected(ok.error());
     pb::TenantMarketRegistered e;
+    e.set_market_id(c.market_id());
+    e.set_name(c.name());
+    return events{std::move(e)};
+  }
+
+  decision<event> operator()(const market_pb::RenameMarket& c) const {
+    const auto current = s_.market_names.find(c.market_id());
+    if (current == s_.market_names.end()) return refuse(errc::not_found, "No such market.");
+    if (current->second == c.name()) return events{};
+    const auto wanted = folded(c.name());
+    for (const auto& [id, name] : s_.market_names)
+      if (id != c.market_id() && folded(name) == wanted)
+        return invalid("name", "A market with this name already exists.");
+    pb::TenantMarketRenamed e;
     e.set_market_id(c.market_id());
     e.set_name(c.name());
     return events{std::move(e)};
@@ -237,6 +269,9 @@ struct applier {
     s.market_names.erase(e.market_id());
     s.active_markets.erase(e.market_id());
   }
+  void operator()(const pb::TenantMarketRenamed& e) { s.market_names[e.market_id()] = e.name(); }
+  void operator()(const pb::TenantDeactivated&) { s.is_active = false; }
+  void operator()(const pb::TenantActivated&) { s.is_active = true; }
   void operator()(const pb::GovernancePolicyCreated& e) {
     s.policies[e.policy_id()] = governance_policy{e.policy_id(), e.policy_text(), e.platform(), e.is_active()};
   }

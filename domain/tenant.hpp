@@ -22,15 +22,18 @@ namespace stradia::domain::tenant {
 namespace pb = stradia::tenant::v1;
 
 using command =
-    std::variant<pb::CreateTenant, pb::UpdateTenantPlan, pb::CreateGovernancePolicy, pb::DeactivateGovernancePolicy,
+    std::variant<pb::CreateTenant, pb::UpdateTenantPlan, pb::DeactivateTenant, pb::ActivateTenant,
+                 pb::CreateGovernancePolicy, pb::DeactivateGovernancePolicy,
                  stradia::user::v1::InviteUser, stradia::user::v1::ChangeUserRole, stradia::user::v1::DeactivateUser,
                  stradia::user::v1::DeleteUser, stradia::market::v1::CreateMarket, stradia::market::v1::ActivateMarket,
-                 stradia::market::v1::DeactivateMarket, stradia::market::v1::DeleteMarket>;
+                 stradia::market::v1::DeactivateMarket, stradia::market::v1::DeleteMarket,
+                 stradia::market::v1::RenameMarket>;
 
 using event = std::variant<pb::TenantCreated, pb::TenantPlanUpdated, pb::TenantSeatTaken, pb::TenantSeatRoleChanged,
                            pb::TenantSeatReleased, pb::TenantMarketRegistered, pb::TenantMarketSlotTaken,
                            pb::TenantMarketSlotReleased, pb::TenantMarketUnregistered, pb::GovernancePolicyCreated,
-                           pb::GovernancePolicyDeactivated>;
+                           pb::GovernancePolicyDeactivated, pb::TenantDeactivated, pb::TenantActivated,
+                           pb::TenantMarketRenamed>;
 
 struct governance_policy {
   std::string id;

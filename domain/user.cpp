@@ -108,7 +108,37 @@ class decider {
     return events{std::move(e)};
   }
 
+  decision<event> operator()(const pb::ChangeOwnPassword& c) const {
+    if (auto ok = own(c); !ok) return unexpected(ok.error());
+    if (c.password_hash().empty()) return invalid("new_password", "Required");
+    pb::UserPasswordChanged e;
+    e.set_user_id(s_.id);
+    e.set_password_hash(c.password_hash());
+    *e.mutable_changed_at() = to_proto(ctx_.now);
+    return events{std::move(e)};
+  }
+
+  decision<event> operator()(const pb::ChangeOwnLanguage& c) const {
+    if (auto ok = own(c); !ok) return unexpected(ok.error());
+    if (!guardrails::language_tag(c.language_preference()))
+      return invalid("language_preference", "Must be a language tag such as 'en' or 'es-ES'.");
+    if (c.language_preference() == s_.language_preference) return events{};
+    pb::UserLanguageChanged e;
+    e.set_user_id(s_.id);
+    e.set_language_preference(c.language_preference());
+    *e.mutable_changed_at() = to_proto(ctx_.now);
+    return events{std::move(e)};
+  }
+
  private:
+  // A user's own profile: only they change it, while active.
+  template <class Command>
+  check own(const Command& c) const {
+    if (ctx_.who.is_system || ctx_.who.user_id != s_.id) return refuse(errc::forbidden, "Only the user may do this.");
+    if (!s_.is_active) return refuse(errc::not_found, "No such active user.");
+    return matches_expected_version(c, s_.stream_version, "The user");
+  }
+
   template <class Command>
   check administered(const Command& c) const {
     if (auto ok = require_admin(ctx_); !ok) return ok;
@@ -146,6 +176,8 @@ struct applier {
   void operator()(const pb::UserAssignedToMarket& e) { s.market_ids.insert(e.market_id()); }
   void operator()(const pb::UserUnassignedFromMarket& e) { s.market_ids.erase(e.market_id()); }
   void operator()(const pb::UserLoggedIn& e) { s.last_login_at = from_proto(e.last_login_at()); }
+  void operator()(const pb::UserPasswordChanged& e) { s.password_hash = e.password_hash(); }
+  void operator()(const pb::UserLanguageChanged& e) { s.language_preference = e.language_preference(); }
 };
 
 }  // namespace

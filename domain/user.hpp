@@ -19,10 +19,12 @@ namespace stradia::domain::user {
 namespace pb = stradia::user::v1;
 
 using command = std::variant<pb::InviteUser, pb::ChangeUserRole, pb::DeactivateUser, pb::DeleteUser,
-                             pb::AssignUserToMarket, pb::UnassignUserFromMarket, pb::RecordUserLogin>;
+                             pb::AssignUserToMarket, pb::UnassignUserFromMarket, pb::RecordUserLogin,
+                             pb::ChangeOwnPassword, pb::ChangeOwnLanguage>;
 
 using event = std::variant<pb::UserInvited, pb::UserRoleChanged, pb::UserDeactivated, pb::UserDeleted,
-                           pb::UserAssignedToMarket, pb::UserUnassignedFromMarket, pb::UserLoggedIn>;
+                           pb::UserAssignedToMarket, pb::UserUnassignedFromMarket, pb::UserLoggedIn,
+                           pb::UserPasswordChanged, pb::UserLanguageChanged>;
 
 struct state {
   bool exists = false;

@@ -230,7 +230,8 @@ std::optional<domain::caller> api::authenticate(const http_request& request) con
 
 std::optional<domain::caller> api::current(const domain::caller& who) const {
   const auto user = users_.by_id(who.user_id);
-  if (!user || !user->is_active || user->tenant_id != who.tenant_id) return std::nullopt;
+  if (!user || !user->is_active || user->tenant_id != who.tenant_id || !users_.tenant_active(user->tenant_id))
+    return std::nullopt;
   return domain::caller{user->id, user->tenant_id, user->role,
                         std::vector<std::string>(user->market_ids.begin(), user->market_ids.end()), false};
 }
@@ -304,6 +305,8 @@ http_response api::login(const route_args& a) {
   const bool password_ok = verify_password(user ? user->password_hash : decoy, password_view);
   if (!user || !password_ok || !user->is_active)
     return problem(problem_code::unauthenticated, "Wrong email or password.");
+  if (!users_.tenant_active(user->tenant_id))
+    return problem(problem_code::unauthenticated, "The organisation's account is deactivated.");
 
   const auto now = options_.unix_seconds();
   token_claims claims{user->id, user->tenant_id, std::string(domain::name_of(user->role)), now,
@@ -325,6 +328,43 @@ http_response api::login(const route_args& a) {
   response.headers.emplace_back("Set-Cookie", "stradia_session=" + token + "; HttpOnly; SameSite=Strict; Path=/" +
                                                   (options_.secure_cookies ? "; Secure" : ""));
   return response;
+}
+
+// ChangeOwnPassword: the current password proves it is the user (a stolen token alone
+// cannot take the account), checked under the login limits; the new one is hashed and both
+// are wiped before the command goes on. An answer when refused.
+std::optional<http_response> api::hash_new_password(const domain::caller& who, user::v1::ChangeOwnPassword& change,
+                                                    const std::string& client_address) {
+  const auto wipe = [&] {
+    sodium_memzero(change.mutable_current_password()->data(), change.current_password().size());
+    sodium_memzero(change.mutable_new_password()->data(), change.new_password().size());
+    change.clear_current_password();
+    change.clear_new_password();
+  };
+  const auto user = users_.by_id(who.user_id);
+  if (!user) {
+    wipe();
+    return problem(problem_code::unauthenticated, "A valid token is required.");
+  }
+  if (!login_allowed(user->email, client_address)) {
+    wipe();
+    return problem(problem_code::rate_limited, "Too many password attempts; wait a minute.");
+  }
+  if (!verify_password(user->password_hash, change.current_password())) {
+    wipe();
+    return problem(problem_code::validation_failed, "The command has invalid fields.",
+                   {{"current_password", "The current password is wrong."}});
+  }
+  if (change.new_password().size() < min_password_length) {
+    wipe();
+    return problem(problem_code::validation_failed, "The command has invalid fields.",
+                   {{"new_password", "String must contain at least 8 character(s)"}});
+  }
+  auto hash = hash_password(change.new_password());
+  wipe();
+  if (!hash) return problem(problem_code::service_unavailable, "Could not hash the password.");
+  change.set_password_hash(*hash);
+  return std::nullopt;
 }
 
 http_response api::command(const route_args& a) {
@@ -349,6 +389,8 @@ http_response api::command(const route_args& a) {
     invite->clear_password();
     if (!hash) return problem(problem_code::service_unavailable, "Could not hash the password.");
     invite->set_password_hash(*hash);
+  } else if (auto* change = dynamic_cast<user::v1::ChangeOwnPassword*>(&message)) {
+    if (auto refused = hash_new_password(*who, *change, request.client_address)) return *refused;
   }
   auto run = [&](const domain::caller& as) {
     auto result = route->invoke(commands_, as, message);

@@ -131,6 +131,8 @@ class api {
   std::optional<domain::caller> authenticate(const http_request& request) const;
   bool within_rate_limit(const std::string& user_id);
   bool login_allowed(const std::string& email, const std::string& address);
+  std::optional<http_response> hash_new_password(const domain::caller& who, user::v1::ChangeOwnPassword& change,
+                                                 const std::string& client_address);
 
   // Idempotency-Key: runs the command once per (tenant, user, key), answering retries with
   // the first answer (kept in Postgres, or rebuilt from the command's events).

@@ -89,6 +89,10 @@ void directory::apply_market(const envelope& e) {
     (*r)[m_active] = "true";
   } else if (std::holds_alternative<market_pb::MarketDeactivated>(*event)) {
     (*r)[m_active] = "false";
+  } else if (const auto* renamed = std::get_if<market_pb::MarketRenamed>(&*event)) {
+    (*r)[m_name] = renamed->name();
+  } else if (const auto* moved = std::get_if<market_pb::MarketTimezoneChanged>(&*event)) {
+    (*r)[m_timezone] = moved->timezone();
   } else if (const auto* deleted = std::get_if<market_pb::MarketDeleted>(&*event)) {
     (*r)[m_active] = "false";
     (*r)[m_deleted_at] = domain::format_rfc3339(deleted->deleted_at());
@@ -133,6 +137,8 @@ void directory::apply_user(const envelope& e) {
           (*r)[u_markets] = format_text_array(markets);
         } else if constexpr (std::is_same_v<T, user_pb::UserLoggedIn>) {
           (*r)[u_last_login_at] = domain::format_rfc3339(m.last_login_at());
+        } else if constexpr (std::is_same_v<T, user_pb::UserLanguageChanged>) {
+          (*r)[u_language] = m.language_preference();
         }
       },
       *event);

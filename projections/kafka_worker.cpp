@@ -1,7 +1,7 @@
 #include "projections/kafka_worker.hpp"
 
-#include <cstdio>
 #include <librdkafka/rdkafka.h>
+#include <cstdio>
 
 #include <charconv>
 #include <map>

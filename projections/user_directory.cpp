@@ -10,6 +10,11 @@ void user_directory::apply(const std::vector<stradia::envelope::v1::EventEnvelop
   std::unique_lock lock(mutex_);
   for (const auto& envelope : events) {
     position_ = envelope.global_position();
+    if (envelope.stream_id().rfind("tenant-", 0) == 0) {
+      if (envelope.event_type() == "TenantDeactivated") deactivated_tenants_.insert(envelope.tenant_id());
+      if (envelope.event_type() == "TenantActivated") deactivated_tenants_.erase(envelope.tenant_id());
+      continue;
+    }
     if (envelope.stream_id().rfind("user-", 0) != 0) continue;
     auto event = domain::decode_event<domain::user::event>(envelope);
     if (!event) continue;
@@ -39,6 +44,11 @@ std::optional<domain::user::state> user_directory::by_id(std::string_view user_i
   auto it = users_.find(user_id);
   if (it == users_.end() || !it->second.exists || it->second.is_deleted) return std::nullopt;
   return it->second;
+}
+
+bool user_directory::tenant_active(std::string_view tenant_id) const {
+  std::shared_lock lock(mutex_);
+  return !deactivated_tenants_.contains(tenant_id);
 }
 
 std::int64_t user_directory::position() const {

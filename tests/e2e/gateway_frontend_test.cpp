@@ -241,5 +241,128 @@ TEST_F(Frontend, ABoardIsPendingUntilATaskStartsAndCompleteWhileAllAreDone) {
   EXPECT_NE(log.find(R"("status":"ACTIVE")", completed), std::string::npos) << log;
 }
 
+// `stradia tenant …` as an operator runs it: its output lines and exit code.
+std::pair<int, std::vector<std::string>> operator_run(const std::vector<std::string>& args,
+                                                      const std::vector<std::string>& env) {
+  child_process p(args, env);
+  auto lines = p.remaining_lines();
+  return {p.signal(0), std::move(lines)};
+}
+
+http_answer login(unsigned short port, const std::string& email, const std::string& password) {
+  return http_call(port, "POST", "/api/v1/auth/login",
+                   R"({"email":")" + email + R"(","password":")" + password + "\"}");
+}
+
+TEST_F(Frontend, AnOperatorCreatesATenantWithItsAdminAndDeactivatesIt) {
+  const auto [created, lines] = operator_run(
+      {"tenant", "create", "--name", "Initech", "--admin-email", "boss@initech.com", "--ai-token-quota", "20000"},
+      env_);
+  ASSERT_EQ(created, 0);
+  std::string tenant, password;
+  for (const auto& line : lines) {
+    if (line.rfind("tenant ", 0) == 0) tenant = line.substr(7);
+    if (line.rfind("password ", 0) == 0) password = line.substr(9);
+  }
+  ASSERT_TRUE(base::is_uuid(tenant)) << lines.size();
+  ASSERT_GE(password.size(), 20u) << "a password made for the admin, shown once";
+  const auto signed_in = login(server_->port(), "boss@initech.com", password);
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  const auto boss = json_string_field(signed_in.body, "token");
+  json_answer plan(
+      http_call(server_->port(), "GET", "/api/v1/tenant?min_position=0", "", {{"Authorization", "Bearer " + boss}})
+          .body);
+  EXPECT_EQ(plan.text("/tenant/name"), "Initech");
+  EXPECT_EQ(std::int64_t(plan.at("/tenant/ai_token_quota")), 20000);
+  EXPECT_EQ(std::int64_t(plan.at("/tenant/user_seat_limit")), 25) << "the default plan";
+  EXPECT_EQ(
+      command("InviteUser", R"({"email":"peter@initech.com","role":"LOCAL_USER","password":"tps-report-1"})", boss)
+          .status,
+      200);
+  EXPECT_EQ(operator_run({"tenant", "create", "--name", "Copycat", "--admin-email", "admin@acme.com"}, env_).first, 1)
+      << "an email another tenant uses";
+
+  ASSERT_EQ(operator_run({"tenant", "deactivate", "--tenant", tenant}, env_).first, 0);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  int status = 200;
+  while (status == 200 && std::chrono::steady_clock::now() < deadline) {
+    status = http_call(server_->port(), "GET", "/api/v1/me", "", {{"Authorization", "Bearer " + boss}}).status;
+    if (status == 200) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(status, 401) << "a deactivated tenant's tokens";
+  const auto refused = login(server_->port(), "boss@initech.com", password);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_NE(refused.body.find("deactivated"), std::string::npos) << refused.body;
+  EXPECT_EQ(login(server_->port(), "peter@initech.com", "tps-report-1").status, 401);
+  EXPECT_EQ(login(server_->port(), "admin@acme.com", "stradia-dev").status, 200) << "other tenants go on";
+
+  ASSERT_EQ(operator_run({"tenant", "activate", "--tenant", tenant}, env_).first, 0);
+  bool back = false;
+  for (int i = 0; i < 100 && !back; ++i) {
+    back = login(server_->port(), "boss@initech.com", password).status == 200;
+    if (!back) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(back);
+}
+
+TEST_F(Frontend, UsersKeepTheirOwnPasswordAndLanguageAndAdminsTheirMarkets) {
+  const auto spain = token("spain@acme.com");
+  const auto wrong =
+      command("ChangeOwnPassword", R"({"current_password":"not-my-password","new_password":"a-longer-secret"})", spain);
+  EXPECT_EQ(wrong.status, 422) << wrong.body;
+  EXPECT_NE(wrong.body.find("current_password"), std::string::npos);
+  EXPECT_EQ(command("ChangeOwnPassword", R"({"current_password":"stradia-dev","new_password":"short"})", spain).status,
+            422);
+  const auto changed =
+      command("ChangeOwnPassword", R"({"current_password":"stradia-dev","new_password":"a-longer-secret"})", spain);
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(changed.body.find("a-longer-secret"), std::string::npos) << "never echoed";
+  EXPECT_EQ(changed.body.find("argon2"), std::string::npos) << "nor its hash";
+  bool switched = false;
+  for (int i = 0; i < 100 && !switched; ++i) {
+    switched = login(server_->port(), "spain@acme.com", "a-longer-secret").status == 200;
+    if (!switched) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(switched);
+  EXPECT_EQ(login(server_->port(), "spain@acme.com", "stradia-dev").status, 401);
+
+  EXPECT_EQ(command("ChangeOwnLanguage", R"({"language_preference":"spanish"})", spain).status, 422);
+  const auto language = command("ChangeOwnLanguage", R"({"language_preference":"es-ES"})", spain);
+  ASSERT_EQ(language.status, 200) << language.body;
+  json_answer spain_me(http_call(server_->port(), "GET",
+                                 "/api/v1/me?min_position=" + std::to_string(position_of(language)), "",
+                                 {{"Authorization", "Bearer " + spain}})
+                           .body);
+  EXPECT_EQ(spain_me.text("/user/language_preference"), "es-ES");
+
+  const auto admin = token("admin@acme.com");
+  const auto spain_market = market_named("Spain - Retail");
+  const auto taken =
+      command("RenameMarket", R"({"market_id":")" + spain_market + R"(","name":"france - retail"})", admin);
+  EXPECT_EQ(taken.status, 422) << "names stay unique in the tenant, whatever the case";
+  EXPECT_EQ(command("RenameMarket", R"({"market_id":")" + spain_market + R"(","name":"Spain - Iberia"})", spain).status,
+            403)
+      << "a LOCAL_USER manages no markets";
+  const auto renamed =
+      command("RenameMarket", R"({"market_id":")" + spain_market + R"(","name":"Spain - Iberia"})", admin);
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(
+      command("ChangeMarketTimezone", R"({"market_id":")" + spain_market + R"(","timezone":"Mars/Olympus"})", admin)
+          .status,
+      422);
+  const auto moved =
+      command("ChangeMarketTimezone", R"({"market_id":")" + spain_market + R"(","timezone":"Atlantic/Canary"})", admin);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  const auto markets = get_after("/api/v1/markets", "admin@acme.com", position_of(moved)).body;
+  EXPECT_NE(markets.find(R"("name":"Spain - Iberia","region_code":"ES","timezone":"Atlantic/Canary")"),
+            std::string::npos)
+      << markets;
+  EXPECT_EQ(command("RenameMarket", R"({"market_id":")" + spain_market + R"(","name":"Globex Spain"})",
+                    token("admin@globex.com"))
+                .status,
+            404)
+      << "another tenant's market";
+}
+
 }  // namespace
 }  // namespace stradia::testing
