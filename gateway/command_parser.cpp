@@ -164,17 +164,14 @@ class reader {
     }
   }
 
-  // A Json field of the model (an execution payload, a payload schema): a JSON object or
-  // array, kept compact as text; a string holding such JSON is taken too.
+  // A Json field of the model (an execution payload, a payload schema): a JSON object, kept
+  // compact as text; a string holding one is taken too.
   bool read_json_text(od::value& value, od::json_type type, Message& message, const FieldDescriptor* f,
                       const std::string& path) {
     std::string_view raw;
     if (type == od::json_type::object) {
       od::object object;
       if (value.get_object().get(object) || object.raw_json().get(raw)) return false;
-    } else if (type == od::json_type::array) {
-      od::array array;
-      if (value.get_array().get(array) || array.raw_json().get(raw)) return false;
     } else if (type == od::json_type::string) {
       if (value.get_string().get(raw)) return false;
     } else {
@@ -182,7 +179,7 @@ class reader {
       return true;
     }
     auto compact = base::compact_json(raw);
-    if (!compact || (type == od::json_type::string && compact->front() != '{' && compact->front() != '[')) {
+    if (!compact || compact->front() != '{') {
       problems.push_back({path, "Expected a JSON object."});
       return true;
     }

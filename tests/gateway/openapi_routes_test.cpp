@@ -1,5 +1,6 @@
 // schemas/openapi.yaml and the route table describe the same API: every route is in the
-// contract, and every path of the contract is routed.
+// contract, every path of the contract is routed, each command has its own path, and each
+// command's request schema names exactly the members the command takes.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "gateway/api.hpp"
+#include "gateway/command_routes.hpp"
 
 namespace stradia::testing {
 namespace {
@@ -36,14 +38,54 @@ std::set<std::string> contract_operations() {
   return out;
 }
 
+// The property names of components/schemas/<name> (its `properties:` block).
+std::set<std::string> schema_properties(const std::string& name) {
+  std::ifstream in(STRADIA_SOURCE_DIR "/schemas/openapi.yaml");
+  std::set<std::string> out;
+  std::string line;
+  bool in_components = false, in_schema = false, in_properties = false;
+  const std::regex property(R"(^        ([a-z_]+):.*$)");
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (line == "components:") in_components = true;
+    if (!in_components) continue;
+    if (line.rfind("    ", 0) == 0 && line.size() > 4 && line[4] != ' ') {
+      in_schema = line == "    " + name + ":";
+      in_properties = false;
+    } else if (in_schema && line.rfind("      ", 0) == 0 && line.size() > 6 && line[6] != ' ') {
+      in_properties = line == "      properties:";
+    } else if (in_properties && std::regex_match(line, m, property)) {
+      out.insert(m[1]);
+    }
+  }
+  return out;
+}
+
 TEST(OpenApi, EveryRouteIsInTheContractAndEveryPathOfTheContractIsRouted) {
   const auto contract = contract_operations();
   ASSERT_GT(contract.size(), 10u) << "could not read the contract's paths";
   std::set<std::string> routed{"GET /ws"};  // the transport's own: the WebSocket upgrade
-  for (const auto& [method, pattern] : gateway::api::route_table())
+  for (const auto& [method, pattern] : gateway::api::route_table()) {
+    if (pattern == "/api/v1/commands/{id}") {
+      // One path per command, so a generated client ties each body to its command.
+      for (const auto& c : gateway::command_routes()) routed.insert("POST /api/v1/commands/" + std::string(c.name));
+      continue;
+    }
     routed.insert(std::string(method) + " " + std::string(pattern));
+  }
   for (const auto& op : routed) EXPECT_TRUE(contract.count(op)) << op << " is routed but not in openapi.yaml";
   for (const auto& op : contract) EXPECT_TRUE(routed.count(op)) << op << " is in openapi.yaml but not routed";
+}
+
+TEST(OpenApi, EachCommandsRequestSchemaNamesExactlyTheMembersItTakes) {
+  for (const auto& c : gateway::command_routes()) {
+    std::set<std::string> taken;
+    const auto* d = c.prototype->GetDescriptor();
+    for (int i = 0; i < d->field_count(); ++i)
+      if (std::find(c.hidden.begin(), c.hidden.end(), d->field(i)->name()) == c.hidden.end())
+        taken.insert(d->field(i)->name());
+    EXPECT_EQ(schema_properties(std::string(c.name)), taken) << c.name;
+  }
 }
 
 }  // namespace
