@@ -14,6 +14,7 @@
 #include "fake_gemini.hpp"
 #include "gateway/jwt.hpp"
 #include "http_client.hpp"
+#include "openapi_contract.hpp"
 #include "server_process.hpp"
 #include "xml_check.hpp"
 
@@ -60,10 +61,21 @@ class Gateway : public pg_test {
     return json_string_field(r.body, "token");
   }
 
+  // A call whose answer must keep to openapi.yaml (its status listed, its JSON body valid).
+  http_answer checked_call(const std::string& method, const std::string& target, const std::string& body,
+                           std::map<std::string, std::string> headers) {
+    auto r = http_call(server_->port(), method, target, body, headers);
+    if (const auto wrong =
+            openapi_contract::loaded().check(method, target, r.status, r.headers["content-type"], r.body);
+        !wrong.empty())
+      ADD_FAILURE() << wrong << "\n" << r.body.substr(0, 2000);
+    return r;
+  }
+
   http_answer command(const std::string& name, const std::string& body, const std::string& bearer,
                       std::map<std::string, std::string> headers = {}) {
     if (!bearer.empty()) headers["Authorization"] = "Bearer " + bearer;
-    return http_call(server_->port(), "POST", "/api/v1/commands/" + name, body, headers);
+    return checked_call("POST", "/api/v1/commands/" + name, body, headers);
   }
 
   std::string move(const std::string& task, const char* from, const char* to) {
@@ -73,7 +85,7 @@ class Gateway : public pg_test {
 
   // GET as the user with `email`.
   http_answer get(const std::string& path, const std::string& email) {
-    return http_call(server_->port(), "GET", path, "", {{"Authorization", "Bearer " + token(email)}});
+    return checked_call("GET", path, "", {{"Authorization", "Bearer " + token(email)}});
   }
   static std::string code_of(const http_answer& r) { return json_string_field(r.body, "code"); }
 
