@@ -31,6 +31,42 @@ http_response read_model_unreachable() {
   return problem(problem_code::service_unavailable, "The read model is not reachable.");
 }
 
+// ?limit= (1 to 1,000, 100 when absent) and ?cursor= of a list (API.md §4). A cursor is
+// what the list pages by: a log position (a whole number), an entity's id (a UUID), or text.
+struct list_request {
+  std::size_t limit;
+  std::string cursor;
+};
+
+enum class cursor_kind { position, id, text };
+
+base::expected<list_request, http_response> list_request_of(const http_request& request, cursor_kind kind) {
+  const auto text = query_param(request.target, "limit");
+  const auto limit = whole_number(text).value_or(default_log_limit);
+  if ((text && !whole_number(text)) || limit < 1 || limit > static_cast<std::int64_t>(max_log_limit))
+    return base::unexpected(problem(problem_code::validation_failed, "limit is a whole number from 1 to 1000.",
+                                    {{"limit", "Expected a whole number from 1 to 1000"}}));
+  auto cursor = query_param(request.target, "cursor").value_or("");
+  if (kind == cursor_kind::position && !cursor.empty() && !whole_number(cursor))
+    return base::unexpected(problem(problem_code::validation_failed, "cursor is the previous page's next_cursor.",
+                                    {{"cursor", "Expected a whole number"}}));
+  if (kind == cursor_kind::id && !cursor.empty() && !base::is_uuid(cursor))
+    return base::unexpected(problem(problem_code::validation_failed, "cursor is the previous page's next_cursor.",
+                                    {{"cursor", "Invalid uuid"}}));
+  return list_request{static_cast<std::size_t>(limit), std::move(cursor)};
+}
+
+// `"name": "text"`, or `"name": null` when there is none.
+void write_next_cursor(base::json_writer& json, const std::optional<std::string>& cursor) {
+  write_optional(json, "next_cursor", cursor);
+}
+
+// The markets a caller is confined to: a LOCAL_USER's assigned ones; nullopt for the others.
+std::optional<std::vector<std::string>> sandbox_of(const domain::caller& who) {
+  if (who.role != domain::roles::LOCAL_USER) return std::nullopt;
+  return who.assigned_market_ids;
+}
+
 }  // namespace
 
 // The tenant's log for auditors (GLOBAL_ADMIN, READ_ONLY), as NDJSON in position order:
@@ -277,20 +313,22 @@ http_response api::heatmap_svg(const route_args& a) {
 
 // The markets the caller may see: all of the tenant's, or a LOCAL_USER's assigned ones.
 http_response api::markets(const route_args& a) {
-  const auto& request = a.request;
   const auto* who = a.who;
-  const auto waited = read_model_position(request);
+  const auto list = list_request_of(a.request, cursor_kind::id);
+  if (!list) return list.error();
+  const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
-  auto markets = options_.read_models->markets(who->tenant_id);
+  const auto markets = options_.read_models->markets(who->tenant_id, list->cursor, list->limit, sandbox_of(*who));
   if (!markets) return read_model_unreachable();
   base::json_writer json;
   json.begin_object().field("position", *waited).key("markets").begin_array();
-  for (const auto& m : *markets) {
-    if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(m.id)) continue;
+  for (const auto& m : markets->items) {
     json.begin_object().field("id", m.id).field("name", m.name).field("region_code", m.region_code);
     json.field("timezone", m.timezone).field("is_active", m.is_active).end_object();
   }
-  json.end_array().end_object();
+  json.end_array();
+  write_next_cursor(json, markets->next_cursor);
+  json.end_object();
   return json_ok(json.take());
 }
 
@@ -303,24 +341,27 @@ http_response api::boards_of_market(const route_args& a) {
     return problem(problem_code::validation_failed, "market_id is required.", {{"market_id", "Required"}});
   if (!base::is_uuid(*market_id))
     return problem(problem_code::validation_failed, "market_id is a lowercase UUID.", {{"market_id", "Invalid uuid"}});
+  const auto list = list_request_of(request, cursor_kind::id);
+  if (!list) return list.error();
   const auto waited = read_model_position(request);
   if (!waited) return waited.error();
   if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(*market_id))
     return problem(problem_code::not_found, "No such market.");
-  auto markets = options_.read_models->markets(who->tenant_id);
-  if (!markets) return read_model_unreachable();
-  if (std::none_of(markets->begin(), markets->end(), [&](const auto& m) { return m.id == *market_id; }))
-    return problem(problem_code::not_found, "No such market.");
-  auto boards = options_.read_models->boards_of_market(who->tenant_id, *market_id);
+  const auto market = options_.read_models->markets(who->tenant_id, "", 1, std::vector{*market_id});
+  if (!market) return read_model_unreachable();
+  if (market->items.empty()) return problem(problem_code::not_found, "No such market.");
+  const auto boards = options_.read_models->boards_of_market(who->tenant_id, *market_id, list->cursor, list->limit);
   if (!boards) return read_model_unreachable();
   base::json_writer json;
   json.begin_object().field("position", *waited).key("boards").begin_array();
-  for (const auto& b : *boards) {
+  for (const auto& b : boards->items) {
     json.begin_object().field("id", b.id).field("market_id", b.market_id);
     json.field("master_strategy_id", b.master_strategy_id).field("status", b.status);
     json.field("strategy_version", b.strategy_version).end_object();
   }
-  json.end_array().end_object();
+  json.end_array();
+  write_next_cursor(json, boards->next_cursor);
+  json.end_object();
   return json_ok(json.take());
 }
 
@@ -355,31 +396,6 @@ http_response api::board(const route_args& a) {
 
 namespace {
 
-// ?limit= (1 to 1,000, 100 when absent) and ?cursor= of a list (API.md §4). A cursor that
-// is a log position must be a whole number.
-struct list_request {
-  std::size_t limit;
-  std::string cursor;
-};
-
-base::expected<list_request, http_response> list_request_of(const http_request& request, bool position_cursor) {
-  const auto text = query_param(request.target, "limit");
-  const auto limit = whole_number(text).value_or(default_log_limit);
-  if ((text && !whole_number(text)) || limit < 1 || limit > static_cast<std::int64_t>(max_log_limit))
-    return base::unexpected(problem(problem_code::validation_failed, "limit is a whole number from 1 to 1000.",
-                                    {{"limit", "Expected a whole number from 1 to 1000"}}));
-  auto cursor = query_param(request.target, "cursor").value_or("");
-  if (position_cursor && !cursor.empty() && !whole_number(cursor))
-    return base::unexpected(problem(problem_code::validation_failed, "cursor is the previous page's next_cursor.",
-                                    {{"cursor", "Expected a whole number"}}));
-  return list_request{static_cast<std::size_t>(limit), std::move(cursor)};
-}
-
-// `"name": "text"`, or `"name": null` when there is none.
-void write_next_cursor(base::json_writer& json, const std::optional<std::string>& cursor) {
-  write_optional(json, "next_cursor", cursor);
-}
-
 void write_user(base::json_writer& json, const projections::directory_user& u) {
   json.field("id", u.id).field("email", u.email).field("role", u.role).field("is_active", u.is_active);
   json.field("language_preference", u.language_preference).key("assigned_market_ids").begin_array();
@@ -410,7 +426,7 @@ http_response api::users(const route_args& a) {
   const auto& who = *a.who;
   if (who.role != domain::roles::GLOBAL_ADMIN && who.role != domain::roles::SUPERVISOR)
     return problem(problem_code::forbidden, "Only GLOBAL_ADMIN and SUPERVISOR users list users.");
-  const auto list = list_request_of(a.request, false);
+  const auto list = list_request_of(a.request, cursor_kind::text);
   if (!list) return list.error();
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
@@ -449,7 +465,7 @@ http_response api::tenant(const route_args& a) {
 
 // GET /api/v1/policies: the tenant's governance policies, oldest first, a page at a time.
 http_response api::policies(const route_args& a) {
-  const auto list = list_request_of(a.request, true);
+  const auto list = list_request_of(a.request, cursor_kind::position);
   if (!list) return list.error();
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
@@ -474,7 +490,7 @@ http_response api::policies(const route_args& a) {
 http_response api::vault(const route_args& a) {
   if (a.who->role != domain::roles::GLOBAL_ADMIN)
     return problem(problem_code::forbidden, "Only a GLOBAL_ADMIN reads the vault's status.");
-  const auto list = list_request_of(a.request, false);
+  const auto list = list_request_of(a.request, cursor_kind::text);
   if (!list) return list.error();
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
@@ -526,7 +542,7 @@ void write_strategy(base::json_writer& json, const projections::strategy_view& s
 // GET /api/v1/strategies: the tenant's master strategies with their tasks and markets,
 // oldest first, a page at a time (a LOCAL_USER: those running on their markets).
 http_response api::strategies(const route_args& a) {
-  const auto list = list_request_of(a.request, true);
+  const auto list = list_request_of(a.request, cursor_kind::position);
   if (!list) return list.error();
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();

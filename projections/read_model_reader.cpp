@@ -43,12 +43,16 @@ constexpr const char* periods_sql =
     "ai_tokens_used FROM read_token_periods ORDER BY period_start DESC LIMIT 3";
 #undef STRADIA_UTC
 
+// Pages in (name, id) order: the cursor is the last market's id.
 constexpr const char* markets_sql =
     "SELECT market_id::text, name, region_code, timezone, is_active FROM read_markets WHERE deleted_at IS NULL "
-    "ORDER BY name";
+    "AND ($1 = '' OR (name, market_id) > (SELECT name, market_id FROM read_markets WHERE market_id = "
+    "nullif($1, '')::uuid)) AND ($2::uuid[] IS NULL OR market_id = ANY($2::uuid[])) "
+    "ORDER BY name, market_id LIMIT $3";
 constexpr const char* boards_of_market_sql =
     "SELECT local_board_id::text, market_id::text, master_strategy_id::text, status, strategy_version "
-    "FROM read_boards WHERE market_id = $1::uuid ORDER BY local_board_id";
+    "FROM read_boards WHERE market_id = $1::uuid AND ($2 = '' OR local_board_id > nullif($2, '')::uuid) "
+    "ORDER BY local_board_id LIMIT $3";
 
 constexpr const char* heatmap_sql =
     "SELECT h.market_id::text, coalesce(m.name, ''), h.local_board_id::text, h.board_status, "
@@ -235,25 +239,41 @@ base::expected<std::vector<board_task_view>, std::string> read_model_reader::boa
   return out;
 }
 
-base::expected<std::vector<market_view>, std::string> read_model_reader::markets(const std::string& tenant_id) {
-  std::vector<market_view> out;
+base::expected<page<market_view>, std::string> read_model_reader::markets(
+    const std::string& tenant_id, const std::string& cursor, std::size_t limit,
+    const std::optional<std::vector<std::string>>& only) {
+  page<market_view> out;
+  if (!cursor.empty() && !base::is_uuid(cursor)) return out;
+  const std::optional<std::string> only_ids = only ? std::optional(format_text_array(*only)) : std::nullopt;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
-    for (const auto& row : r.exec(markets_sql))
-      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                     row[3].as<std::string>(), row[4].as<bool>()});
+    const auto rows = r.exec_params(markets_sql, cursor, only_ids, static_cast<std::int64_t>(limit + 1));
+    out = page_of<market_view>(
+        rows, limit,
+        [](const pqxx::row& row) {
+          return market_view{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                             row[3].as<std::string>(), row[4].as<bool>()};
+        },
+        [](const pqxx::row& row) { return row[0].as<std::string>(); });
   });
   if (!ok) return base::unexpected(ok.error());
   return out;
 }
 
-base::expected<std::vector<board_summary>, std::string> read_model_reader::boards_of_market(
-    const std::string& tenant_id, const std::string& market_id) {
-  std::vector<board_summary> out;
-  if (!base::is_uuid(market_id)) return out;
+base::expected<page<board_summary>, std::string> read_model_reader::boards_of_market(const std::string& tenant_id,
+                                                                                     const std::string& market_id,
+                                                                                     const std::string& cursor,
+                                                                                     std::size_t limit) {
+  page<board_summary> out;
+  if (!base::is_uuid(market_id) || (!cursor.empty() && !base::is_uuid(cursor))) return out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
-    for (const auto& row : r.exec_params(boards_of_market_sql, market_id))
-      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                     row[3].as<std::string>(), row[4].as<std::int32_t>()});
+    const auto rows = r.exec_params(boards_of_market_sql, market_id, cursor, static_cast<std::int64_t>(limit + 1));
+    out = page_of<board_summary>(
+        rows, limit,
+        [](const pqxx::row& row) {
+          return board_summary{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                               row[3].as<std::string>(), row[4].as<std::int32_t>()};
+        },
+        [](const pqxx::row& row) { return row[0].as<std::string>(); });
   });
   if (!ok) return base::unexpected(ok.error());
   return out;

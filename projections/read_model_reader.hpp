@@ -149,10 +149,15 @@ class read_model_reader {
   // The tenant's tasks among `local_task_ids` as their cards (tasks that left the board too).
   base::expected<std::vector<board_task_view>, std::string> board_tasks(const std::string& tenant_id,
                                                                         const std::vector<std::string>& local_task_ids);
-  // The tenant's markets that are not deleted, by name.
-  base::expected<std::vector<market_view>, std::string> markets(const std::string& tenant_id);
-  base::expected<std::vector<board_summary>, std::string> boards_of_market(const std::string& tenant_id,
-                                                                           const std::string& market_id);
+  // The tenant's markets that are not deleted, by name, `limit` after the market `cursor`
+  // (empty: from the first); `only`, when given, keeps those markets (a LOCAL_USER's).
+  base::expected<page<market_view>, std::string> markets(const std::string& tenant_id, const std::string& cursor,
+                                                         std::size_t limit,
+                                                         const std::optional<std::vector<std::string>>& only);
+  // A market's boards by id, `limit` after the board `cursor` (empty: from the first).
+  base::expected<page<board_summary>, std::string> boards_of_market(const std::string& tenant_id,
+                                                                    const std::string& market_id,
+                                                                    const std::string& cursor, std::size_t limit);
   // One cell per market running the strategy, by market name.
   base::expected<std::vector<heatmap_cell>, std::string> heatmap(const std::string& tenant_id,
                                                                  const std::string& master_strategy_id);

@@ -42,6 +42,10 @@ class Frontend : public Gateway {
     return get(path + (path.find('?') == std::string::npos ? "?" : "&") + "min_position=" + std::to_string(position),
                email);
   }
+  // GET with a token the caller already has (logins are rate limited per email).
+  http_answer get_as(const std::string& path, const std::string& bearer) {
+    return checked_call("GET", path, "", {{"Authorization", "Bearer " + bearer}});
+  }
   std::string market_named(const std::string& name) {
     json_answer markets(get("/api/v1/markets", "admin@acme.com").body);
     for (auto m : markets.at("/markets").get_array())
@@ -362,6 +366,134 @@ TEST_F(Frontend, UsersKeepTheirOwnPasswordAndLanguageAndAdminsTheirMarkets) {
                 .status,
             404)
       << "another tenant's market";
+}
+
+// What a persona's screens showed, drawn from queries alone.
+struct drawn {
+  int markets = 0, boards = 0, tasks = 0, strategies = 0, heatmaps = 0, users = 0, policies = 0;
+  std::vector<std::string> failures;  // any answer that is not 2xx
+};
+
+TEST_F(Frontend, ThePlaygroundsScreensDrawFromQueriesAlone) {
+  auto draw = [&](const std::string& email) {
+    drawn d;
+    const auto bearer = token(email);
+    auto ok = [&](const std::string& path) -> std::string {
+      const auto r = get_as(path, bearer);
+      if (r.status / 100 != 2) d.failures.push_back(email + " GET " + path + " -> " + std::to_string(r.status));
+      return r.body;
+    };
+    // Every page of a list (one item a page, to walk the cursors), each item to `each`.
+    auto every = [&](const std::string& path, const char* list, auto each) {
+      std::string cursor;
+      do {
+        json_answer page(ok(path + (path.find('?') == std::string::npos ? "?" : "&") + "limit=1" +
+                            (cursor.empty() ? "" : "&cursor=" + cursor)));
+        for (auto item : page.at(std::string("/") + list).get_array()) each(item);
+        simdjson::dom::element next = page.at("/next_cursor");
+        cursor = next.is_null() ? "" : std::string(std::string_view(next));
+      } while (!cursor.empty());
+    };
+    json_answer me(ok("/api/v1/me"));
+    const std::string role(me.text("/user/role"));
+    ok("/api/v1/tenant");
+    ok("/api/v1/usage");
+    every("/api/v1/markets", "markets", [&](simdjson::dom::element m) {
+      ++d.markets;
+      every("/api/v1/boards?market_id=" + std::string(std::string_view(m["id"])), "boards",
+            [&](simdjson::dom::element b) {
+              ++d.boards;
+              json_answer board(ok("/api/v1/boards/" + std::string(std::string_view(b["id"]))));
+              for (auto t : board.at("/tasks").get_array()) {
+                ++d.tasks;
+                ok("/api/v1/tasks/" + std::string(std::string_view(t["id"])));
+              }
+            });
+    });
+    every("/api/v1/strategies", "strategies", [&](simdjson::dom::element st) {
+      ++d.strategies;
+      const auto id = std::string(std::string_view(st["id"]));
+      ok("/api/v1/strategies/" + id);
+      ok("/api/v1/heatmap?strategy_id=" + id);
+      ok("/api/v1/heatmap.svg?strategy_id=" + id);
+      ++d.heatmaps;
+    });
+    every("/api/v1/policies", "policies", [&](simdjson::dom::element) { ++d.policies; });
+    if (role == "GLOBAL_ADMIN" || role == "SUPERVISOR")
+      every("/api/v1/users", "users", [&](simdjson::dom::element) { ++d.users; });
+    if (role == "GLOBAL_ADMIN") ok("/api/v1/vault");
+    return d;
+  };
+  ASSERT_EQ(command("CreateGovernancePolicy", R"({"policy_text":"Never send PII to GA4.","platform":"NONE"})",
+                    token("admin@acme.com"))
+                .status,
+            200);
+
+  const auto admin = draw("admin@acme.com");
+  EXPECT_EQ(admin.failures, std::vector<std::string>{});
+  EXPECT_EQ(admin.markets, 2);
+  EXPECT_EQ(admin.boards, 2);
+  EXPECT_EQ(admin.tasks, 4) << "two tasks on each market's board";
+  EXPECT_EQ(admin.strategies, 1);
+  EXPECT_EQ(admin.heatmaps, 1);
+  EXPECT_EQ(admin.users, 5) << "admin, supervisor, spain, france, auditor";
+  EXPECT_EQ(admin.policies, 1);
+
+  const auto supervisor = draw("supervisor@acme.com");
+  EXPECT_EQ(supervisor.failures, std::vector<std::string>{});
+  EXPECT_EQ(supervisor.tasks, 4);
+  EXPECT_EQ(supervisor.users, 5);
+
+  const auto spain = draw("spain@acme.com");
+  EXPECT_EQ(spain.failures, std::vector<std::string>{});
+  EXPECT_EQ(spain.markets, 1) << "only Spain";
+  EXPECT_EQ(spain.boards, 1);
+  EXPECT_EQ(spain.tasks, 2);
+  EXPECT_EQ(spain.strategies, 1);
+}
+
+// Every query as each role, and as another tenant: who sees what (API.md §4), and 404 for
+// what is not theirs to see.
+TEST_F(Frontend, EachQueryAnswersEachRoleAsTheModelSays) {
+  const auto spain_market = market_named("Spain - Retail"), france_market = market_named("France - Retail");
+  const auto france_board = board_of(france_market);
+  const auto france_task =
+      json_answer(get("/api/v1/boards/" + france_board, "admin@acme.com").body).text("/tasks/0/id");
+  const auto strategy = acme_strategy();
+  const std::vector<std::string> roles = {"admin@acme.com", "supervisor@acme.com", "spain@acme.com", "auditor@acme.com",
+                                          "admin@globex.com"};
+  std::map<std::string, std::string> bearer;
+  for (const auto& r : roles) bearer[r] = token(r);
+  struct row {
+    std::string path;
+    std::vector<int> statuses;  // per role, in the order above
+  };
+  const std::vector<row> table = {
+      {"/api/v1/me", {200, 200, 200, 200, 200}},
+      {"/api/v1/tenant", {200, 200, 200, 200, 200}},
+      {"/api/v1/usage", {200, 200, 200, 200, 200}},
+      {"/api/v1/users", {200, 200, 403, 403, 200}},
+      {"/api/v1/policies", {200, 200, 200, 200, 200}},
+      {"/api/v1/vault", {200, 403, 403, 403, 200}},
+      {"/api/v1/markets", {200, 200, 200, 200, 200}},
+      {"/api/v1/strategies", {200, 200, 200, 200, 200}},
+      {"/api/v1/strategies/" + strategy, {200, 200, 200, 200, 404}},
+      {"/api/v1/heatmap?strategy_id=" + strategy, {200, 200, 200, 200, 404}},
+      {"/api/v1/boards?market_id=" + spain_market, {200, 200, 200, 200, 404}},
+      {"/api/v1/boards?market_id=" + france_market, {200, 200, 404, 200, 404}},
+      {"/api/v1/boards/" + spain_board_, {200, 200, 200, 200, 404}},
+      {"/api/v1/boards/" + france_board, {200, 200, 404, 200, 404}},
+      {"/api/v1/tasks/" + review_task_, {200, 200, 200, 200, 404}},
+      {"/api/v1/tasks/" + france_task, {200, 200, 404, 200, 404}},
+      {"/api/v1/streams/task-" + review_task_, {200, 200, 403, 200, 404}},
+      {"/api/v1/events?limit=1", {200, 403, 403, 200, 200}},
+  };
+  for (const auto& [path, statuses] : table)
+    for (std::size_t i = 0; i < roles.size(); ++i)
+      EXPECT_EQ(get_as(path, bearer[roles[i]]).status, statuses[i]) << roles[i] << " GET " << path;
+  // Another tenant's lists never hold Acme's rows.
+  const auto globex_markets = get_as("/api/v1/markets", bearer["admin@globex.com"]).body;
+  EXPECT_EQ(globex_markets.find(spain_market), std::string::npos);
 }
 
 }  // namespace
