@@ -374,7 +374,7 @@ http_response api::command(const route_args& a) {
   const auto* route = find_command_route(name);
   if (!route) return problem(problem_code::unknown_command, "No command named '" + std::string(name) + "'.");
 
-  auto parsed = parse_command(request.body, *route->prototype, route->hidden);
+  auto parsed = parse_command(request.body, *route->prototype, route->hidden, route->required);
   if (!parsed) return problem(parsed.error().code, parsed.error().detail, parsed.error().errors, parsed.error().status);
   auto& message = **parsed;
   if (auto* invite = dynamic_cast<user::v1::InviteUser*>(&message)) {

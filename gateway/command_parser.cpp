@@ -64,6 +64,11 @@ class reader {
       }
       od::value value;
       if (member.value().get(value)) return false;
+      if (depth == 0) {
+        od::json_type type;
+        if (value.type().get(type)) return false;
+        if (type != od::json_type::null) present.push_back(std::string(key));
+      }
       if (!read_field(value, message, field, path, depth)) return false;
     }
     return true;
@@ -72,6 +77,7 @@ class reader {
   std::vector<domain::field_error> problems;        // values the command does not accept (422)
   std::vector<domain::field_error> shape_problems;  // wrong JSON types (400)
   std::vector<std::string> unknown;
+  std::vector<std::string> present;  // top-level members with a value
 
  private:
   bool mismatch(od::value& value, const FieldDescriptor* f, const std::string& path) {
@@ -192,7 +198,8 @@ class reader {
 
 }  // namespace
 
-parsed_message parse_command(std::string_view body, const Message& prototype, const std::vector<std::string>& hidden) {
+parsed_message parse_command(std::string_view body, const Message& prototype, const std::vector<std::string>& hidden,
+                             const std::vector<std::string>& required) {
   const auto malformed = [](std::string detail) {
     return base::unexpected(parse_failure{problem_code::malformed_json, std::move(detail), {}});
   };
@@ -213,6 +220,12 @@ parsed_message parse_command(std::string_view body, const Message& prototype, co
     return base::unexpected(parse_failure{problem_code::validation_failed,
                                           "The body has members the command does not know, or of the wrong type.",
                                           std::move(r.shape_problems), 400});
+  for (const auto& name : required)
+    if (std::find(r.present.begin(), r.present.end(), name) == r.present.end())
+      r.problems.push_back({name, "Required"});
+  if (!r.problems.empty())
+    return base::unexpected(
+        parse_failure{problem_code::validation_failed, "The command has invalid fields.", std::move(r.problems)});
   for (auto& p : domain::field_rule_problems(*message)) r.problems.push_back(std::move(p));
   if (!r.problems.empty())
     return base::unexpected(

@@ -29,8 +29,10 @@ struct parse_failure {
 using parsed_message = base::expected<std::unique_ptr<google::protobuf::Message>, parse_failure>;
 
 // Parses `body` into a new message of `prototype`'s type. `hidden` names fields clients
-// may not set (ids the server assigns itself are still allowed).
+// may not set (ids the server assigns itself are still allowed); `required` the members a
+// body must have (absent or null: 422 "Required", as the model's Zod schemas say it).
 parsed_message parse_command(std::string_view body, const google::protobuf::Message& prototype,
-                             const std::vector<std::string>& hidden = {});
+                             const std::vector<std::string>& hidden = {},
+                             const std::vector<std::string>& required = {});
 
 }  // namespace stradia::gateway

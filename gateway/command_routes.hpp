@@ -17,6 +17,7 @@ struct command_route {
   std::string_view name;
   const google::protobuf::Message* prototype;
   std::vector<std::string> hidden;
+  std::vector<std::string> required;  // members a body must have ("Required" otherwise)
   request_lane lane;  // hashing for Argon2, outbound for calls to Gemini and Google
   std::function<commands::command_result(commands::command_service&, const domain::caller&,
                                          const google::protobuf::Message&)>

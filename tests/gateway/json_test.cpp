@@ -4,6 +4,7 @@
 #include "gateway/problem.hpp"
 #include "strategy.pb.h"
 #include "task.pb.h"
+#include "tenant.pb.h"
 #include "user.pb.h"
 
 namespace stradia::testing {
@@ -178,6 +179,28 @@ TEST(Problems, EveryCodeOfTheContractHasItsStatus) {
     EXPECT_EQ(p.content_type, "application/problem+json");
     EXPECT_NE(p.body.find("\"type\":\"https://stradia.dev/errors/" + std::string(name) + "\""), std::string::npos);
   }
+}
+
+}  // namespace
+}  // namespace stradia::testing
+
+namespace stradia::testing {
+namespace {
+
+TEST(CommandParser, AMissingOrNullRequiredMemberIsRequiredAsZodSaysIt) {
+  const std::vector<std::string> required{"policy_text", "platform"};
+  auto missing = gateway::parse_command(R"({"platform":null})", tenant::v1::CreateGovernancePolicy::default_instance(),
+                                        {}, required);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, gateway::problem_code::validation_failed);
+  EXPECT_EQ(missing.error().status, 0) << "422, as the model's rules";
+  ASSERT_EQ(missing.error().errors.size(), 2u);
+  EXPECT_EQ(missing.error().errors[0].path, "policy_text");
+  EXPECT_EQ(missing.error().errors[0].message, "Required");
+  EXPECT_EQ(missing.error().errors[1].path, "platform");
+  EXPECT_TRUE(gateway::parse_command(R"({"policy_text":"Never send PII.","platform":"GA4"})",
+                                     tenant::v1::CreateGovernancePolicy::default_instance(), {}, required)
+                  .has_value());
 }
 
 }  // namespace

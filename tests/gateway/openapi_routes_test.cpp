@@ -38,13 +38,18 @@ std::set<std::string> contract_operations() {
   return out;
 }
 
-// The property names of components/schemas/<name> (its `properties:` block).
-std::set<std::string> schema_properties(const std::string& name) {
+// components/schemas/<name>: its property names (the `properties:` block) and the names
+// its `required:` list holds.
+struct schema_members {
+  std::set<std::string> properties, required;
+};
+
+schema_members schema_of(const std::string& name) {
   std::ifstream in(STRADIA_SOURCE_DIR "/schemas/openapi.yaml");
-  std::set<std::string> out;
+  schema_members out;
   std::string line;
   bool in_components = false, in_schema = false, in_properties = false;
-  const std::regex property(R"(^        ([a-z_]+):.*$)");
+  const std::regex property(R"(^        ([a-z_]+):.*$)"), required(R"(^      required: \[(.*)\]$)"), word(R"([a-z_]+)");
   std::smatch m;
   while (std::getline(in, line)) {
     if (line == "components:") in_components = true;
@@ -54,8 +59,12 @@ std::set<std::string> schema_properties(const std::string& name) {
       in_properties = false;
     } else if (in_schema && line.rfind("      ", 0) == 0 && line.size() > 6 && line[6] != ' ') {
       in_properties = line == "      properties:";
+      if (std::regex_match(line, m, required)) {
+        const std::string names = m[1];
+        for (std::sregex_iterator w(names.begin(), names.end(), word), end; w != end; ++w) out.required.insert(w->str());
+      }
     } else if (in_properties && std::regex_match(line, m, property)) {
-      out.insert(m[1]);
+      out.properties.insert(m[1]);
     }
   }
   return out;
@@ -77,14 +86,16 @@ TEST(OpenApi, EveryRouteIsInTheContractAndEveryPathOfTheContractIsRouted) {
   for (const auto& op : contract) EXPECT_TRUE(routed.count(op)) << op << " is in openapi.yaml but not routed";
 }
 
-TEST(OpenApi, EachCommandsRequestSchemaNamesExactlyTheMembersItTakes) {
+TEST(OpenApi, EachCommandsRequestSchemaNamesExactlyTheMembersItTakesAndNeeds) {
   for (const auto& c : gateway::command_routes()) {
     std::set<std::string> taken;
     const auto* d = c.prototype->GetDescriptor();
     for (int i = 0; i < d->field_count(); ++i)
       if (std::find(c.hidden.begin(), c.hidden.end(), d->field(i)->name()) == c.hidden.end())
         taken.insert(d->field(i)->name());
-    EXPECT_EQ(schema_properties(std::string(c.name)), taken) << c.name;
+    const auto schema = schema_of(std::string(c.name));
+    EXPECT_EQ(schema.properties, taken) << c.name;
+    EXPECT_EQ(schema.required, std::set<std::string>(c.required.begin(), c.required.end())) << c.name;
   }
 }
 
