@@ -2,8 +2,9 @@
 // The board lifecycle (the model's BoardStatus) as events: a board is PENDING when
 // deployed, ACTIVE once a task leaves TODO, COMPLETED while every task on it is DONE, and
 // ACTIVE again when one leaves DONE. The system follows the board-state read model (all
-// tenants) and runs ChangeBoardStatus for boards whose tasks call for another status; the
-// domain decides again on the board's stream, so two gateways racing record it once.
+// tenants) and runs ChangeBoardStatus for every board whose tasks changed, with the status
+// they call for; the board's stream decides (a no-op when it is already so, a started
+// board never back to PENDING), so a stale read or two gateways racing record it once.
 #include <chrono>
 #include <string>
 #include <vector>

@@ -90,10 +90,14 @@ class decider {
     if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
     if (c.status() == board_statuses::UNSPECIFIED)
       return invalid("status", "Invalid enum value. Expected 'PENDING' | 'ACTIVE' | 'COMPLETED'");
-    if (c.status() == s_.status) return events{};
+    // A board that started stays started: its tasks back in TODO leave it ACTIVE.
+    const auto wanted = c.status() == board_statuses::PENDING && s_.status != board_statuses::PENDING
+                            ? board_statuses::ACTIVE
+                            : c.status();
+    if (wanted == s_.status) return events{};
     pb::BoardStatusChanged e;
     e.set_local_board_id(s_.id);
-    e.set_status(c.status());
+    e.set_status(wanted);
     *e.mutable_changed_at() = to_proto(ctx_.now);
     return events{std::move(e)};
   }

@@ -38,7 +38,9 @@ class decider {
 
   decision<event> operator()(const pb::OfferGhostCard& c) const {
     if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
-    if (c.is_removal() && (s_.dismissed || s_.removed)) return events{};  // not on the board to remove
+    // Not on the board to remove: let go already, or an added card nobody accepted (it
+    // stays offered as added; rejecting it takes it off).
+    if (c.is_removal() && (s_.dismissed || s_.removed || s_.awaiting_first_acceptance)) return events{};
     pb::GhostCardOffered e;
     e.set_local_task_id(s_.id);
     e.set_strategy_version(c.strategy_version());

@@ -1,6 +1,5 @@
 #include "gateway/api.hpp"
 
-#include <openssl/sha.h>
 #include <simdjson.h>
 #include <sodium.h>
 
@@ -26,10 +25,25 @@ constexpr std::size_t min_password_length = 8;
 
 std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
 
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+// A body's digest for its Idempotency-Key, keyed by the server's secret: a body may hold a
+// password, and an unkeyed hash of it kept in Postgres could be searched offline.
+std::string keyed_digest(const std::string& key, std::string_view name, std::string_view body) {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size(), 32);
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(name.data()), name.size());
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>("\n"), 1);
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(body.data()), body.size());
+  unsigned char digest[32];
+  crypto_generichash_final(&state, digest, sizeof digest);
   return base::hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+// The key of those digests: derived from the JWT secret (32 bytes of BLAKE2b).
+std::string idempotency_digest_key(std::string_view jwt_secret) {
+  unsigned char key[32];
+  const std::string input = "stradia idempotency digest\n" + std::string(jwt_secret);
+  crypto_generichash(key, sizeof key, reinterpret_cast<const unsigned char*>(input.data()), input.size(), nullptr, 0);
+  return std::string(reinterpret_cast<const char*>(key), sizeof key);
 }
 
 std::string bearer_token(const http_request& r) {
@@ -71,7 +85,12 @@ std::string outcome_json(const commands::command_outcome& o) {
 
 api::api(commands::command_service& commands, eventstore::event_store& store, const projections::user_directory& users,
          api_options options)
-    : commands_(commands), store_(store), users_(users), options_(std::move(options)), jwt_(options_.jwt_secret) {}
+    : commands_(commands),
+      store_(store),
+      users_(users),
+      options_(std::move(options)),
+      jwt_(options_.jwt_secret),
+      digest_key_(idempotency_digest_key(options_.jwt_secret)) {}
 
 const std::vector<api::route>& api::routes() {
   using access = route_access;
@@ -330,6 +349,29 @@ http_response api::login(const route_args& a) {
   return response;
 }
 
+// InviteUser: Argon2 costs 64 MiB and tens of milliseconds, so only for a caller who may
+// invite; the plain password is wiped once hashed. An answer when refused.
+std::optional<http_response> api::hash_invited_password(const domain::caller& who, user::v1::InviteUser& invite) {
+  const auto wipe = [&] {
+    sodium_memzero(invite.mutable_password()->data(), invite.password().size());
+    invite.clear_password();
+  };
+  if (who.role != domain::roles::GLOBAL_ADMIN) {
+    wipe();
+    return problem(problem_code::forbidden, "Only a GLOBAL_ADMIN may do this.");
+  }
+  if (invite.password().size() < min_password_length) {
+    wipe();
+    return problem(problem_code::validation_failed, "The command has invalid fields.",
+                   {{"password", "String must contain at least 8 character(s)"}});
+  }
+  auto hash = hash_password(invite.password());
+  wipe();
+  if (!hash) return problem(problem_code::service_unavailable, "Could not hash the password.");
+  invite.set_password_hash(*hash);
+  return std::nullopt;
+}
+
 // ChangeOwnPassword: the current password proves it is the user (a stolen token alone
 // cannot take the account), checked under the login limits; the new one is hashed and both
 // are wiped before the command goes on. An answer when refused.
@@ -377,22 +419,14 @@ http_response api::command(const route_args& a) {
   auto parsed = parse_command(request.body, *route->prototype, route->hidden, route->required);
   if (!parsed) return problem(parsed.error().code, parsed.error().detail, parsed.error().errors, parsed.error().status);
   auto& message = **parsed;
-  if (auto* invite = dynamic_cast<user::v1::InviteUser*>(&message)) {
-    // Argon2 costs 64 MiB and tens of milliseconds: only for a caller who may invite.
-    if (who->role != domain::roles::GLOBAL_ADMIN)
-      return problem(problem_code::forbidden, "Only a GLOBAL_ADMIN may do this.");
-    if (invite->password().size() < min_password_length)
-      return problem(problem_code::validation_failed, "The command has invalid fields.",
-                     {{"password", "String must contain at least 8 character(s)"}});
-    auto hash = hash_password(invite->password());
-    sodium_memzero(invite->mutable_password()->data(), invite->password().size());
-    invite->clear_password();
-    if (!hash) return problem(problem_code::service_unavailable, "Could not hash the password.");
-    invite->set_password_hash(*hash);
-  } else if (auto* change = dynamic_cast<user::v1::ChangeOwnPassword*>(&message)) {
-    if (auto refused = hash_new_password(*who, *change, request.client_address)) return *refused;
-  }
-  auto run = [&](const domain::caller& as) {
+  // Passwords are checked and hashed in the run, so a replayed Idempotency-Key answers the
+  // first response without doing it again (the old password no longer holds after a change).
+  auto run = [&](const domain::caller& as) -> http_response {
+    if (auto* invite = dynamic_cast<user::v1::InviteUser*>(&message)) {
+      if (auto refused = hash_invited_password(as, *invite)) return *refused;
+    } else if (auto* change = dynamic_cast<user::v1::ChangeOwnPassword*>(&message)) {
+      if (auto refused = hash_new_password(as, *change, request.client_address)) return *refused;
+    }
     auto result = route->invoke(commands_, as, message);
     if (result) return json_ok(outcome_json(*result));
     if (result.error().unavailable) return problem(problem_code::service_unavailable, result.error().error.detail);
@@ -411,7 +445,7 @@ http_response api::idempotent_command(const domain::caller& who, std::string_vie
                    {{"Idempotency-Key", "Invalid key"}});
   if (!options_.idempotency) return problem(problem_code::service_unavailable, "Idempotency keys are not available.");
   auto& keys = *options_.idempotency;
-  const auto digest = sha256_hex(std::string(name) + "\n" + request.body);
+  const auto digest = keyed_digest(digest_key_, name, request.body);
   // The claim outlives the longest the command can run. Commands that call outside systems
   // have their outbound deadlines, and their calls cannot be taken back: a long lease. The
   // others finish in milliseconds, and a second run of one cannot record anything twice

@@ -131,6 +131,7 @@ class api {
   std::optional<domain::caller> authenticate(const http_request& request) const;
   bool within_rate_limit(const std::string& user_id);
   bool login_allowed(const std::string& email, const std::string& address);
+  std::optional<http_response> hash_invited_password(const domain::caller& who, user::v1::InviteUser& invite);
   std::optional<http_response> hash_new_password(const domain::caller& who, user::v1::ChangeOwnPassword& change,
                                                  const std::string& client_address);
 
@@ -145,6 +146,7 @@ class api {
   const projections::user_directory& users_;
   api_options options_;
   jwt_codec jwt_;
+  std::string digest_key_;  // keys the bodies' digests kept with Idempotency-Keys
   std::mutex rate_mutex_;
   std::unordered_map<std::string, api_bucket> buckets_;          // by user id
   std::unordered_map<std::string, api_bucket> login_buckets_;    // by email

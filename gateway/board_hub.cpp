@@ -43,6 +43,17 @@ std::size_t board_hub::members(const std::string& board_id) {
   return room == rooms_.end() ? 0 : room->second.size();
 }
 
+std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> board_hub::rooms_of_tenant(
+    const std::string& tenant_id) {
+  std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [board, room] : rooms_)
+    for (const auto& w : room)
+      if (auto member = w.lock(); member && member->tenant_id() == tenant_id)
+        out.emplace_back(board, std::move(member));
+  return out;
+}
+
 bool board_hub::empty() {
   std::lock_guard lock(mutex_);
   return rooms_.empty();

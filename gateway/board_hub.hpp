@@ -37,6 +37,7 @@ class live_connection {
   virtual void forget(const std::string& board_id) = 0;
   // Who opened the socket (as authenticated at the handshake).
   virtual const std::string& user_id() const = 0;
+  virtual const std::string& tenant_id() const = 0;
 };
 
 class board_hub {
@@ -48,6 +49,8 @@ class board_hub {
   bool empty();  // no room has anyone in it
   // The rooms a user's connections are in: (board id, connection).
   std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> rooms_of(const std::string& user_id);
+  // The rooms every connection of a tenant is in: (board id, connection).
+  std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> rooms_of_tenant(const std::string& tenant_id);
 
  private:
   std::mutex mutex_;

@@ -128,6 +128,7 @@ void live_boards::publish(const std::vector<stradia::envelope::v1::EventEnvelope
     if (e.stream_id().rfind("user-", 0) == 0 && (type == "UserUnassignedFromMarket" || type == "UserDeactivated" ||
                                                  type == "UserDeleted" || type == "UserRoleChanged"))
       recheck_rooms(e.tenant_id(), e.stream_id().substr(5));
+    if (type == "TenantDeactivated" && e.stream_id().rfind("tenant-", 0) == 0) close_rooms_of_tenant(e.tenant_id());
   }
 }
 
@@ -208,6 +209,17 @@ void live_boards::tell_rooms(const std::vector<stradia::envelope::v1::EventEnvel
     }
     hub_.broadcast(board_id, frame_order(change.position, true),
                    shared(ws::board_updated_frame(board_id, now.status, now.heatmap_score)));
+  }
+}
+
+// A deactivated tenant's sockets leave every room at once (their frames would go on
+// otherwise; their commands are refused by the caller's refresh).
+void live_boards::close_rooms_of_tenant(const std::string& tenant_id) {
+  for (const auto& [board_id, c] : hub_.rooms_of_tenant(tenant_id)) {
+    hub_.leave(board_id, c.get());
+    c->forget(board_id);
+    c->send(shared(
+        ws::error_frame(code_name(problem_code::unauthenticated), "The organisation's account is deactivated.", {})));
   }
 }
 

@@ -43,6 +43,7 @@ class live_boards {
   };
   void tell_rooms(const std::vector<stradia::envelope::v1::EventEnvelope>& events);
   void recheck_rooms(const std::string& tenant_id, const std::string& user_id);
+  void close_rooms_of_tenant(const std::string& tenant_id);
 
   commands::command_service& commands_;
   projections::read_model_reader& read_models_;

@@ -314,20 +314,24 @@ http_response api::heatmap_svg(const route_args& a) {
 // The markets the caller may see: all of the tenant's, or a LOCAL_USER's assigned ones.
 http_response api::markets(const route_args& a) {
   const auto* who = a.who;
-  const auto list = list_request_of(a.request, cursor_kind::id);
+  const auto list = list_request_of(a.request, cursor_kind::text);
   if (!list) return list.error();
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
-  const auto markets = options_.read_models->markets(who->tenant_id, list->cursor, list->limit, sandbox_of(*who));
-  if (!markets) return read_model_unreachable();
+  const auto found = options_.read_models->markets(who->tenant_id, list->cursor, list->limit, sandbox_of(*who));
+  if (!found) return read_model_unreachable();
+  if (!*found)
+    return problem(problem_code::validation_failed, "cursor is the previous page's next_cursor.",
+                   {{"cursor", "Not a cursor of this list"}});
+  const auto& markets = **found;
   base::json_writer json;
   json.begin_object().field("position", *waited).key("markets").begin_array();
-  for (const auto& m : markets->items) {
+  for (const auto& m : markets.items) {
     json.begin_object().field("id", m.id).field("name", m.name).field("region_code", m.region_code);
     json.field("timezone", m.timezone).field("is_active", m.is_active).end_object();
   }
   json.end_array();
-  write_next_cursor(json, markets->next_cursor);
+  write_next_cursor(json, markets.next_cursor);
   json.end_object();
   return json_ok(json.take());
 }
@@ -348,8 +352,8 @@ http_response api::boards_of_market(const route_args& a) {
   if (who->role == domain::roles::LOCAL_USER && !who->assigned_to(*market_id))
     return problem(problem_code::not_found, "No such market.");
   const auto market = options_.read_models->markets(who->tenant_id, "", 1, std::vector{*market_id});
-  if (!market) return read_model_unreachable();
-  if (market->items.empty()) return problem(problem_code::not_found, "No such market.");
+  if (!market || !*market) return read_model_unreachable();
+  if ((*market)->items.empty()) return problem(problem_code::not_found, "No such market.");
   const auto boards = options_.read_models->boards_of_market(who->tenant_id, *market_id, list->cursor, list->limit);
   if (!boards) return read_model_unreachable();
   base::json_writer json;

@@ -91,6 +91,7 @@ class ws_session : public live_connection, public open_socket, public std::enabl
   }
 
   const std::string& user_id() const override { return who_.user_id; }
+  const std::string& tenant_id() const override { return who_.tenant_id; }
 
   void close_going_away() override {
     net::post(ws_.get_executor(), [self = shared_from_this()] {

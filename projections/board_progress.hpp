@@ -1,9 +1,11 @@
 #pragma once
 // Where each board's lifecycle stands by its tasks (board-state read model, all tenants,
-// worker role), for the system process that records BoardStatusChanged: PENDING until a
-// task leaves TODO, COMPLETED while every task is DONE, ACTIVE otherwise (and again when a
-// task leaves DONE). Only boards whose tasks changed since the last call are looked at.
-// One connection, kept between calls; not thread-safe.
+// worker role), for the system process that records BoardStatusChanged: COMPLETED while
+// every task is DONE, ACTIVE once one left TODO, PENDING while none did (the board's own
+// stream keeps a started board from going back). Every board whose tasks changed since the
+// last call is named, whatever status the read model shows (it may lag the board's stream),
+// up to the position every source of the board-state model has applied. One connection,
+// kept between calls; not thread-safe.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,18 +16,18 @@
 namespace stradia::projections {
 
 struct board_status_due {
-  std::string tenant_id, local_board_id, status;  // the status the board should have
+  std::string tenant_id, local_board_id, status;  // the status the board's tasks call for
 };
 
 // The status a board's tasks call for: `total` tasks on it (ghost cards not yet accepted
 // and tasks that left are not), `todo` and `done` of them.
-std::string board_status_for(const std::string& current, std::int64_t total, std::int64_t todo, std::int64_t done);
+std::string board_status_for(std::int64_t total, std::int64_t todo, std::int64_t done);
 
 class board_progress {
  public:
   explicit board_progress(std::string worker_conninfo);
   ~board_progress();
-  // Boards whose tasks changed since the previous call and whose status should change.
+  // Boards whose tasks changed since the previous call, with the status their tasks call for.
   base::expected<std::vector<board_status_due>, std::string> due();
 
  private:

@@ -194,8 +194,11 @@ void board_state::apply_task(const envelope& e) {
           r[t_error_log] = m.error_log();
         } else if constexpr (std::is_same_v<T, task_pb::GhostCardOffered>) {
           r[t_ghost] = "true";
-          // A task that had left the board comes back as a new card.
-          r[t_ghost_change] = m.is_removal() ? "REMOVED" : r[t_removed_at] ? "ADDED" : "CHANGED";
+          // A task that had left the board comes back as a new card, and an added card
+          // nobody accepted stays one whatever a later version changes in it.
+          r[t_ghost_change] = m.is_removal()                                    ? "REMOVED"
+                              : r[t_removed_at] || r[t_ghost_change] == "ADDED" ? "ADDED"
+                                                                                : "CHANGED";
           if (!m.is_removal()) r[t_removed_at] = std::nullopt;
         } else if constexpr (std::is_same_v<T, task_pb::GhostCardAccepted>) {
           r[t_ghost] = "false";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
+#include "base/encoding.hpp"
 #include "base/uuid_text.hpp"
 
 namespace stradia::projections {
@@ -28,6 +29,9 @@ constexpr const char* task_columns =
 constexpr const char* tasks_of_board_where =
     "WHERE local_board_id = $1::uuid AND removed_at IS NULL ORDER BY order_index, local_task_id";
 constexpr const char* task_where = "WHERE local_task_id = $1::uuid";
+constexpr const char* left_board_position_sql =
+    "SELECT coalesce(max(position), 0) FROM read_board_tasks WHERE local_board_id = $1::uuid AND removed_at IS NOT "
+    "NULL";
 constexpr const char* timeline_sql =
     "SELECT position, kind, actor, detail, http_status, " STRADIA_UTC("at") ", coalesce(entry_id, '') "
     "FROM read_task_timeline WHERE local_task_id = $1::uuid ORDER BY position";
@@ -43,12 +47,11 @@ constexpr const char* periods_sql =
     "ai_tokens_used FROM read_token_periods ORDER BY period_start DESC LIMIT 3";
 #undef STRADIA_UTC
 
-// Pages in (name, id) order: the cursor is the last market's id.
+// Pages in (name, id) order, after the last page's (name, id).
 constexpr const char* markets_sql =
     "SELECT market_id::text, name, region_code, timezone, is_active FROM read_markets WHERE deleted_at IS NULL "
-    "AND ($1 = '' OR (name, market_id) > (SELECT name, market_id FROM read_markets WHERE market_id = "
-    "nullif($1, '')::uuid)) AND ($2::uuid[] IS NULL OR market_id = ANY($2::uuid[])) "
-    "ORDER BY name, market_id LIMIT $3";
+    "AND ($1::uuid IS NULL OR (name, market_id) > ($2, $1::uuid)) AND ($3::uuid[] IS NULL OR market_id = "
+    "ANY($3::uuid[])) ORDER BY name, market_id LIMIT $4";
 constexpr const char* boards_of_market_sql =
     "SELECT local_board_id::text, market_id::text, master_strategy_id::text, status, strategy_version "
     "FROM read_boards WHERE market_id = $1::uuid AND ($2 = '' OR local_board_id > nullif($2, '')::uuid) "
@@ -217,6 +220,8 @@ base::expected<std::optional<board_view>, std::string> read_model_reader::board(
       view.tasks.push_back(std::move(t));
     }
     view.heatmap_score = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+    // The state covers the tasks that left the board too (their last event is in it).
+    view.position = std::max(view.position, r.exec_params1(left_board_position_sql, board_id)[0].as<std::int64_t>());
     out = std::move(view);
   });
   if (!ok) return base::unexpected(ok.error());
@@ -239,24 +244,33 @@ base::expected<std::vector<board_task_view>, std::string> read_model_reader::boa
   return out;
 }
 
-base::expected<page<market_view>, std::string> read_model_reader::markets(
+base::expected<std::optional<page<market_view>>, std::string> read_model_reader::markets(
     const std::string& tenant_id, const std::string& cursor, std::size_t limit,
     const std::optional<std::vector<std::string>>& only) {
-  page<market_view> out;
-  if (!cursor.empty() && !base::is_uuid(cursor)) return out;
+  // The cursor: "<market id>.<base64url of its name>".
+  std::optional<std::string> after_id, after_name;
+  if (!cursor.empty()) {
+    const auto dot = cursor.find('.');
+    after_name = dot == std::string::npos ? std::nullopt : base::base64url_decode(cursor.substr(dot + 1));
+    after_id = cursor.substr(0, dot);
+    if (!after_name || !base::is_uuid(*after_id)) return std::optional<page<market_view>>{};
+  }
   const std::optional<std::string> only_ids = only ? std::optional(format_text_array(*only)) : std::nullopt;
+  page<market_view> out;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
-    const auto rows = r.exec_params(markets_sql, cursor, only_ids, static_cast<std::int64_t>(limit + 1));
+    const auto rows = r.exec_params(markets_sql, after_id, after_name, only_ids, static_cast<std::int64_t>(limit + 1));
     out = page_of<market_view>(
         rows, limit,
         [](const pqxx::row& row) {
           return market_view{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                              row[3].as<std::string>(), row[4].as<bool>()};
         },
-        [](const pqxx::row& row) { return row[0].as<std::string>(); });
+        [](const pqxx::row& row) {
+          return row[0].as<std::string>() + "." + base::base64url_encode(row[1].as<std::string>());
+        });
   });
   if (!ok) return base::unexpected(ok.error());
-  return out;
+  return std::optional(std::move(out));
 }
 
 base::expected<page<board_summary>, std::string> read_model_reader::boards_of_market(const std::string& tenant_id,

@@ -149,11 +149,13 @@ class read_model_reader {
   // The tenant's tasks among `local_task_ids` as their cards (tasks that left the board too).
   base::expected<std::vector<board_task_view>, std::string> board_tasks(const std::string& tenant_id,
                                                                         const std::vector<std::string>& local_task_ids);
-  // The tenant's markets that are not deleted, by name, `limit` after the market `cursor`
-  // (empty: from the first); `only`, when given, keeps those markets (a LOCAL_USER's).
-  base::expected<page<market_view>, std::string> markets(const std::string& tenant_id, const std::string& cursor,
-                                                         std::size_t limit,
-                                                         const std::optional<std::vector<std::string>>& only);
+  // The tenant's markets that are not deleted, by name, `limit` after `cursor` (a previous
+  // page's next_cursor, which names the last market's name and id, so a rename between
+  // pages neither skips nor repeats one; empty: from the first); `only`, when given, keeps
+  // those markets (a LOCAL_USER's). Nullopt for a cursor that is not one.
+  base::expected<std::optional<page<market_view>>, std::string> markets(
+      const std::string& tenant_id, const std::string& cursor, std::size_t limit,
+      const std::optional<std::vector<std::string>>& only);
   // A market's boards by id, `limit` after the board `cursor` (empty: from the first).
   base::expected<page<board_summary>, std::string> boards_of_market(const std::string& tenant_id,
                                                                     const std::string& market_id,

@@ -107,6 +107,16 @@ TEST(LocalBoard, OnlyTheSystemChangesTheStatusAsTheTasksMove) {
   auto again = lb::decide(s, active, context_for(as_system()));
   ASSERT_TRUE(again.has_value());
   EXPECT_TRUE(again->empty()) << "already ACTIVE: nothing to record";
+  pb::ChangeBoardStatus pending = active;
+  pending.set_status(domain::board_statuses::PENDING);
+  auto back = lb::decide(s, pending, context_for(as_system()));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(back->empty()) << "a started board whose tasks are all in TODO again stays ACTIVE";
+  pb::ChangeBoardStatus completed = active;
+  completed.set_status(domain::board_statuses::COMPLETED);
+  s = apply(s, completed, context_for(as_system()));
+  s = apply(s, pending, context_for(as_system()));
+  EXPECT_EQ(s.status, domain::board_statuses::ACTIVE) << "from COMPLETED, tasks back in TODO make it ACTIVE";
 }
 
 TEST(LocalBoard, AnOldOrRepeatedVersionOffersNothing) {

@@ -354,6 +354,20 @@ TEST_F(LiveBoards, AClientThatNeverReadsIsDroppedAndTheOthersKeepReceiving) {
   EXPECT_NE(metrics.find("stradia_websocket_dropped_slow_total 1\n"), std::string::npos) << metrics;
 }
 
+TEST_F(LiveBoards, ADeactivatedTenantsSocketsLeaveTheirRoomsAtOnce) {
+  auto c = connect(spain_);
+  join(*c, board_);
+  ASSERT_EQ(run_stradia({"tenant", "deactivate", "--tenant", "a5e1c0de-0000-4000-8000-000000000001"}, env_), 0);
+  const auto told = c->next_event("server:error", 5s);
+  ASSERT_TRUE(told.has_value());
+  EXPECT_NE(told->find(R"("code":"UNAUTHENTICATED")"), std::string::npos) << *told;
+  c->send(task_frame("client:request_task_lock", board_, review_));
+  const auto refused = c->next_event("server:error", 5s);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_NE(refused->find("UNAUTHENTICATED"), std::string::npos) << *refused;
+  EXPECT_FALSE(c->next_event("server:task_locked", 500ms)) << "nothing of the board any more";
+}
+
 // The frame a board event of a task is told by (API.md §5).
 std::string frame_for(std::string_view event_type) {
   if (event_type == "TaskLockAcquired") return "server:task_locked";

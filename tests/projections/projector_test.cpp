@@ -235,10 +235,10 @@ TEST_F(Projector, TimelineUsageAndDirectoryFollowTheirStreams) {
   EXPECT_EQ((*usage)->token_reset_date, domain::timestamp(std::chrono::seconds(1'800'000'000)));
 
   const auto markets = reader.markets(acme, "", 100, std::nullopt);
-  ASSERT_TRUE(markets.has_value());
-  ASSERT_EQ(markets->items.size(), 1u);
-  EXPECT_EQ(markets->items[0].name, "Spain - Retail");
-  EXPECT_FALSE(markets->next_cursor.has_value());
+  ASSERT_TRUE(markets.has_value() && markets->has_value());
+  ASSERT_EQ((*markets)->items.size(), 1u);
+  EXPECT_EQ((*markets)->items[0].name, "Spain - Retail");
+  EXPECT_FALSE((*markets)->next_cursor.has_value());
   pqxx::connection c(worker());
   const auto row = pqxx::read_transaction(c).exec_params(
       "SELECT assigned_market_ids::text, role FROM read_users WHERE user_id = $1", user);
@@ -250,7 +250,7 @@ TEST_F(Projector, TimelineUsageAndDirectoryFollowTheirStreams) {
   // Another tenant sees none of it.
   EXPECT_FALSE(reader.task(globex, task)->has_value());
   EXPECT_FALSE(reader.usage(globex)->has_value());
-  EXPECT_TRUE(reader.markets(globex, "", 100, std::nullopt)->items.empty());
+  EXPECT_TRUE((*reader.markets(globex, "", 100, std::nullopt))->items.empty());
 }
 
 }  // namespace

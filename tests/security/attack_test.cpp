@@ -4,7 +4,7 @@
 #include <future>
 #include <set>
 
-#include <openssl/sha.h>
+#include <sodium.h>
 
 #include "e2e/fake_gemini.hpp"
 #include "eventstore/idempotency_store.hpp"
@@ -238,9 +238,13 @@ TEST_F(Attacks, AKeyLeftPendingByADeadProcessIsTakenOverFromTheLog) {
                          R"({"email":"spain@acme.com","password":"stradia-dev"})");
   const auto spain = json_string_field(login.body, "token");
   const auto spain_id = json_string_field(login.body.substr(login.body.find("\"user\"")), "id");
+  // The server's digest of a body, written here from its definition: BLAKE2b-256 keyed by
+  // BLAKE2b-256("stradia idempotency digest\n" + the JWT secret).
   auto digest = [](const std::string& text) {
-    unsigned char d[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), d);
+    const std::string seed = "stradia idempotency digest\n" + secret;
+    unsigned char key[32], d[32];
+    crypto_generichash(key, sizeof key, reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), nullptr, 0);
+    crypto_generichash(d, sizeof d, reinterpret_cast<const unsigned char*>(text.data()), text.size(), key, sizeof key);
     std::string out;
     for (unsigned char b : d) out += "0123456789abcdef"[b >> 4], out += "0123456789abcdef"[b & 0xF];
     return out;
