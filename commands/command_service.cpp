@@ -49,7 +49,7 @@ command_service::command_service(eventstore::event_log& store, command_service_o
     : store_(store), options_(std::move(options)) {}
 
 domain::context command_service::context_for(const domain::caller& who) const {
-  return domain::context{who, options_.clock(), [] { return new_uuid(); }, options_.zones};
+  return domain::context{who, options_.clock(), [] { return new_uuid(); }, options_.zones, &payload_rules_};
 }
 
 event_metadata command_service::metadata_for(const domain::caller& who, std::string_view command) const {

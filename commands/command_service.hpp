@@ -12,6 +12,7 @@
 #include "board.pb.h"
 #include "commands/aggregates.hpp"
 #include "commands/command_result.hpp"
+#include "commands/payload_schema_rules.hpp"
 #include "commands/event_codec.hpp"
 #include "commands/pre_flight_scanner.hpp"
 #include "commands/unit_of_work.hpp"
@@ -143,6 +144,7 @@ class command_service {
 
   eventstore::event_log& store_;
   command_service_options options_;
+  payload_schema_rules payload_rules_;  // what a saved execution payload must be
   std::tuple<stream_cache<tenant_aggregate>, stream_cache<user_aggregate>, stream_cache<market_aggregate>,
              stream_cache<strategy_aggregate>, stream_cache<board_aggregate>, stream_cache<task_aggregate>,
              stream_cache<ledger_aggregate>, stream_cache<vault_aggregate>, stream_cache<email_aggregate>>

@@ -8,6 +8,7 @@
 
 #include "domain/clock.hpp"
 #include "domain/enums.hpp"
+#include "domain/payload_rules.hpp"
 #include "domain/zone_catalog.hpp"
 
 namespace stradia::domain {
@@ -17,8 +18,8 @@ inline constexpr std::string_view system_user_id = "system";
 
 struct caller {
   caller() = default;
-  caller(std::string user, std::string tenant, user_role r = roles::UNSPECIFIED,
-         std::vector<std::string> markets = {}, bool system = false)
+  caller(std::string user, std::string tenant, user_role r = roles::UNSPECIFIED, std::vector<std::string> markets = {},
+         bool system = false)
       : user_id(std::move(user)),
         tenant_id(std::move(tenant)),
         role(r),
@@ -42,8 +43,9 @@ struct caller {
 struct context {
   caller who;
   timestamp now;
-  std::function<std::string()> new_id;  // fresh UUIDs for entities a decision creates
-  const zone_catalog* zones = nullptr;  // required by market decisions
+  std::function<std::string()> new_id;      // fresh UUIDs for entities a decision creates
+  const zone_catalog* zones = nullptr;      // required by market decisions
+  const payload_rules* payloads = nullptr;  // required by payload edits
 };
 
 caller system_caller(std::string tenant_id);

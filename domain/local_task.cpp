@@ -1,5 +1,7 @@
 #include "domain/local_task.hpp"
 
+#include <stdexcept>
+
 #include "domain/access.hpp"
 #include "domain/guardrails.hpp"
 
@@ -120,6 +122,11 @@ class decider {
           note_event(std::string(system_user_id), auto_save_note(ctx_.now, c.execution_payload()));
       return unexpected(refusal<event>(version_conflict(c.expected_version()), events{std::move(saved)}));
     }
+    // A draft that lost the race is kept whatever it holds; one to be saved keeps to the rules.
+    if (ctx_.payloads == nullptr) throw std::logic_error("payload edits need the payload rules in the context");
+    if (auto problems = ctx_.payloads->problems(s_.definition.expected_payload_schema(), c.execution_payload());
+        !problems.empty())
+      return invalid(std::move(problems));
     pb::ExecutionPayloadUpdated e;
     e.set_local_task_id(s_.id);
     e.set_execution_payload(c.execution_payload());

@@ -4,6 +4,7 @@
 // an email is held by one tenant at a time.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "commands/command_service.hpp"
@@ -176,6 +177,37 @@ TEST_F(HandlerRules, AnotherTenantsStreamIsForeign) {
   EXPECT_EQ(refused.error().error.code, errc::not_found);
   EXPECT_FALSE(refused.error().raced);
   EXPECT_EQ(log_.all().size(), before);
+}
+
+}  // namespace
+}  // namespace stradia::testing
+
+namespace stradia::testing {
+namespace {
+
+// The payload rules as the JSON work does them: the task's schema (draft 7) and the model's
+// ExecuteTypeCTaskSchema rules wherever the payload names their fields.
+TEST(PayloadRules, ASchemaAndTheModelsIdRulesGiveOneProblemPerPath) {
+  const commands::payload_schema_rules rules;
+  const std::string schema =
+      R"({"type":"object","required":["action","platform"],"properties":{"action":{"enum":["CREATE_TAG","UPDATE_TAG"]},)"
+      R"("platform":{"enum":["GTM","GA4"]},"schema":{"type":"object","required":["name"]}}})";
+  EXPECT_TRUE(rules.problems(schema, R"({"action":"CREATE_TAG","platform":"GTM","schema":{"name":"Base"}})").empty());
+  const auto wrong = rules.problems(
+      schema,
+      R"({"action":"DROP_TAG","platform":"GTM","schema":{"parameter":[{"key":"measurementId","value":"G-123"}]},)"
+      R"("container_id":"gtm-lower","trigger_type":"Page View"})");
+  std::map<std::string, std::string> by_path;
+  for (const auto& p : wrong) by_path[p.path] = p.message;
+  EXPECT_TRUE(by_path.count("execution_payload.action")) << "not in the enum";
+  EXPECT_TRUE(by_path.count("execution_payload.schema")) << "name is required there";
+  EXPECT_EQ(by_path["execution_payload.schema.parameter.0.value"], "Must be a valid GA4 Measurement ID.");
+  EXPECT_EQ(by_path["execution_payload.container_id"], "Must be a valid GTM Container ID.");
+  EXPECT_EQ(by_path["execution_payload.trigger_type"],
+            "Invalid enum value. Expected 'All Pages' | 'CustomEvent', received 'Page View'");
+  EXPECT_EQ(rules.problems("", "[1,2]").at(0).message, "Expected a JSON object.");
+  EXPECT_TRUE(rules.problems("", R"({"measurementId":"G-ABC123XYZ0"})").empty()) << "no schema: the id rules only";
+  EXPECT_TRUE(rules.problems("{not json", R"({"anything":1})").empty()) << "an unreadable schema constrains nothing";
 }
 
 }  // namespace

@@ -47,6 +47,24 @@ inline domain::caller as_other_tenant_admin() {
 }
 inline domain::caller as_system() { return domain::system_caller(tenant_id); }
 
+// The payload rules as the domain sees them (the JSON work is commands/, tested there):
+// a payload holding "forbidden" breaks them at execution_payload.forbidden; the schema
+// last asked about is kept, so a test can see the task's own schema was used.
+class payload_rules_double final : public domain::payload_rules {
+ public:
+  std::vector<domain::field_error> problems(std::string_view schema, std::string_view payload) const override {
+    last_schema = std::string(schema);
+    if (payload.find("forbidden") == std::string_view::npos) return {};
+    return {{"execution_payload.forbidden", "Not allowed by the schema."}};
+  }
+  mutable std::string last_schema;
+};
+
+inline payload_rules_double& payload_rules() {
+  static payload_rules_double rules;
+  return rules;
+}
+
 // A context whose new ids are UUIDs ending in 1, 2, ..., unique across the test process.
 inline domain::context context_for(domain::caller who, timestamp now = base_time) {
   static int counter = 0;
@@ -55,7 +73,7 @@ inline domain::context context_for(domain::caller who, timestamp now = base_time
                            const auto n = std::to_string(++counter);
                            return "00000000-0000-4000-8000-" + std::string(12 - n.size(), '0') + n;
                          },
-                         nullptr};
+                         nullptr, &payload_rules()};
 }
 
 template <class State, class Event, class Evolve>

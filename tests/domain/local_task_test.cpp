@@ -20,6 +20,7 @@ domain::global_task definition(domain::task_type type) {
   d.set_order_index(1);
   d.set_weight(5);
   d.set_target_platform(domain::platforms::GTM);
+  d.set_expected_payload_schema(R"({"type":"object","required":["action"]})");
   return d;
 }
 
@@ -297,6 +298,23 @@ TEST(LocalTask, StalePayloadVersionIsVersionConflictAndAutoSavesTheDraft) {
   EXPECT_EQ(note.user_id(), "system");
   EXPECT_EQ(note.content(),
             R"([SYSTEM AUTO-SAVE: Version Collision Detected at 2026-02-22T10:10:00Z] { "draft_id": "G-XYZ987" })");
+}
+
+TEST(LocalTask, APayloadThatBreaksItsRulesIsRefusedWithTheirProblemsAndNothingSaved) {
+  auto s = apply(created_task(), acquire(), context_for(as_spain_user()));
+  auto edit = payload(R"({"forbidden":true})");
+  const auto refused = lt::decide(s, edit, context_for(as_spain_user()));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().error.code, errc::validation_failed);
+  ASSERT_EQ(refused.error().error.errors.size(), 1u);
+  EXPECT_EQ(refused.error().error.errors[0].path, "execution_payload.forbidden");
+  EXPECT_TRUE(refused.error().recorded.empty());
+  EXPECT_EQ(payload_rules().last_schema, R"({"type":"object","required":["action"]})") << "the task's own schema";
+  edit.set_expected_version(1);  // stale: the losing draft is kept as a note whatever it holds
+  const auto lost = lt::decide(s, edit, context_for(as_spain_user()));
+  ASSERT_FALSE(lost.has_value());
+  EXPECT_EQ(lost.error().error.code, errc::version_conflict);
+  EXPECT_EQ(lost.error().recorded.size(), 1u) << "the auto-saved draft";
 }
 
 TEST(LocalTask, CurrentPayloadVersionIsAccepted) {

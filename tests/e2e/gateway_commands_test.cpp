@@ -58,11 +58,14 @@ TEST_F(Gateway, TheRemainingBusinessRulesAnswerTheirCodes) {
   auto revoked =
       command("ExecuteTask", R"({"local_task_id":")" + consent_task_ + R"(","container_id":"GTM-A1"})", spain);
   EXPECT_EQ(code_of(revoked), "CREDENTIAL_REVOKED");
-  ASSERT_EQ(command("UpdateExecutionPayload",
-                    R"({"local_task_id":")" + consent_task_ + R"(","execution_payload":"{\"action\":\"UPDATE_TAG\"}"})",
-                    spain)
-                .status,
-            200);
+  ASSERT_EQ(
+      command(
+          "UpdateExecutionPayload",
+          R"({"local_task_id":")" + consent_task_ +
+              R"(","execution_payload":{"action":"UPDATE_TAG","platform":"GTM","schema":{"name":"Base","type":"ga4_setup"}}})",
+          spain)
+          .status,
+      200);
   auto scan_again = command("MoveTask", move(consent_task_, "IN_PROGRESS", "DONE"), spain);
   EXPECT_EQ(code_of(scan_again), "PREFLIGHT_REQUIRED") << "a new payload needs a new scan";
 }

@@ -123,6 +123,18 @@ TEST_F(Frontend, ATaskOpensWithEverythingItsDrawerShows) {
       command("UpdateExecutionPayload", R"({"local_task_id":")" + consent_task_ + R"(","execution_payload":7})",
               token("spain@acme.com"));
   EXPECT_EQ(number.status, 400) << number.body;
+  // The task's expected_payload_schema and the model's id rules: one problem per path.
+  const auto breaks = command("UpdateExecutionPayload",
+                              R"({"local_task_id":")" + consent_task_ +
+                                  R"(","execution_payload":{"action":"DROP_TAG","platform":"GTM",)"
+                                  R"("schema":{"name":"Base","type":"ga4_setup"},"measurement_id":"G-1"}})",
+                              token("spain@acme.com"));
+  EXPECT_EQ(breaks.status, 422) << breaks.body;
+  EXPECT_NE(breaks.body.find(R"("path":"execution_payload.action")"), std::string::npos) << breaks.body;
+  EXPECT_NE(breaks.body.find(
+                R"({"path":"execution_payload.measurement_id","message":"Must be a valid GA4 Measurement ID."})"),
+            std::string::npos)
+      << breaks.body;
 
   EXPECT_EQ(get("/api/v1/tasks/" + consent_task_, "france@acme.com").status, 404) << "a market not assigned";
   EXPECT_EQ(get("/api/v1/tasks/" + consent_task_, "admin@globex.com").status, 404) << "another tenant";
@@ -267,6 +279,17 @@ http_answer login(unsigned short port, const std::string& email, const std::stri
                    R"({"email":")" + email + R"(","password":")" + password + "\"}");
 }
 
+// A login once the server's directory has the change another process or request made (it
+// follows the log within a fraction of a second); few tries, as logins are limited per email.
+http_answer login_once_known(unsigned short port, const std::string& email, const std::string& password) {
+  auto r = login(port, email, password);
+  for (int i = 0; i < 6 && r.status != 200; ++i) {
+    std::this_thread::sleep_for(400ms);
+    r = login(port, email, password);
+  }
+  return r;
+}
+
 TEST_F(Frontend, AnOperatorCreatesATenantWithItsAdminAndDeactivatesIt) {
   const auto [created, lines] = operator_run(
       {"tenant", "create", "--name", "Initech", "--admin-email", "boss@initech.com", "--ai-token-quota", "20000"},
@@ -279,12 +302,15 @@ TEST_F(Frontend, AnOperatorCreatesATenantWithItsAdminAndDeactivatesIt) {
   }
   ASSERT_TRUE(base::is_uuid(tenant)) << lines.size();
   ASSERT_GE(password.size(), 20u) << "a password made for the admin, shown once";
-  const auto signed_in = login(server_->port(), "boss@initech.com", password);
+  const auto signed_in = login_once_known(server_->port(), "boss@initech.com", password);
   ASSERT_EQ(signed_in.status, 200) << signed_in.body;
   const auto boss = json_string_field(signed_in.body, "token");
-  json_answer plan(
-      http_call(server_->port(), "GET", "/api/v1/tenant?min_position=0", "", {{"Authorization", "Bearer " + boss}})
-          .body);
+  auto tenant_answer = get_as("/api/v1/tenant", boss);
+  for (int i = 0; i < 50 && tenant_answer.status != 200; ++i) {  // the read model follows the CLI's append
+    std::this_thread::sleep_for(100ms);
+    tenant_answer = get_as("/api/v1/tenant", boss);
+  }
+  json_answer plan(tenant_answer.body);
   EXPECT_EQ(plan.text("/tenant/name"), "Initech");
   EXPECT_EQ(std::int64_t(plan.at("/tenant/ai_token_quota")), 20000);
   EXPECT_EQ(std::int64_t(plan.at("/tenant/user_seat_limit")), 25) << "the default plan";
@@ -310,12 +336,7 @@ TEST_F(Frontend, AnOperatorCreatesATenantWithItsAdminAndDeactivatesIt) {
   EXPECT_EQ(login(server_->port(), "admin@acme.com", "stradia-dev").status, 200) << "other tenants go on";
 
   ASSERT_EQ(operator_run({"tenant", "activate", "--tenant", tenant}, env_).first, 0);
-  bool back = false;
-  for (int i = 0; i < 100 && !back; ++i) {
-    back = login(server_->port(), "boss@initech.com", password).status == 200;
-    if (!back) std::this_thread::sleep_for(50ms);
-  }
-  EXPECT_TRUE(back);
+  EXPECT_EQ(login_once_known(server_->port(), "boss@initech.com", password).status, 200);
 }
 
 TEST_F(Frontend, UsersKeepTheirOwnPasswordAndLanguageAndAdminsTheirMarkets) {
@@ -335,12 +356,7 @@ TEST_F(Frontend, UsersKeepTheirOwnPasswordAndLanguageAndAdminsTheirMarkets) {
   EXPECT_EQ(retried.body, changed.body);
   EXPECT_EQ(changed.body.find("a-longer-secret"), std::string::npos) << "never echoed";
   EXPECT_EQ(changed.body.find("argon2"), std::string::npos) << "nor its hash";
-  bool switched = false;
-  for (int i = 0; i < 100 && !switched; ++i) {
-    switched = login(server_->port(), "spain@acme.com", "a-longer-secret").status == 200;
-    if (!switched) std::this_thread::sleep_for(50ms);
-  }
-  EXPECT_TRUE(switched);
+  EXPECT_EQ(login_once_known(server_->port(), "spain@acme.com", "a-longer-secret").status, 200);
   EXPECT_EQ(login(server_->port(), "spain@acme.com", "stradia-dev").status, 401);
 
   EXPECT_EQ(command("ChangeOwnLanguage", R"({"language_preference":"spanish"})", spain).status, 422);

@@ -81,13 +81,21 @@ TEST_F(SlowScan, APayloadSwappedDuringTheScanIsNotPassed) {
   gemini_.reply(200, fake_gemini::verdict("PASS", {}, 130), 1500ms);
   const auto spain = token("spain@acme.com");
   const auto task = R"({"local_task_id":")" + consent_task_ + R"(")";
-  ASSERT_EQ(command("UpdateExecutionPayload", task + R"(,"execution_payload":"{\"benign\":true}"})", spain).status,
-            200);
+  ASSERT_EQ(
+      command(
+          "UpdateExecutionPayload",
+          task +
+              R"(,"execution_payload":{"action":"CREATE_TAG","platform":"GTM","schema":{"name":"benign","type":"ga4_setup"}}})",
+          spain)
+          .status,
+      200);
   auto scan = std::async(std::launch::async, [&] { return command("RequestPreFlightScan", task + "}", spain); });
   std::this_thread::sleep_for(400ms);
-  const auto swapped =
-      command("UpdateExecutionPayload",
-              task + R"(,"execution_payload":"{\"type\":\"html\",\"html\":\"<script>evil()</script>\"}"})", spain);
+  const auto swapped = command(
+      "UpdateExecutionPayload",
+      task +
+          R"(,"execution_payload":{"action":"CREATE_TAG","platform":"GTM","schema":{"name":"x","type":"html","html":"<script>evil()</script>"}}})",
+      spain);
   ASSERT_EQ(swapped.status, 200) << swapped.body;
   const auto verdict = scan.get();
   EXPECT_EQ(verdict.status, 409) << verdict.body;
@@ -98,7 +106,10 @@ TEST_F(SlowScan, APayloadSwappedDuringTheScanIsNotPassed) {
   EXPECT_NE(charged.body.find(R"("tokens":130)"), std::string::npos) << "the scan's cost is on the ledger";
   // Gemini saw the payload as delimited data, not as instructions.
   ASSERT_FALSE(gemini_.requests().empty());
-  EXPECT_NE(gemini_.requests()[0].find(R"(<change>\"{\\\"benign\\\":true}\"</change>)"), std::string::npos)
+  EXPECT_NE(
+      gemini_.requests()[0].find(
+          R"(<change>\"{\\\"action\\\":\\\"CREATE_TAG\\\",\\\"platform\\\":\\\"GTM\\\",\\\"schema\\\":{\\\"name\\\":\\\"benign\\\")"),
+      std::string::npos)
       << gemini_.requests()[0];
 }
 
