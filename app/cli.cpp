@@ -50,6 +50,9 @@ void add_runtime_options(CLI::App& command, runtime_flags& flags) {
   command.add_option("--gemini-url", c.gemini_url, "Gemini API base URL for pre-flight scans")
       ->envname("STRADIA_GEMINI_URL");
   command.add_option("--gemini-api-key", c.gemini_api_key, "Gemini API key")->envname("STRADIA_GEMINI_API_KEY");
+  command.add_option("--gemini-model", c.gemini_model, "the Gemini model scans and content ask")
+      ->envname("STRADIA_GEMINI_MODEL")
+      ->capture_default_str();
   command.add_option("--tag-manager-url", c.tag_manager_url, "Tag Manager API base (default Google's)")
       ->envname("STRADIA_TAG_MANAGER_URL");
   command.add_option("--analytics-admin-url", c.analytics_admin_url, "Analytics Admin API base (default Google's)")

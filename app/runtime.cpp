@@ -53,7 +53,7 @@ runtime::runtime(const runtime_config& config)
       vault_(config.master_key.empty() ? std::nullopt : commands::vault_sealer::make(config.master_key, keys_)),
       gemini_(config.gemini_url.empty() ? nullptr
                                         : std::make_unique<adapters::gemini_client>(adapters::gemini_options{
-                                              config.gemini_url, config.gemini_api_key, "gemini-2.0-flash",
+                                              config.gemini_url, config.gemini_api_key, config.gemini_model,
                                               config.outbound, adapters::retry_policy{}})),
       tag_manager_([&] {
         adapters::tag_manager_options o;

@@ -37,6 +37,7 @@ struct runtime_config {
   std::string master_key;           // 32 raw bytes; empty: the vault is unavailable
   std::string gemini_url;           // empty: pre-flight scans stay requested
   std::string gemini_api_key;
+  std::string gemini_model = "gemini-2.0-flash";
   std::string tag_manager_url;  // empty: Google's; tests point it at loopback
   std::string analytics_admin_url;
   adapters::outbound_deadlines outbound;  // every call to Gemini, Tag Manager, Analytics Admin

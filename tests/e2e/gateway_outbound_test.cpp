@@ -59,6 +59,7 @@ TEST_F(Gateway, APreFlightScanAsksGeminiAndRecordsItsVerdictAndCost) {
   auto env = env_;
   env.push_back("STRADIA_GEMINI_URL=" + gemini.url());
   env.push_back("STRADIA_GEMINI_API_KEY=test-key");
+  env.push_back("STRADIA_GEMINI_MODEL=gemini-2.5-pro");
   server_ = std::make_unique<server_process>(env);
   ASSERT_EQ(command("CreateGovernancePolicy", R"({"policy_text":"Never send PII to GA4.","platform":"NONE"})",
                     token("admin@acme.com"))
@@ -72,12 +73,20 @@ TEST_F(Gateway, APreFlightScanAsksGeminiAndRecordsItsVerdictAndCost) {
   EXPECT_NE(failed.body.find(R"("token_cost":321)"), std::string::npos) << failed.body;
   const auto sent = gemini.requests();
   ASSERT_EQ(sent.size(), 2u);
-  EXPECT_NE(sent[1].find(":generateContent"), std::string::npos);
+  EXPECT_NE(sent[1].find("POST /v1beta/models/gemini-2.5-pro:generateContent"), std::string::npos)
+      << "the configured model";
   EXPECT_NE(sent[1].find("x-goog-api-key: test-key"), std::string::npos);
   EXPECT_NE(sent[1].find("Never send PII to GA4."), std::string::npos) << "the tenant's policy is in the prompt";
   EXPECT_NE(sent[1].find("G-ABC123XYZ0"), std::string::npos) << "the payload is in the prompt";
   EXPECT_NE(sent[1].find("<change>"), std::string::npos) << "as delimited data";
   EXPECT_NE(sent[1].find("\"responseSchema\""), std::string::npos) << "with a structured answer asked for";
+  const auto drawer =
+      get("/api/v1/tasks/" + consent_task_ + "?min_position=" + json_field(failed.body, "global_position"),
+          "spain@acme.com");
+  EXPECT_NE(
+      drawer.body.find(R"("pre_flight":{"status":"FAILED","findings":["The tag sends PII to GA4."],"token_cost":321)"),
+      std::string::npos)
+      << "the task's drawer shows the verdict, its findings and cost: " << drawer.body;
 
   auto passed = command("RequestPreFlightScan", scan, spain);
   ASSERT_EQ(passed.status, 200);
@@ -106,6 +115,13 @@ TEST_F(Gateway, GenerativeTasksGetTheirContentFromGemini) {
   EXPECT_NE(generated.body.find("Acepta las cookies para una mejor experiencia."), std::string::npos);
   EXPECT_NE(generated.body.find(R"("type":"ContentGenerated")"), std::string::npos);
   EXPECT_NE(gemini.requests().at(0).find("Cookie banner copy"), std::string::npos);
+  const auto drawer =
+      get("/api/v1/tasks/" + task + "?min_position=" + json_field(generated.body, "global_position"), "spain@acme.com");
+  EXPECT_NE(drawer.body.find(
+                R"("generated_content":{"content":"Acepta las cookies para una mejor experiencia.","token_cost":77)"),
+            std::string::npos)
+      << drawer.body;
+  EXPECT_NE(drawer.body.find(R"("global_task_id":null)"), std::string::npos) << "a custom task has none";
   auto manual = command("GenerateContent", R"({"local_task_id":")" + review_task_ + "\"}", spain);
   EXPECT_EQ(manual.status, 422) << "only B_GENERATIVE tasks generate";
   EXPECT_EQ(gemini.requests().size(), 1u);
