@@ -12,12 +12,6 @@ std::optional<std::string> compact_json(std::string_view text) {
   return simdjson::minify(root);
 }
 
-bool is_json(std::string_view text) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  return !parser.parse(simdjson::padded_string(text)).get(root);
-}
-
 void write_json_text(json_writer& json, std::string_view text) {
   if (text.empty()) {
     json.null();

@@ -9,9 +9,6 @@
 
 namespace stradia::base {
 
-// True when `text` is exactly one JSON value (whitespace around it allowed).
-bool is_json(std::string_view text);
-
 // The value compacted (insignificant whitespace removed), or nullopt when `text` is not JSON.
 std::optional<std::string> compact_json(std::string_view text);
 

@@ -8,6 +8,7 @@
 
 #include "base/encoding.hpp"
 #include "base/json_text.hpp"
+#include "base/json_writer.hpp"
 #include "domain/clock.hpp"
 #include "domain/field_rules.hpp"
 
@@ -22,6 +23,8 @@ constexpr std::array<std::string_view, 5> hidden_fields = {"system_prompt", "che
                                                            "encrypted_oauth_token", "encrypted_refresh_token"};
 
 void write_value(base::json_writer& json, const Message& m, const FieldDescriptor* f, int index);
+// The message's fields as members of the object `json` is in (no braces, no redaction).
+void write_message_fields(base::json_writer& json, const Message& m);
 
 void write_message(base::json_writer& json, const Message& m) {
   if (m.GetDescriptor()->full_name() == google::protobuf::Timestamp::descriptor()->full_name()) {
@@ -80,8 +83,6 @@ void write_value(base::json_writer& json, const Message& m, const FieldDescripto
   }
 }
 
-}  // namespace
-
 void write_message_fields(base::json_writer& json, const Message& m) {
   const auto* descriptor = m.GetDescriptor();
   const auto* reflection = m.GetReflection();
@@ -99,6 +100,8 @@ void write_message_fields(base::json_writer& json, const Message& m) {
     write_value(json, m, f, -1);
   }
 }
+
+}  // namespace
 
 void redact(Message& message) {
   const auto* descriptor = message.GetDescriptor();

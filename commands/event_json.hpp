@@ -7,14 +7,9 @@
 
 #include <string>
 
-#include "base/json_writer.hpp"
-
 namespace stradia::commands {
 
 std::string event_json(const google::protobuf::Message& event);
-
-// The message's fields as members of the object `json` is in (no braces, no redaction).
-void write_message_fields(base::json_writer& json, const google::protobuf::Message& message);
 
 // Clears every field a client must never see, in the message and the messages it holds.
 void redact(google::protobuf::Message& message);

@@ -79,7 +79,6 @@ class decider {
   }
 
   decision<event> operator()(const pb::AssignUserToMarket& c) const {
-    if (auto ok = matches_expected_version(c, s_.stream_version, "The user"); !ok) return unexpected(ok.error());
     if (auto ok = administered(c); !ok) return unexpected(ok.error());
     if (s_.market_ids.count(c.market_id())) return events{};
     pb::UserAssignedToMarket e;
@@ -89,7 +88,6 @@ class decider {
   }
 
   decision<event> operator()(const pb::UnassignUserFromMarket& c) const {
-    if (auto ok = matches_expected_version(c, s_.stream_version, "The user"); !ok) return unexpected(ok.error());
     if (auto ok = administered(c); !ok) return unexpected(ok.error());
     if (!s_.market_ids.count(c.market_id())) return events{};
     pb::UserUnassignedFromMarket e;
@@ -142,11 +140,8 @@ class decider {
   template <class Command>
   check administered(const Command& c) const {
     if (auto ok = require_admin(ctx_); !ok) return ok;
-    if constexpr (requires { c.has_expected_version(); }) {
-      if (c.has_expected_version() && c.expected_version() != s_.stream_version)
-        return refuse(errc::version_conflict,
-                      "The user changed since version " + std::to_string(c.expected_version()) + ".");
-    }
+    if constexpr (requires { c.has_expected_version(); })
+      return matches_expected_version(c, s_.stream_version, "The user");
     return {};
   }
 

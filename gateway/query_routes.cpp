@@ -61,6 +61,24 @@ void write_next_cursor(base::json_writer& json, const std::optional<std::string>
   write_optional(json, "next_cursor", cursor);
 }
 
+// A list's answer, the same for every list: {position, <list>: [each item's object], next_cursor}.
+// `write_item` writes an item's fields into its object.
+template <class Item, class WriteItem>
+http_response page_answer(std::int64_t position, std::string_view list, const projections::page<Item>& page,
+                          WriteItem write_item) {
+  base::json_writer json;
+  json.begin_object().field("position", position).key(list).begin_array();
+  for (const auto& item : page.items) {
+    json.begin_object();
+    write_item(json, item);
+    json.end_object();
+  }
+  json.end_array();
+  write_next_cursor(json, page.next_cursor);
+  json.end_object();
+  return json_ok(json.take());
+}
+
 // The markets a caller is confined to: a LOCAL_USER's assigned ones; nullopt for the others.
 std::optional<std::vector<std::string>> sandbox_of(const domain::caller& who) {
   if (who.role != domain::roles::LOCAL_USER) return std::nullopt;
@@ -323,17 +341,10 @@ http_response api::markets(const route_args& a) {
   if (!*found)
     return problem(problem_code::validation_failed, "cursor is the previous page's next_cursor.",
                    {{"cursor", "Not a cursor of this list"}});
-  const auto& markets = **found;
-  base::json_writer json;
-  json.begin_object().field("position", *waited).key("markets").begin_array();
-  for (const auto& m : markets.items) {
-    json.begin_object().field("id", m.id).field("name", m.name).field("region_code", m.region_code);
-    json.field("timezone", m.timezone).field("is_active", m.is_active).end_object();
-  }
-  json.end_array();
-  write_next_cursor(json, markets.next_cursor);
-  json.end_object();
-  return json_ok(json.take());
+  return page_answer(*waited, "markets", **found, [](base::json_writer& json, const projections::market_view& m) {
+    json.field("id", m.id).field("name", m.name).field("region_code", m.region_code);
+    json.field("timezone", m.timezone).field("is_active", m.is_active);
+  });
 }
 
 // GET /api/v1/boards?market_id=: the boards of a market the caller may see.
@@ -356,17 +367,11 @@ http_response api::boards_of_market(const route_args& a) {
   if ((*market)->items.empty()) return problem(problem_code::not_found, "No such market.");
   const auto boards = options_.read_models->boards_of_market(who->tenant_id, *market_id, list->cursor, list->limit);
   if (!boards) return read_model_unreachable();
-  base::json_writer json;
-  json.begin_object().field("position", *waited).key("boards").begin_array();
-  for (const auto& b : boards->items) {
-    json.begin_object().field("id", b.id).field("market_id", b.market_id);
+  return page_answer(*waited, "boards", *boards, [](base::json_writer& json, const projections::board_summary& b) {
+    json.field("id", b.id).field("market_id", b.market_id);
     json.field("master_strategy_id", b.master_strategy_id).field("status", b.status);
-    json.field("strategy_version", b.strategy_version).end_object();
-  }
-  json.end_array();
-  write_next_cursor(json, boards->next_cursor);
-  json.end_object();
-  return json_ok(json.take());
+    json.field("strategy_version", b.strategy_version);
+  });
 }
 
 // A board from the read model; ?min_position=N waits (up to 5 s, else 504) until the
@@ -436,17 +441,7 @@ http_response api::users(const route_args& a) {
   if (!waited) return waited.error();
   const auto found = options_.read_models->users(who.tenant_id, list->cursor, list->limit);
   if (!found) return read_model_unreachable();
-  base::json_writer json;
-  json.begin_object().field("position", *waited).key("users").begin_array();
-  for (const auto& u : found->items) {
-    json.begin_object();
-    write_user(json, u);
-    json.end_object();
-  }
-  json.end_array();
-  write_next_cursor(json, found->next_cursor);
-  json.end_object();
-  return json_ok(json.take());
+  return page_answer(*waited, "users", *found, write_user);
 }
 
 // GET /api/v1/tenant: the plan, its limits and what the tenant uses of them.
@@ -476,17 +471,10 @@ http_response api::policies(const route_args& a) {
   const auto found =
       options_.read_models->policies(a.who->tenant_id, whole_number(list->cursor).value_or(0), list->limit);
   if (!found) return read_model_unreachable();
-  base::json_writer json;
-  json.begin_object().field("position", *waited).key("policies").begin_array();
-  for (const auto& p : found->items) {
-    json.begin_object().field("id", p.id).field("policy_text", p.policy_text).field("platform", p.platform);
+  return page_answer(*waited, "policies", *found, [](base::json_writer& json, const projections::policy_view& p) {
+    json.field("id", p.id).field("policy_text", p.policy_text).field("platform", p.platform);
     json.field("is_active", p.is_active).field("created_by", p.created_by).field("created_at", p.created_at);
-    json.end_object();
-  }
-  json.end_array();
-  write_next_cursor(json, found->next_cursor);
-  json.end_object();
-  return json_ok(json.take());
+  });
 }
 
 // GET /api/v1/vault: per market and platform, whether a credential is stored or revoked;
@@ -500,18 +488,11 @@ http_response api::vault(const route_args& a) {
   if (!waited) return waited.error();
   const auto found = options_.read_models->vault(a.who->tenant_id, list->cursor, list->limit);
   if (!found) return read_model_unreachable();
-  base::json_writer json;
-  json.begin_object().field("position", *waited).key("credentials").begin_array();
-  for (const auto& v : found->items) {
-    json.begin_object().field("market_id", v.market_id).field("platform", v.platform);
+  return page_answer(*waited, "credentials", *found, [](base::json_writer& json, const projections::vault_view& v) {
+    json.field("market_id", v.market_id).field("platform", v.platform);
     json.field("is_revoked", v.is_revoked).field("stored_by", v.stored_by).field("updated_at", v.updated_at);
     write_optional(json, "last_used_at", v.last_used_at);
-    json.end_object();
-  }
-  json.end_array();
-  write_next_cursor(json, found->next_cursor);
-  json.end_object();
-  return json_ok(json.take());
+  });
 }
 
 namespace {
@@ -553,18 +534,10 @@ http_response api::strategies(const route_args& a) {
   const auto found =
       options_.read_models->strategies(a.who->tenant_id, whole_number(list->cursor).value_or(0), list->limit);
   if (!found) return read_model_unreachable();
-  base::json_writer json;
-  json.begin_object().field("position", *waited).key("strategies").begin_array();
+  projections::page<projections::strategy_view> shown{{}, found->next_cursor};
   for (const auto& s : found->items)
-    if (const auto shown = visible(s, *a.who)) {
-      json.begin_object();
-      write_strategy(json, *shown);
-      json.end_object();
-    }
-  json.end_array();
-  write_next_cursor(json, found->next_cursor);
-  json.end_object();
-  return json_ok(json.take());
+    if (auto v = visible(s, *a.who)) shown.items.push_back(std::move(*v));
+  return page_answer(*waited, "strategies", shown, write_strategy);
 }
 
 // GET /api/v1/strategies/{id}

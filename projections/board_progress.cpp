@@ -21,12 +21,14 @@ constexpr const char* progress_sql =
     "AND t.ghost_change IS DISTINCT FROM 'ADDED' "
     "GROUP BY b.tenant_id, b.local_board_id";
 
-}  // namespace
-
+// The status a board's tasks call for: `total` tasks on it (ghost cards not yet accepted
+// and tasks that left are not), `todo` and `done` of them.
 std::string board_status_for(std::int64_t total, std::int64_t todo, std::int64_t done) {
   if (total > 0 && done == total) return "COMPLETED";
   return todo == total ? "PENDING" : "ACTIVE";
 }
+
+}  // namespace
 
 struct board_progress::connection {
   explicit connection(const std::string& conninfo) : c(conninfo) {}

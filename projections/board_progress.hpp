@@ -19,10 +19,6 @@ struct board_status_due {
   std::string tenant_id, local_board_id, status;  // the status the board's tasks call for
 };
 
-// The status a board's tasks call for: `total` tasks on it (ghost cards not yet accepted
-// and tasks that left are not), `todo` and `done` of them.
-std::string board_status_for(std::int64_t total, std::int64_t todo, std::int64_t done);
-
 class board_progress {
  public:
   explicit board_progress(std::string worker_conninfo);

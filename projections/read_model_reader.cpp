@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <pqxx/pqxx>
+#include <unordered_map>
 
 #include "base/encoding.hpp"
 #include "base/uuid_text.hpp"
@@ -40,12 +41,10 @@ constexpr const char* task_detail_sql =
     STRADIA_UTC("payload_updated_at") ", pre_flight_findings, pre_flight_token_cost, "
     STRADIA_UTC("pre_flight_completed_at") ", generated_content, generated_token_cost, " STRADIA_UTC("generated_at")
     ", ghost_strategy_version, ghost_proposal FROM read_task_details WHERE local_task_id = $1::uuid";
-constexpr const char* quota_sql =
-    "SELECT ai_token_quota, (extract(epoch FROM token_reset_date) * 1000000)::bigint FROM read_token_quotas";
+constexpr const char* quota_sql = "SELECT ai_token_quota, " STRADIA_UTC("token_reset_date") " FROM read_token_quotas";
 constexpr const char* periods_sql =
-    "SELECT (extract(epoch FROM period_start) * 1000000)::bigint, (extract(epoch FROM resets_at) * 1000000)::bigint, "
+    "SELECT " STRADIA_UTC("period_start") ", " STRADIA_UTC("resets_at") ", "
     "ai_tokens_used FROM read_token_periods ORDER BY period_start DESC LIMIT 3";
-#undef STRADIA_UTC
 
 // Pages in (name, id) order, after the last page's (name, id).
 constexpr const char* markets_sql =
@@ -347,20 +346,14 @@ base::expected<std::optional<usage_view>, std::string> read_model_reader::usage(
 namespace {
 
 constexpr const char* directory_user_columns =
-    "SELECT role, is_active AND deleted_at IS NULL, array_to_string(assigned_market_ids, ','), user_id::text, email, "
-    "language_preference, (extract(epoch FROM last_login_at) * 1000000)::bigint FROM read_users ";
+    "SELECT role, is_active AND deleted_at IS NULL, assigned_market_ids::text, user_id::text, email, "
+    "language_preference, " STRADIA_UTC("last_login_at") " FROM read_users ";
 
 directory_user directory_user_of(const pqxx::row& row) {
   directory_user u;
   u.role = row[0].as<std::string>();
   u.is_active = row[1].as<bool>();
-  const auto markets = row[2].as<std::string>();
-  for (std::size_t from = 0; from < markets.size();) {
-    const auto comma = markets.find(',', from);
-    u.assigned_market_ids.push_back(markets.substr(from, comma - from));
-    if (comma == std::string::npos) break;
-    from = comma + 1;
-  }
+  u.assigned_market_ids = parse_text_array(row[2].as<std::string>());
   u.id = row[3].as<std::string>();
   u.email = row[4].as<std::string>();
   u.language_preference = row[5].as<std::string>();
@@ -453,7 +446,7 @@ base::expected<page<policy_view>, std::string> read_model_reader::policies(const
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     const auto rows = r.exec_params(
         "SELECT policy_id::text, policy_text, platform, is_active, created_by, "
-        "(extract(epoch FROM created_at) * 1000000)::bigint, created_position FROM read_policies "
+        STRADIA_UTC("created_at") ", created_position FROM read_policies "
         "WHERE created_position > $1 ORDER BY created_position LIMIT $2",
         cursor, static_cast<std::int64_t>(limit + 1));
     out = page_of<policy_view>(rows, limit, policy_of, [](const pqxx::row& row) { return row[6].as<std::string>(); });
@@ -468,7 +461,7 @@ base::expected<page<vault_view>, std::string> read_model_reader::vault(const std
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
     const auto rows = r.exec_params(
         "SELECT vault_stream_id, market_id::text, platform, is_revoked, stored_by, "
-        "(extract(epoch FROM updated_at) * 1000000)::bigint, (extract(epoch FROM last_used_at) * 1000000)::bigint "
+        STRADIA_UTC("updated_at") ", " STRADIA_UTC("last_used_at") " "
         "FROM read_vault_credentials WHERE vault_stream_id > $1 ORDER BY vault_stream_id LIMIT $2",
         cursor, static_cast<std::int64_t>(limit + 1));
     out = page_of<vault_view>(rows, limit, vault_of, [](const pqxx::row& row) { return row[0].as<std::string>(); });
@@ -481,7 +474,7 @@ namespace {
 
 constexpr const char* strategy_columns =
     "SELECT master_strategy_id::text, title, description, version, is_published, "
-    "array_to_string(deployed_market_ids, ','), created_position FROM read_strategies ";
+    "deployed_market_ids::text, created_position FROM read_strategies ";
 
 strategy_view strategy_of(const pqxx::row& row) {
   strategy_view s;
@@ -490,13 +483,7 @@ strategy_view strategy_of(const pqxx::row& row) {
   s.description = row[2].as<std::string>();
   s.version = row[3].as<std::int32_t>();
   s.is_published = row[4].as<bool>();
-  const auto markets = row[5].as<std::string>();
-  for (std::size_t from = 0; from < markets.size();) {
-    const auto comma = markets.find(',', from);
-    s.deployed_market_ids.push_back(markets.substr(from, comma - from));
-    if (comma == std::string::npos) break;
-    from = comma + 1;
-  }
+  s.deployed_market_ids = parse_text_array(row[5].as<std::string>());
   return s;
 }
 
@@ -504,7 +491,11 @@ strategy_view strategy_of(const pqxx::row& row) {
 void add_tasks(pqxx::transaction_base& r, std::vector<strategy_view>& strategies) {
   if (strategies.empty()) return;
   std::vector<std::string> ids;
-  for (const auto& s : strategies) ids.push_back(s.id);
+  std::unordered_map<std::string, strategy_view*> by_id;
+  for (auto& s : strategies) {
+    ids.push_back(s.id);
+    by_id.emplace(s.id, &s);
+  }
   const auto rows = r.exec_params(
       "SELECT master_strategy_id::text, global_task_id::text, title, description, task_type, target_platform, "
       "weight, order_index, has_system_prompt, expected_payload_schema FROM read_global_tasks "
@@ -521,9 +512,8 @@ void add_tasks(pqxx::transaction_base& r, std::vector<strategy_view>& strategies
     t.order_index = row[7].as<std::int32_t>();
     t.has_system_prompt = row[8].as<bool>();
     t.expected_payload_schema = row[9].as<std::string>();
-    const auto owner = row[0].as<std::string>();
-    for (auto& s : strategies)
-      if (s.id == owner) s.tasks.push_back(t);
+    if (const auto owner = by_id.find(row[0].as<std::string>()); owner != by_id.end())
+      owner->second->tasks.push_back(std::move(t));
   }
 }
 
@@ -581,3 +571,5 @@ base::expected<std::int64_t, std::string> read_model_reader::applied_position(co
 }
 
 }  // namespace stradia::projections
+
+#undef STRADIA_UTC

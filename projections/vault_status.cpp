@@ -51,12 +51,8 @@ void vault_status::apply(const envelope& e) {
     r[c_tenant] = stored->tenant_id();
     r[c_market] = stored->market_id();
     r[c_platform] = std::string(domain::name_of(stored->platform()));
-    r[c_revoked] = "false";
-    r[c_stored_by] = stored->stored_by();
-    r[c_updated_at] = domain::format_rfc3339(stored->updated_at());
-    r[c_position] = position;
     row& kept = credentials_.insert(std::move(r));
-    // Stored again after a revocation: the row exists already and becomes current.
+    // New, or stored again after a revocation (the row exists already): it becomes current.
     kept[c_revoked] = "false";
     kept[c_stored_by] = stored->stored_by();
     kept[c_updated_at] = domain::format_rfc3339(stored->updated_at());

@@ -42,6 +42,14 @@ class Frontend : public Gateway {
     return get(path + (path.find('?') == std::string::npos ? "?" : "&") + "min_position=" + std::to_string(position),
                email);
   }
+  // A new version of `strategy` with `task` (a GlobalTask's JSON) added, or published to one market.
+  http_answer add_global_task(const std::string& strategy, const std::string& task, const std::string& admin) {
+    return command("AddGlobalTask", R"({"master_strategy_id":")" + strategy + R"(","task":)" + task + "}", admin);
+  }
+  http_answer publish_to(const std::string& strategy, const std::string& market, const std::string& admin) {
+    return command("PublishMasterStrategy",
+                   R"({"master_strategy_id":")" + strategy + R"(","market_ids":[")" + market + "\"]}", admin);
+  }
   // GET with a token the caller already has (logins are rate limited per email).
   http_answer get_as(const std::string& path, const std::string& bearer) {
     return checked_call("GET", path, "", {{"Authorization", "Bearer " + bearer}});
@@ -152,11 +160,10 @@ TEST_F(Frontend, GhostCardsComeAndGoAsAPersonExpects) {
   ASSERT_FALSE(review_global.empty());
 
   // Version 2 adds a task and drops the review.
-  ASSERT_EQ(command("AddGlobalTask",
-                    R"({"master_strategy_id":")" + strategy +
-                        R"(","task":{"title":"Audit Cookie Banner","task_type":"A_MANUAL","target_platform":"NONE",)"
-                        R"("weight":4,"order_index":2}})",
-                    admin)
+  ASSERT_EQ(add_global_task(strategy,
+                            R"({"title":"Audit Cookie Banner","task_type":"A_MANUAL","target_platform":"NONE",)"
+                            R"("weight":4,"order_index":2})",
+                            admin)
                 .status,
             200);
   ASSERT_EQ(
@@ -164,9 +171,7 @@ TEST_F(Frontend, GhostCardsComeAndGoAsAPersonExpects) {
               R"({"master_strategy_id":")" + strategy + R"(","global_task_id":")" + review_global + R"("})", admin)
           .status,
       200);
-  const auto published =
-      command("PublishMasterStrategy",
-              R"({"master_strategy_id":")" + strategy + R"(","market_ids":[")" + spain_market + "\"]}", admin);
+  const auto published = publish_to(strategy, spain_market, admin);
   ASSERT_EQ(published.status, 200) << published.body;
   json_answer board(get_after("/api/v1/boards/" + spain_board_, "spain@acme.com", position_of(published)).body);
   std::string audit;
@@ -226,15 +231,12 @@ TEST_F(Frontend, ABoardIsPendingUntilATaskStartsAndCompleteWhileAllAreDone) {
   ASSERT_EQ(created.status, 200) << created.body;
   const auto strategy = json_answer(created.body).text("/result/master_strategy_id");
   for (const char* title : {"Draft the banner copy", "Translate the banner"})
-    ASSERT_EQ(command("AddGlobalTask",
-                      R"({"master_strategy_id":")" + strategy + R"(","task":{"title":")" + title +
-                          R"(","task_type":"A_MANUAL","target_platform":"NONE"}})",
-                      admin)
+    ASSERT_EQ(add_global_task(
+                  strategy,
+                  R"({"title":")" + std::string(title) + R"(","task_type":"A_MANUAL","target_platform":"NONE"})", admin)
                   .status,
               200);
-  const auto published =
-      command("PublishMasterStrategy",
-              R"({"master_strategy_id":")" + strategy + R"(","market_ids":[")" + france_market + "\"]}", admin);
+  const auto published = publish_to(strategy, france_market, admin);
   ASSERT_EQ(published.status, 200) << published.body;
   const auto board = json_answer(published.body).text("/result/local_board_id");
   json_answer tasks(get_after("/api/v1/boards/" + board, "france@acme.com", position_of(published)).body);
