@@ -531,8 +531,8 @@ http_response api::strategies(const route_args& a) {
   if (!list) return list.error();
   const auto waited = read_model_position(a.request);
   if (!waited) return waited.error();
-  const auto found =
-      options_.read_models->strategies(a.who->tenant_id, whole_number(list->cursor).value_or(0), list->limit);
+  const auto found = options_.read_models->strategies(a.who->tenant_id, whole_number(list->cursor).value_or(0),
+                                                      list->limit, sandbox_of(*a.who));
   if (!found) return read_model_unreachable();
   projections::page<projections::strategy_view> shown{{}, found->next_cursor};
   for (const auto& s : found->items)

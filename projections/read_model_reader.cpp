@@ -519,13 +519,16 @@ void add_tasks(pqxx::transaction_base& r, std::vector<strategy_view>& strategies
 
 }  // namespace
 
-base::expected<page<strategy_view>, std::string> read_model_reader::strategies(const std::string& tenant_id,
-                                                                               std::int64_t cursor, std::size_t limit) {
+base::expected<page<strategy_view>, std::string> read_model_reader::strategies(
+    const std::string& tenant_id, std::int64_t cursor, std::size_t limit,
+    const std::optional<std::vector<std::string>>& only) {
   page<strategy_view> out;
+  const std::optional<std::string> only_ids = only ? std::optional(format_text_array(*only)) : std::nullopt;
   auto ok = read_as(tenant_id, [&](pqxx::transaction_base& r) {
-    const auto rows =
-        r.exec_params(std::string(strategy_columns) + "WHERE created_position > $1 ORDER BY created_position LIMIT $2",
-                      cursor, static_cast<std::int64_t>(limit + 1));
+    const auto rows = r.exec_params(std::string(strategy_columns) +
+                                        "WHERE created_position > $1 AND ($2::uuid[] IS NULL OR deployed_market_ids && "
+                                        "$2::uuid[]) ORDER BY created_position LIMIT $3",
+                                    cursor, only_ids, static_cast<std::int64_t>(limit + 1));
     out =
         page_of<strategy_view>(rows, limit, strategy_of, [](const pqxx::row& row) { return row[6].as<std::string>(); });
     add_tasks(r, out.items);

@@ -185,9 +185,11 @@ class read_model_reader {
   base::expected<page<vault_view>, std::string> vault(const std::string& tenant_id, const std::string& cursor,
                                                       std::size_t limit);
   // The tenant's master strategies with their tasks, oldest first, `limit` after the
-  // position `cursor` (0: from the first); or one of them (nullopt when not the tenant's).
+  // position `cursor` (0: from the first); `only`, when given, keeps those deployed to one of
+  // these markets (a LOCAL_USER's); or one of them (nullopt when not the tenant's).
   base::expected<page<strategy_view>, std::string> strategies(const std::string& tenant_id, std::int64_t cursor,
-                                                              std::size_t limit);
+                                                              std::size_t limit,
+                                                              const std::optional<std::vector<std::string>>& only);
   base::expected<std::optional<strategy_view>, std::string> strategy(const std::string& tenant_id,
                                                                      const std::string& strategy_id);
   // The lowest checkpoint of the sources starting with `source_prefix` ("kafka:", "embedded").

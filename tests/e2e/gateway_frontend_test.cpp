@@ -399,6 +399,29 @@ TEST_F(Frontend, UsersKeepTheirOwnPasswordAndLanguageAndAdminsTheirMarkets) {
       << "another tenant's market";
 }
 
+TEST_F(Frontend, ALocalUserPagesOnlyTheStrategiesOfTheirMarkets) {
+  const auto admin = token("admin@acme.com");
+  const auto created = command("CreateMasterStrategy", R"({"title":"Spain Only"})", admin);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const auto strategy = json_answer(created.body).text("/result/master_strategy_id");
+  ASSERT_EQ(
+      add_global_task(strategy, R"({"title":"Spanish banner","task_type":"A_MANUAL","target_platform":"NONE"})", admin)
+          .status,
+      200);
+  const auto published = publish_to(strategy, market_named("Spain - Retail"), admin);
+  ASSERT_EQ(published.status, 200) << published.body;
+  const auto france = token("france@acme.com");
+  // One a page: the baseline is France's page, the last; Spain's strategy is on none.
+  json_answer first(
+      get_as("/api/v1/strategies?limit=1&min_position=" + std::to_string(position_of(published)), france).body);
+  ASSERT_EQ(first.at("/strategies").get_array().size(), 1u) << "a page is full, not filtered after the fact";
+  EXPECT_EQ(first.text("/strategies/0/title"), "Data Layer Baseline 2026");
+  EXPECT_TRUE(first.at("/next_cursor").is_null()) << "no later page holds one of France's";
+  EXPECT_EQ(get_as("/api/v1/strategies/" + strategy, france).status, 404);
+  json_answer spain(get_as("/api/v1/strategies", token("spain@acme.com")).body);
+  EXPECT_EQ(spain.at("/strategies").get_array().size(), 2u);
+}
+
 // What a persona's screens showed, drawn from queries alone.
 struct drawn {
   int markets = 0, boards = 0, tasks = 0, strategies = 0, heatmaps = 0, users = 0, policies = 0;
