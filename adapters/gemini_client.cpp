@@ -80,8 +80,8 @@ base::expected<commands::generated_content, std::string> gemini_client::ask(cons
   const auto url = parse_url(options_.base_url);
   if (!url) return base::unexpected(std::string("the Gemini base URL must start with http:// or https://"));
   const auto target = url->base_path + "/v1beta/models/" + options_.model + ":generateContent";
-  const auto reply = post_json_retrying(*url, target, {{"x-goog-api-key", options_.api_key}}, request_body,
-                                        options_.deadlines, options_.retries);
+  const auto reply = send_retrying(*url, {"POST", target, {{"x-goog-api-key", options_.api_key}}, request_body},
+                                   options_.deadlines, options_.retries);
   if (reply.status != 200) return base::unexpected("Gemini: " + describe_failure(reply));
   simdjson::ondemand::parser parser;
   const simdjson::padded_string text(reply.body);

@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cctype>
 #include <thread>
 
 namespace stradia::adapters {
@@ -99,9 +100,7 @@ http_result exchange(timed_exchange& x, Stream& stream, http::request<http::stri
 
 }  // namespace
 
-http_result post_json(const url_parts& url, const std::string& target,
-                      const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
-                      const outbound_deadlines& deadlines) {
+http_result send(const url_parts& url, const outbound_request& outbound, const outbound_deadlines& deadlines) {
   try {
     timed_exchange x(std::chrono::steady_clock::now() + deadlines.total);
     net::ip::tcp::resolver resolver(x.io());
@@ -116,11 +115,12 @@ http_result post_json(const url_parts& url, const std::string& target,
         },
         [&] { resolver.cancel(); });
     if (ec) return {0, {}, "resolving " + url.host + ": " + ec.message()};
-    http::request<http::string_body> request{http::verb::post, target, 11};
+    http::request<http::string_body> request{http::string_to_verb(outbound.method), outbound.target, 11};
     request.set(http::field::host, url.host);
-    request.set(http::field::content_type, "application/json");
-    for (const auto& [name, value] : headers) request.set(name, value);
-    request.body() = body;
+    request.set(http::field::accept, "application/json");
+    if (!outbound.body.empty()) request.set(http::field::content_type, outbound.content_type);
+    for (const auto& [name, value] : outbound.headers) request.set(name, value);
+    request.body() = outbound.body;
     request.prepare_payload();
     auto connect = [&](beast::tcp_stream& tcp) {
       return x.run(
@@ -160,9 +160,8 @@ http_result post_json(const url_parts& url, const std::string& target,
   }
 }
 
-http_result post_json_retrying(const url_parts& url, const std::string& target,
-                               const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
-                               const outbound_deadlines& deadlines, retry_policy retries) {
+http_result send_retrying(const url_parts& url, const outbound_request& request, const outbound_deadlines& deadlines,
+                          retry_policy retries) {
   // The total deadline covers every attempt and the waits between them.
   const auto give_up_at = std::chrono::steady_clock::now() + deadlines.total;
   auto backoff = retries.first_backoff;
@@ -176,11 +175,26 @@ http_result post_json_retrying(const url_parts& url, const std::string& target,
     auto left = deadlines;
     left.total = std::chrono::duration_cast<std::chrono::milliseconds>(give_up_at - std::chrono::steady_clock::now());
     if (left.total.count() <= 0) break;
-    reply = post_json(url, target, headers, body, left);
+    reply = send(url, request, left);
     if (reply.status != 429 && reply.status < 500 && reply.status != 0) return reply;
   }
   if (reply.status == 0 && reply.error.empty()) reply.error = "no answer within the deadline";
   return reply;
+}
+
+std::string url_encode(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
 }
 
 std::string describe_failure(const http_result& result) {

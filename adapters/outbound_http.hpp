@@ -1,5 +1,5 @@
 #pragma once
-// Calls to the external APIs (Gemini, Tag Manager, Analytics Admin): one POST of JSON over
+// Calls to the external APIs (Gemini, Tag Manager, Analytics Admin, OAuth): one request over
 // http:// or https:// (certificates verified, SNI set) with real deadlines: to resolve and
 // connect, for each read and write, and for the whole exchange, so a silent or
 // tarpitting upstream costs at most the total deadline. Blocking for the caller (an
@@ -33,20 +33,28 @@ struct outbound_deadlines {
   std::chrono::milliseconds total{30000};   // the whole exchange
 };
 
-http_result post_json(const url_parts& url, const std::string& target,
-                      const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
-                      const outbound_deadlines& deadlines);
+struct outbound_request {
+  std::string method = "POST";  // GET, POST, PUT, PATCH
+  std::string target;           // path and query, the base path included
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // sent when not empty
+  std::string content_type = "application/json";
+};
+
+http_result send(const url_parts& url, const outbound_request& request, const outbound_deadlines& deadlines);
 
 struct retry_policy {
   int attempts = 3;
   std::chrono::milliseconds first_backoff{200};  // doubled after each attempt
 };
 
-// post_json until an answer that is neither 429 nor 5xx (nor no answer at all), with
-// backoff; the last result when every attempt failed that way.
-http_result post_json_retrying(const url_parts& url, const std::string& target,
-                               const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
-                               const outbound_deadlines& deadlines, retry_policy retries);
+// send until an answer that is neither 429 nor 5xx (nor no answer at all), with backoff;
+// the last result when every attempt failed that way.
+http_result send_retrying(const url_parts& url, const outbound_request& request, const outbound_deadlines& deadlines,
+                          retry_policy retries);
+
+// RFC 3986 percent-encoding of a query value or a form field.
+std::string url_encode(std::string_view text);
 
 // "HTTP 503" or the transport's error, for messages.
 std::string describe_failure(const http_result& result);

@@ -18,23 +18,6 @@ namespace stradia::app {
 
 namespace {
 
-// Blocks SIGINT and SIGTERM in every thread started after this, so waiting_for_stop()
-// receives them.
-sigset_t block_stop_signals() {
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-  return stop;
-}
-
-int waiting_for_stop(const sigset_t& stop) {
-  int signal = 0;
-  sigwait(&stop, &signal);
-  return signal;
-}
-
 // The read models named by --projection, all when none is named.
 std::vector<std::string> chosen_read_models(const std::vector<std::string>& asked) {
   return asked.empty() ? projections::projector::all_read_models() : asked;

@@ -32,6 +32,21 @@ CLI::Option* add_tenant_option(CLI::App& command, std::string& tenant) {
       ->check([](const std::string& s) { return base::is_uuid(s) ? std::string() : "wants a lowercase UUID"; }, "UUID");
 }
 
+sigset_t block_stop_signals() {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  return stop;
+}
+
+int waiting_for_stop(const sigset_t& stop) {
+  int signal = 0;
+  sigwait(&stop, &signal);
+  return signal;
+}
+
 void report_refusal(const char* command, const commands::command_failure& failure) {
   std::fprintf(stderr, "stradia %s: %s\n", command, failure.error.detail.c_str());
   for (const auto& e : failure.error.errors) std::fprintf(stderr, "  %s: %s\n", e.path.c_str(), e.message.c_str());
@@ -57,6 +72,12 @@ void add_runtime_options(CLI::App& command, runtime_flags& flags) {
       ->envname("STRADIA_TAG_MANAGER_URL");
   command.add_option("--analytics-admin-url", c.analytics_admin_url, "Analytics Admin API base (default Google's)")
       ->envname("STRADIA_ANALYTICS_ADMIN_URL");
+  command.add_option("--oauth-token-url", c.oauth_token_url, "OAuth token endpoint (default Google's)")
+      ->envname("STRADIA_OAUTH_TOKEN_URL");
+  command.add_option("--oauth-client-id", c.oauth_client_id, "OAuth client the refresh tokens belong to")
+      ->envname("STRADIA_OAUTH_CLIENT_ID");
+  command.add_option("--oauth-client-secret", c.oauth_client_secret, "that client's secret")
+      ->envname("STRADIA_OAUTH_CLIENT_SECRET");
   command
       .add_option("--outbound-timeout", flags.outbound_timeout,
                   "seconds for every call to Gemini, Tag Manager, Analytics, retries included "

@@ -2,6 +2,8 @@
 // The command line of the stradia binary, on CLI11: one declaration per option gives its
 // parsing, its line in --help and its environment fallback (STRADIA_…). Each subcommand
 // adds itself to the application and, when it runs, sets the process's exit code.
+#include <signal.h>
+
 #include <CLI/CLI.hpp>
 
 #include <optional>
@@ -19,6 +21,7 @@ void add_project(CLI::App& cli, int& exit_code);
 void add_rebuild(CLI::App& cli, int& exit_code);
 void add_kafka_dev(CLI::App& cli, int& exit_code);
 void add_tenant(CLI::App& cli, int& exit_code);
+void add_google_sandbox(CLI::App& cli, int& exit_code);
 
 // Commands an operator runs as the service: the app's and the worker's database roles.
 struct service_flags {
@@ -28,6 +31,11 @@ void add_service_options(CLI::App& command, service_flags& flags);
 // A runtime that runs commands as the service and builds no read models.
 runtime_config service_config(const service_flags& flags);
 // --tenant: a lowercase UUID.
+// Blocks SIGINT and SIGTERM in every thread started after this, so waiting_for_stop()
+// receives them.
+sigset_t block_stop_signals();
+int waiting_for_stop(const sigset_t& stop);
+
 CLI::Option* add_tenant_option(CLI::App& command, std::string& tenant);
 // Says on stderr why a command was refused (its detail and each field), as `command`.
 void report_refusal(const char* command, const commands::command_failure& failure);

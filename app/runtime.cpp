@@ -55,16 +55,24 @@ runtime::runtime(const runtime_config& config)
                                         : std::make_unique<adapters::gemini_client>(adapters::gemini_options{
                                               config.gemini_url, config.gemini_api_key, config.gemini_model,
                                               config.outbound, adapters::retry_policy{}})),
-      tag_manager_([&] {
-        adapters::tag_manager_options o;
+      executor_([&] {
+        adapters::google_executor_options o;
         o.deadlines = config.outbound;
         if (!config.tag_manager_url.empty()) o.tag_manager_url = config.tag_manager_url;
         if (!config.analytics_admin_url.empty()) o.analytics_admin_url = config.analytics_admin_url;
-        return adapters::tag_manager_client(o);
+        return adapters::google_executor(o);
+      }()),
+      oauth_([&] {
+        adapters::oauth_options o;
+        o.deadlines = config.outbound;
+        if (!config.oauth_token_url.empty()) o.token_url = config.oauth_token_url;
+        o.client_id = config.oauth_client_id;
+        o.client_secret = config.oauth_client_secret;
+        return adapters::oauth_client(o);
       }()),
       commands_(std::make_unique<commands::command_service>(
           *store_, commands::command_service_options{system_now, &zones_, 8, vault_ ? &*vault_ : nullptr, gemini_.get(),
-                                                     gemini_.get(), &tag_manager_})),
+                                                     gemini_.get(), &executor_, &oauth_})),
       reader_(config.database_url),
       idempotency_(config.database_url) {
   eventstore::subscription_options feed;

@@ -10,8 +10,9 @@
 #include <string>
 
 #include "adapters/gemini_client.hpp"
+#include "adapters/google_executor.hpp"
+#include "adapters/oauth_client.hpp"
 #include "adapters/outbound_http.hpp"
-#include "adapters/tag_manager_client.hpp"
 #include "app/board_lifecycle.hpp"
 #include "app/lock_sweeper.hpp"
 #include "commands/command_service.hpp"
@@ -40,6 +41,9 @@ struct runtime_config {
   std::string gemini_model = "gemini-2.0-flash";
   std::string tag_manager_url;  // empty: Google's; tests point it at loopback
   std::string analytics_admin_url;
+  std::string oauth_token_url;  // empty: Google's
+  std::string oauth_client_id;  // the OAuth client the markets' refresh tokens were issued to
+  std::string oauth_client_secret;
   adapters::outbound_deadlines outbound;  // every call to Gemini, Tag Manager, Analytics Admin
   std::string kafka_brokers;              // empty: embedded mode, the read models are fed in process
   std::string kafka_topic = "stradia.events";
@@ -82,7 +86,8 @@ class runtime {
   eventstore::tenant_key_store keys_;
   std::optional<commands::vault_sealer> vault_;
   std::unique_ptr<adapters::gemini_client> gemini_;
-  adapters::tag_manager_client tag_manager_;
+  adapters::google_executor executor_;
+  adapters::oauth_client oauth_;
   projections::user_directory users_;
   std::unique_ptr<commands::command_service> commands_;
   std::unique_ptr<eventstore::subscription> directory_feed_;

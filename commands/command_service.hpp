@@ -12,8 +12,8 @@
 #include "board.pb.h"
 #include "commands/aggregates.hpp"
 #include "commands/command_result.hpp"
-#include "commands/payload_schema_rules.hpp"
 #include "commands/event_codec.hpp"
+#include "commands/payload_schema_rules.hpp"
 #include "commands/pre_flight_scanner.hpp"
 #include "commands/unit_of_work.hpp"
 #include "domain/context.hpp"
@@ -34,6 +34,7 @@ class vault_sealer;
 class pre_flight_scanner;
 class content_generator;
 class task_executor;
+class oauth_refresher;
 
 struct command_service_options {
   std::function<domain::timestamp()> clock;
@@ -43,6 +44,7 @@ struct command_service_options {
   pre_flight_scanner* scanner = nullptr;      // without it, scans stay requested (PENDING)
   content_generator* generator = nullptr;     // without it, generation stays requested
   task_executor* executor = nullptr;          // without it, executions stay requested
+  oauth_refresher* refresher = nullptr;       // without it, an expired token pauses the run
   std::int64_t ai_reservation_tokens = 2000;  // reserved on the ledger before each AI call, settled after
 };
 
@@ -95,6 +97,7 @@ class command_service {
   command_result request_pre_flight_scan(const domain::caller& who, task::v1::RequestPreFlightScan c);
   command_result generate_content(const domain::caller& who, task::v1::GenerateContent c);
   command_result execute_task(const domain::caller& who, task::v1::ExecuteTask c);
+  command_result resume_execution(const domain::caller& who, task::v1::ResumeExecution c);
   command_result record_task_execution(const std::string& tenant_id, task::v1::RecordTaskExecution c);
   command_result record_generated_content(const std::string& tenant_id, task::v1::RecordGeneratedContent c);
   // vault
@@ -141,6 +144,10 @@ class command_service {
   command_result settle(const std::string& tenant_id, const ai_request& request, std::int64_t tokens);
   template <class Aggregate>
   base::expected<loaded<Aggregate>, command_failure> load_stream(const std::string& tenant_id, std::string stream_id);
+  // ExecuteTask and ResumeExecution: record the run with the credential's use, then walk it.
+  command_result run_execution(const domain::caller& who, const std::string& local_task_id,
+                               const task_aggregate::command& command, std::string_view name);
+  class run_credential;
 
   eventstore::event_log& store_;
   command_service_options options_;

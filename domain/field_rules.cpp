@@ -130,7 +130,8 @@ class checker {
 }  // namespace
 
 bool holds_json_text(const google::protobuf::FieldDescriptor& field) {
-  return field.name() == "execution_payload" || field.name() == "expected_payload_schema";
+  return field.name() == "execution_payload" || field.name() == "expected_payload_schema" ||
+         field.name() == "execution_steps";
 }
 
 bool holds_entity_ids(const FieldDescriptor& field) {

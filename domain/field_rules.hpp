@@ -21,7 +21,7 @@ namespace stradia::domain {
 bool holds_entity_ids(const google::protobuf::FieldDescriptor& field);
 
 // Does this string field hold JSON text (the model's Json columns: an execution payload, an
-// expected payload schema)? Clients send and read it as a JSON value.
+// expected payload schema; a run's steps)? Clients send and read it as a JSON value.
 bool holds_json_text(const google::protobuf::FieldDescriptor& field);
 
 struct field_rule_options {

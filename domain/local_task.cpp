@@ -240,6 +240,11 @@ class decider {
     if (!held_by_caller()) return refuse(errc::lock_required, "Acquire the task's lock before executing it.");
     const auto parameters = parameters_of(c);
     if (auto problems = parameter_problems(parameters); !problems.empty()) return invalid(std::move(problems));
+    // The run starts from the container (Tag Manager) or the measurement id (Analytics).
+    if (s_.definition.target_platform() == platforms::GTM && !parameters.has_container_id())
+      return invalid("container_id", "Required");
+    if (s_.definition.target_platform() == platforms::GA4 && !parameters.has_measurement_id())
+      return invalid("measurement_id", "Required");
     if (s_.execution_payload.empty()) return invalid("execution_payload", "The task has no execution payload.");
     if (!s_.payload_passed())
       return refuse(errc::preflight_required, "The payload needs a PASSED pre-flight scan before it runs.");
@@ -250,6 +255,30 @@ class decider {
     *e.mutable_parameters() = parameters;
     e.set_requested_by(ctx_.who.user_id);
     *e.mutable_requested_at() = to_proto(ctx_.now);
+    return events{std::move(e)};
+  }
+
+  decision<event> operator()(const pb::ResumeExecution& c) const {
+    if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
+    if (auto ok = not_a_pending_ghost(); !ok) return unexpected(ok.error());
+    if (s_.definition.task_type() != task_types::C_EXECUTIVE)
+      return invalid("local_task_id", "Only C_EXECUTIVE tasks are executed.");
+    if (held_by_other()) return locked_by_someone_else(s_);
+    if (!held_by_caller()) return refuse(errc::lock_required, "Acquire the task's lock before resuming its run.");
+    if (s_.executions.empty() || !s_.executions.back().paused || !s_.checkpoint_expires_at)
+      return refuse(errc::status_conflict, "No run of this task is paused.");
+    if (ctx_.now >= *s_.checkpoint_expires_at)
+      return refuse(errc::status_conflict, "The paused run's checkpoint expired at " +
+                                               format_rfc3339(*s_.checkpoint_expires_at) +
+                                               "; start a fresh run with ExecuteTask.");
+    if (s_.executions.back().payload_revision != s_.payload_revision)
+      return refuse(errc::status_conflict,
+                    "The payload changed since the run paused; start a fresh run with ExecuteTask.");
+    pb::TaskExecutionResumed e;
+    e.set_local_task_id(s_.id);
+    e.set_execution_id(s_.executions.back().execution_id);
+    e.set_resumed_by(ctx_.who.user_id);
+    *e.mutable_resumed_at() = to_proto(ctx_.now);
     return events{std::move(e)};
   }
 
@@ -275,6 +304,7 @@ class decider {
     e.set_succeeded(c.http_status() == 200);
     e.set_error_log(c.error_log());
     *e.mutable_last_executed_at() = to_proto(ctx_.now);
+    e.set_execution_steps(c.execution_steps());
     return events{std::move(e)};
   }
 

@@ -26,16 +26,18 @@ inline constexpr std::size_t max_payload_bytes = 256 * 1024;
 // died): a new ExecuteTask may start. Longer than any run's outbound deadlines.
 inline constexpr std::chrono::minutes execution_presumed_lost_after{10};
 
-using command = std::variant<pb::CreateLocalTask, pb::OfferGhostCard, pb::MoveTask, pb::AcquireLock, pb::ReleaseLock,
-                             pb::ExpireLock, pb::UpdateExecutionPayload, pb::AddTaskNote, pb::AcceptGhostCard,
-                             pb::RejectGhostCard, pb::RequestPreFlightScan, pb::RecordPreFlightScanResult,
-                             pb::GenerateContent, pb::RecordGeneratedContent, pb::ExecuteTask, pb::RecordTaskExecution>;
+using command =
+    std::variant<pb::CreateLocalTask, pb::OfferGhostCard, pb::MoveTask, pb::AcquireLock, pb::ReleaseLock,
+                 pb::ExpireLock, pb::UpdateExecutionPayload, pb::AddTaskNote, pb::AcceptGhostCard, pb::RejectGhostCard,
+                 pb::RequestPreFlightScan, pb::RecordPreFlightScanResult, pb::GenerateContent,
+                 pb::RecordGeneratedContent, pb::ExecuteTask, pb::RecordTaskExecution, pb::ResumeExecution>;
 
-using event = std::variant<pb::LocalTaskCreated, pb::TaskMoved, pb::TaskLockAcquired, pb::TaskLockReleased,
-                           pb::TaskLockExpired, pb::ExecutionPayloadUpdated, pb::TaskNoteAdded, pb::GhostCardOffered,
-                           pb::GhostCardAccepted, pb::GhostCardRejected, pb::PreFlightScanRequested,
-                           pb::PreFlightScanCompleted, pb::ContentGenerationRequested, pb::ContentGenerated,
-                           pb::TaskExecutionRequested, pb::TaskExecutionCompleted, pb::TaskExecutionPaused>;
+using event =
+    std::variant<pb::LocalTaskCreated, pb::TaskMoved, pb::TaskLockAcquired, pb::TaskLockReleased, pb::TaskLockExpired,
+                 pb::ExecutionPayloadUpdated, pb::TaskNoteAdded, pb::GhostCardOffered, pb::GhostCardAccepted,
+                 pb::GhostCardRejected, pb::PreFlightScanRequested, pb::PreFlightScanCompleted,
+                 pb::ContentGenerationRequested, pb::ContentGenerated, pb::TaskExecutionRequested,
+                 pb::TaskExecutionCompleted, pb::TaskExecutionPaused, pb::TaskExecutionResumed>;
 
 struct note {
   std::string id;
@@ -56,8 +58,10 @@ struct rejection {
 struct execution {
   std::string execution_id;
   std::string requested_by;
-  timestamp requested_at;
-  std::optional<int> http_status;  // empty while the run is in flight or paused
+  timestamp requested_at;  // or resumed at: when the run last started
+  pb::ExecutionParameters parameters;
+  std::int64_t payload_revision = 0;  // the payload edit the run carries out
+  std::optional<int> http_status;     // empty while the run is in flight or paused
   std::string error_log;
   bool paused = false;
 };

@@ -79,7 +79,14 @@ struct applier {
     s.gemini_token_cost += e.token_cost();
   }
   void operator()(const pb::TaskExecutionRequested& e) {
-    s.executions.push_back(execution{e.execution_id(), e.requested_by(), from_proto(e.requested_at()), {}, {}});
+    s.executions.push_back(execution{e.execution_id(),
+                                     e.requested_by(),
+                                     from_proto(e.requested_at()),
+                                     e.parameters(),
+                                     s.payload_revision,
+                                     {},
+                                     {},
+                                     false});
   }
   void operator()(const pb::TaskExecutionCompleted& e) {
     if (auto* x = find_execution(e.execution_id())) {
@@ -96,6 +103,12 @@ struct applier {
     s.error_log = e.error_log();
     s.checkpoint_state = e.checkpoint_state();
     s.checkpoint_expires_at = from_proto(e.checkpoint_expires_at());
+  }
+  void operator()(const pb::TaskExecutionResumed& e) {
+    if (auto* x = find_execution(e.execution_id())) {
+      x->paused = false;
+      x->requested_at = from_proto(e.resumed_at());
+    }
   }
 
   execution* find_execution(const std::string& id) {

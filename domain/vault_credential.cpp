@@ -69,6 +69,26 @@ class decider {
     return events{std::move(e)};
   }
 
+  // An OAuth refresh during a run: the new access token (and the refresh token, resealed
+  // under the same key) replace the old; a revocation committed first wins.
+  decision<event> operator()(const pb::RefreshVaultCredential& c) const {
+    if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
+    if (auto ok = require_usable(s_); !ok) return unexpected(ok.error());
+    std::vector<field_error> problems;
+    if (c.encrypted_oauth_token().empty()) problems.push_back({"encrypted_oauth_token", "Required"});
+    if (c.encrypted_refresh_token().empty()) problems.push_back({"encrypted_refresh_token", "Required"});
+    if (c.key_id().empty()) problems.push_back({"key_id", "Required"});
+    if (!problems.empty()) return invalid(std::move(problems));
+    pb::VaultCredentialRotated e;
+    e.set_credential_id(s_.credential_id);
+    e.set_encrypted_oauth_token(c.encrypted_oauth_token());
+    e.set_encrypted_refresh_token(c.encrypted_refresh_token());
+    e.set_key_id(c.key_id());
+    e.set_rotated_by(ctx_.who.user_id);
+    *e.mutable_updated_at() = to_proto(ctx_.now);
+    return events{std::move(e)};
+  }
+
  private:
   const state& s_;
   const context& ctx_;

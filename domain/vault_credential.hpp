@@ -17,7 +17,8 @@ namespace stradia::domain::vault_credential {
 
 namespace pb = stradia::vault::v1;
 
-using command = std::variant<pb::StoreVaultCredential, pb::RevokeVaultCredential, pb::UseVaultCredential>;
+using command = std::variant<pb::StoreVaultCredential, pb::RevokeVaultCredential, pb::UseVaultCredential,
+                             pb::RefreshVaultCredential>;
 using event = std::variant<pb::VaultCredentialStored, pb::VaultCredentialRotated, pb::VaultCredentialRevoked,
                            pb::VaultCredentialUsed>;
 

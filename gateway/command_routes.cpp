@@ -72,6 +72,8 @@ const std::vector<command_route>& command_routes() {
       route<task::v1::GenerateContent, &s::generate_content>("GenerateContent", {"local_task_id"}, {},
                                                              request_lane::outbound),
       route<task::v1::ExecuteTask, &s::execute_task>("ExecuteTask", {"local_task_id"}, {}, request_lane::outbound),
+      route<task::v1::ResumeExecution, &s::resume_execution>("ResumeExecution", {"local_task_id"}, {},
+                                                             request_lane::outbound),
       route<vault::v1::StoreVaultCredential, &s::store_vault_credential>(
           "StoreVaultCredential", {"market_id", "platform", "oauth_token"},
           {"credential_id", "encrypted_oauth_token", "encrypted_refresh_token", "key_id"}),

@@ -1,6 +1,7 @@
 #pragma once
 // A stradia subcommand run as a child process for a test, with its standard output read
 // line by line: start it, wait for a line, signal it (SIGTERM, or SIGKILL to crash it).
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -18,13 +19,19 @@ namespace stradia::testing {
 class child_process {
  public:
   // `max_descriptors` > 0: the child may open no more files than that (soft and hard limit).
-  child_process(const std::vector<std::string>& args, const std::vector<std::string>& env, rlim_t max_descriptors = 0) {
+  // `stderr_file`: the child's standard error (its log) goes there (appended).
+  child_process(const std::vector<std::string>& args, const std::vector<std::string>& env, rlim_t max_descriptors = 0,
+                const std::string& stderr_file = {}) {
     int out[2];
     if (::pipe(out) != 0) throw std::runtime_error("pipe");
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(out[1], STDOUT_FILENO);
       ::close(out[0]);
+      if (!stderr_file.empty()) {
+        const int log = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (log >= 0) ::dup2(log, STDERR_FILENO);
+      }
       if (max_descriptors > 0) {
         const rlimit limit{max_descriptors, max_descriptors};
         ::setrlimit(RLIMIT_NOFILE, &limit);

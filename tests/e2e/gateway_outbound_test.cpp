@@ -129,66 +129,6 @@ TEST_F(Gateway, GenerativeTasksGetTheirContentFromGemini) {
   EXPECT_EQ(gemini.requests().size(), 1u);
 }
 
-TEST_F(Gateway, ATypeCTaskRunsOnTagManagerWithTheVaultTokenAndThenMayBeDone) {
-  fake_gemini tag_manager;  // any scripted loopback server will do
-  tag_manager.reply(200, R"({"tagId":"7","name":"GA4 Configuration - Base"})");
-  server_.reset();
-  auto env = env_;
-  env.push_back("STRADIA_TAG_MANAGER_URL=" + tag_manager.url());
-  server_ = std::make_unique<server_process>(env);
-  const auto spain = token("spain@acme.com");
-  const auto execute =
-      R"({"local_task_id":")" + consent_task_ + R"(","container_id":"GTM-ABC123","trigger_type":"All Pages"})";
-  auto missing = command("ExecuteTask", execute, spain);
-  EXPECT_EQ(missing.status, 422);
-  EXPECT_EQ(code_of(missing), "CREDENTIAL_MISSING");
-
-  std::string spain_market;
-  for (const auto& e : *store_->read_all(0, 100000))
-    if (e.event_type() == "MarketCreated" && e.tenant_id() == acme && spain_market.empty())
-      spain_market = e.stream_id().substr(7);
-  ASSERT_EQ(
-      command("StoreVaultCredential",
-              R"({"market_id":")" + spain_market + R"(","platform":"GTM","oauth_token":"ya29.REAL-TOKEN"})", spain)
-          .status,
-      200);
-  auto done_too_early = command("MoveTask", move(consent_task_, "IN_PROGRESS", "DONE"), spain);
-  EXPECT_EQ(code_of(done_too_early), "EXECUTION_REQUIRED");
-  auto executed = command("ExecuteTask", execute, spain);
-  ASSERT_EQ(executed.status, 200) << executed.body;
-  EXPECT_NE(executed.body.find(R"("type":"TaskExecutionCompleted")"), std::string::npos) << executed.body;
-  EXPECT_NE(executed.body.find(R"("http_status":200)"), std::string::npos) << executed.body;
-  const auto sent = tag_manager.requests().at(0);
-  EXPECT_NE(sent.find("POST /tagmanager/v2/containers/GTM-ABC123/tags"), std::string::npos) << sent;
-  EXPECT_NE(sent.find("Authorization: Bearer ya29.REAL-TOKEN"), std::string::npos) << "the opened vault token";
-  EXPECT_NE(sent.find("G-ABC123XYZ0"), std::string::npos) << "the execution payload";
-  EXPECT_EQ(command("MoveTask", move(consent_task_, "IN_PROGRESS", "DONE"), spain).status, 200);
-}
-
-TEST_F(Gateway, AnExpiredPlatformTokenPausesTheRunWithACheckpoint) {
-  fake_gemini tag_manager;
-  tag_manager.reply(401, R"({"error":{"code":401,"message":"Request had invalid authentication credentials."}})");
-  server_.reset();
-  auto env = env_;
-  env.push_back("STRADIA_TAG_MANAGER_URL=" + tag_manager.url());
-  server_ = std::make_unique<server_process>(env);
-  const auto spain = token("spain@acme.com");
-  std::string spain_market;
-  for (const auto& e : *store_->read_all(0, 100000))
-    if (e.event_type() == "MarketCreated" && e.tenant_id() == acme && spain_market.empty())
-      spain_market = e.stream_id().substr(7);
-  ASSERT_EQ(command("StoreVaultCredential",
-                    R"({"market_id":")" + spain_market + R"(","platform":"GTM","oauth_token":"ya29.OLD"})", spain)
-                .status,
-            200);
-  auto paused =
-      command("ExecuteTask", R"({"local_task_id":")" + consent_task_ + R"(","container_id":"GTM-ABC123"})", spain);
-  ASSERT_EQ(paused.status, 200) << paused.body;
-  EXPECT_NE(paused.body.find(R"("type":"TaskExecutionPaused")"), std::string::npos) << paused.body;
-  EXPECT_NE(paused.body.find(R"("checkpoint_state":"")"), std::string::npos) << "kept, but never shown";
-  EXPECT_EQ(code_of(command("MoveTask", move(consent_task_, "IN_PROGRESS", "DONE"), spain)), "EXECUTION_REQUIRED");
-}
-
 TEST_F(Gateway, AScanIsRefusedPastTheOverdraftAndWhenGeminiIsDown) {
   fake_gemini gemini;
   gemini.reply(200, fake_gemini::verdict("PASS", {}, 6000));  // crosses 105,000: recorded all the same

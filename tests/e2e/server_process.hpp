@@ -21,8 +21,8 @@ inline int run_stradia(const std::vector<std::string>& args, const std::vector<s
 
 class server_process {
  public:
-  explicit server_process(std::vector<std::string> env, rlim_t max_descriptors = 0)
-      : process_({"serve"}, listening_anywhere(std::move(env)), max_descriptors) {
+  explicit server_process(std::vector<std::string> env, rlim_t max_descriptors = 0, const std::string& log_file = {})
+      : process_({"serve"}, listening_anywhere(std::move(env)), max_descriptors, log_file) {
     const bool listening = process_.read_until([this](const std::string& line) {
       const auto at = line.find("http://127.0.0.1:");
       if (at == std::string::npos) return false;

@@ -1,0 +1,46 @@
+#include "adapters/google_session.hpp"
+
+namespace stradia::adapters {
+
+http_result google_session::call(const std::string& method, const std::string& path, const std::string& body) {
+  auto attempt = [&] {
+    return send_retrying(
+        base_, {method, base_.base_path + path, {{"Authorization", "Bearer " + credential_.access_token()}}, body},
+        deadlines_, retries_);
+  };
+  auto reply = attempt();
+  if (reply.status != 401) return reply;
+  if (refreshed_) {
+    auth_problem_ = "The platform refused the refreshed access token (HTTP 401).";
+    return reply;
+  }
+  refreshed_ = true;
+  if (auto renewed = credential_.refresh(); !renewed) {
+    auth_problem_ = "The access token expired and could not be refreshed: " + renewed.error();
+    return reply;
+  }
+  reply = attempt();
+  if (reply.status == 401) auth_problem_ = "The platform refused the refreshed access token (HTTP 401).";
+  return reply;
+}
+
+commands::execution_answer failed_step(const google_session& session, std::string_view step, const http_result& reply) {
+  commands::execution_answer out;
+  out.http_status = reply.status;
+  if (session.unauthorized()) {
+    out.paused = true;
+    out.error_log = std::string(step) + ": " + session.auth_problem();
+  } else if (reply.status == 0 || reply.status == 429 || reply.status >= 500) {
+    out.http_status = 0;
+    out.error_log = std::string(step) + ": the platform did not answer (" + describe_failure(reply) + ")";
+  } else {
+    out.error_log = std::string(step) + ": HTTP " + std::to_string(reply.status) + " " + reply.body.substr(0, 2000);
+  }
+  return out;
+}
+
+commands::execution_answer refused_step(std::string_view step, std::string why) {
+  return {400, std::string(step) + ": " + why, {}, false};
+}
+
+}  // namespace stradia::adapters
