@@ -14,7 +14,8 @@ commands::execution_answer google_executor::execute(const commands::execution_ru
     return refused_step("platform", "only GTM and GA4 tasks are executed");
   const auto url = parse_url(gtm ? options_.tag_manager_url : options_.analytics_admin_url);
   if (!url) return {0, "the platform URL must start with http:// or https://", {}, false};
-  google_session session(*url, credential, options_.deadlines, options_.retries);
+  google_session session(*url, credential, options_.deadlines, options_.retries,
+                         std::chrono::steady_clock::now() + options_.run_deadline);
   auto steps = execution_steps::parse(run.completed_steps);
   auto answer = gtm ? run_on_tag_manager(session, run, steps) : run_on_analytics_admin(session, run, steps);
   answer.steps = steps.json();

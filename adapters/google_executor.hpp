@@ -15,6 +15,9 @@ struct google_executor_options {
   std::string analytics_admin_url = "https://analyticsadmin.googleapis.com";
   outbound_deadlines deadlines;  // each call
   retry_policy retries;          // 429 and 5xx
+  // The whole run: under the 90 s an Idempotency-Key of an outbound command is leased for,
+  // so a client's retry never starts a second run while the first still calls Google.
+  std::chrono::milliseconds run_deadline{75000};
 };
 
 class google_executor final : public commands::task_executor {

@@ -1,12 +1,19 @@
 #include "adapters/google_session.hpp"
 
+#include <algorithm>
+
 namespace stradia::adapters {
 
 http_result google_session::call(const std::string& method, const std::string& path, const std::string& body) {
   auto attempt = [&] {
+    auto deadlines = deadlines_;
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(run_deadline_ - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return http_result{0, {}, "the run's deadline passed"};
+    deadlines.total = std::min(deadlines.total, left);
     return send_retrying(
         base_, {method, base_.base_path + path, {{"Authorization", "Bearer " + credential_.access_token()}}, body},
-        deadlines_, retries_);
+        deadlines, retries_);
   };
   auto reply = attempt();
   if (reply.status != 401) return reply;

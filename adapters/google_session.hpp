@@ -3,6 +3,7 @@
 // on 429 and 5xx with backoff (within its deadlines), and a 401 answered once per run by
 // refreshing the token and repeating the call. A second 401, or a refused refresh, leaves
 // the session unauthorized: the run pauses.
+#include <chrono>
 #include <string>
 
 #include "adapters/outbound_http.hpp"
@@ -12,9 +13,14 @@ namespace stradia::adapters {
 
 class google_session {
  public:
+  // `run_deadline`: every call of the run ends by then (each also within `deadlines`).
   google_session(url_parts base, commands::platform_credential& credential, outbound_deadlines deadlines,
-                 retry_policy retries)
-      : base_(std::move(base)), credential_(credential), deadlines_(deadlines), retries_(retries) {}
+                 retry_policy retries, std::chrono::steady_clock::time_point run_deadline)
+      : base_(std::move(base)),
+        credential_(credential),
+        deadlines_(deadlines),
+        retries_(retries),
+        run_deadline_(run_deadline) {}
 
   // `path` is below the base URL ("/tagmanager/v2/..."), with its query.
   http_result call(const std::string& method, const std::string& path, const std::string& body = {});
@@ -28,6 +34,7 @@ class google_session {
   commands::platform_credential& credential_;
   outbound_deadlines deadlines_;
   retry_policy retries_;
+  std::chrono::steady_clock::time_point run_deadline_;
   bool refreshed_ = false;
   std::string auth_problem_;
 };

@@ -24,7 +24,7 @@ bool task_timeline::reads(const envelope& e) const {
   if (stream_id_of(e, "task").empty()) return false;
   const auto& type = e.event_type();
   return type == "TaskNoteAdded" || type == "GhostCardRejected" || type == "TaskExecutionRequested" ||
-         type == "TaskExecutionCompleted" || type == "TaskExecutionPaused";
+         type == "TaskExecutionCompleted" || type == "TaskExecutionPaused" || type == "TaskExecutionResumed";
 }
 
 void task_timeline::apply(const envelope& e) {
@@ -64,6 +64,12 @@ void task_timeline::apply(const envelope& e) {
     r[c_kind] = "EXECUTION_PAUSED";
     r[c_entry] = paused->execution_id();
     r[c_detail] = paused->error_log();  // the checkpoint state never leaves the task stream
+  } else if (const auto* resumed = std::get_if<task_pb::TaskExecutionResumed>(&*event)) {
+    r[c_kind] = "EXECUTION_RESUMED";
+    r[c_actor] = resumed->resumed_by();
+    r[c_entry] = resumed->execution_id();
+    r[c_detail] = "";
+    r[c_at] = domain::format_rfc3339(resumed->resumed_at());
   } else {
     return;
   }

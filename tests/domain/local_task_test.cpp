@@ -74,9 +74,16 @@ lt::state scanned(lt::state s, domain::pre_flight_status result) {
   return apply(s, r, context_for(as_system()));
 }
 
-lt::state executed(lt::state s, int http_status) {
+// A run on the task's GTM container.
+pb::ExecuteTask run_in_container() {
   pb::ExecuteTask x;
-  s = apply(s, x, context_for(as_spain_user()));
+  x.set_local_task_id(local_task_id);
+  x.set_container_id("GTM-ABC123");
+  return x;
+}
+
+lt::state executed(lt::state s, int http_status) {
+  s = apply(s, run_in_container(), context_for(as_spain_user()));
   pb::RecordTaskExecution r;
   r.set_execution_id(s.executions.back().execution_id);
   r.set_http_status(http_status);
@@ -117,7 +124,8 @@ TEST(LocalTask, EveryTaskCommandWithAStaleExpectedVersionIsAVersionConflict) {
                                        with_version(reject, 7),
                                        with_version(pb::RequestPreFlightScan{}, 7),
                                        with_version(pb::GenerateContent{}, 7),
-                                       with_version(pb::ExecuteTask{}, 7)};
+                                       with_version(run_in_container(), 7),
+                                       with_version(pb::ResumeExecution{}, 7)};
   for (const auto& c : stale) {
     const auto d = lt::decide(task, c, ctx);
     EXPECT_EQ(refusal_code(d), errc::version_conflict) << c.index();
@@ -202,12 +210,12 @@ TEST(LocalTask, PayloadEditWithoutHoldingTheLockIsLockRequired) {
 TEST(LocalTask, ExecutionWithoutHoldingTheLockIsLockRequired) {
   auto s = scanned(created_task(), scan_statuses::PASSED);
   s = apply(s, pb::ReleaseLock{}, context_for(as_spain_user()));
-  EXPECT_EQ(refusal_code(lt::decide(s, pb::ExecuteTask{}, context_for(as_spain_user()))), errc::lock_required);
+  EXPECT_EQ(refusal_code(lt::decide(s, run_in_container(), context_for(as_spain_user()))), errc::lock_required);
 }
 
 TEST(LocalTask, ExecutionWithoutPassedPreFlightIsPreflightRequired) {
   auto s = scanned(created_task(), scan_statuses::FAILED);
-  EXPECT_EQ(refusal_code(lt::decide(s, pb::ExecuteTask{}, context_for(as_spain_user()))), errc::preflight_required);
+  EXPECT_EQ(refusal_code(lt::decide(s, run_in_container(), context_for(as_spain_user()))), errc::preflight_required);
 }
 
 TEST(LocalTask, EditingThePayloadResetsThePreFlightScan) {
@@ -493,26 +501,25 @@ TEST(LocalTask, AVerdictAboutAnEarlierPayloadDoesNotCount) {
   late.set_status(scan_statuses::PASSED);
   late.set_payload_revision(scanned_revision);
   EXPECT_EQ(refusal_code(lt::decide(s, late, context_for(as_system()))), errc::status_conflict);
-  pb::ExecuteTask run;
-  EXPECT_EQ(refusal_code(lt::decide(s, run, context_for(as_spain_user()))), errc::preflight_required);
+  EXPECT_EQ(refusal_code(lt::decide(s, run_in_container(), context_for(as_spain_user()))), errc::preflight_required);
 }
 
 TEST(LocalTask, ASecondExecutionWaitsForTheFirstToAnswer) {
   auto s = scanned(created_task(), scan_statuses::PASSED);
-  s = apply(s, pb::ExecuteTask{}, context_for(as_spain_user()));
-  EXPECT_EQ(refusal_code(lt::decide(s, pb::ExecuteTask{}, context_for(as_spain_user()))), errc::status_conflict);
+  s = apply(s, run_in_container(), context_for(as_spain_user()));
+  EXPECT_EQ(refusal_code(lt::decide(s, run_in_container(), context_for(as_spain_user()))), errc::status_conflict);
   // A run whose process died never answers: after a while a new one may start.
-  EXPECT_TRUE(lt::decide(s, pb::ExecuteTask{}, context_for(as_spain_user(), base_time + 11min)).has_value());
+  EXPECT_TRUE(lt::decide(s, run_in_container(), context_for(as_spain_user(), base_time + 11min)).has_value());
   pb::RecordTaskExecution answered;
   answered.set_execution_id(s.executions.back().execution_id);
   answered.set_http_status(500);
   s = apply(s, answered, context_for(as_system()));
-  EXPECT_TRUE(lt::decide(s, pb::ExecuteTask{}, context_for(as_spain_user())).has_value());
+  EXPECT_TRUE(lt::decide(s, run_in_container(), context_for(as_spain_user())).has_value());
 }
 
 TEST(LocalTask, ExecutionPausedOnExpiredAuthKeepsACheckpoint) {
   auto s = scanned(created_task(), scan_statuses::PASSED);
-  s = apply(s, pb::ExecuteTask{}, context_for(as_spain_user()));
+  s = apply(s, run_in_container(), context_for(as_spain_user()));
   pb::RecordTaskExecution r;
   r.set_execution_id(s.executions.back().execution_id);
   r.set_http_status(401);
@@ -524,6 +531,96 @@ TEST(LocalTask, ExecutionPausedOnExpiredAuthKeepsACheckpoint) {
   EXPECT_EQ(s.error_log, "OAuth token expired");
   EXPECT_EQ(refusal_code(lt::decide(s, move(statuses::TODO, statuses::DONE), context_for(as_spain_user()))),
             errc::execution_required);
+}
+
+TEST(LocalTask, AGtmRunNamesItsContainer) {
+  auto s = scanned(created_task(), scan_statuses::PASSED);
+  auto errors = field_errors(lt::decide(s, pb::ExecuteTask{}, context_for(as_spain_user())));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].path, "container_id");
+  EXPECT_EQ(errors[0].message, "Required");
+}
+
+// A run whose credential was refused and could not be refreshed, paused with its steps.
+lt::state paused_run(timestamp at = base_time) {
+  auto s = scanned(created_task(), scan_statuses::PASSED);
+  s = apply(s, run_in_container(), context_for(as_spain_user(), at));
+  pb::RecordTaskExecution r;
+  r.set_execution_id(s.executions.back().execution_id);
+  r.set_http_status(401);
+  r.set_checkpoint_state(R"({"container":{"path":"accounts/1/containers/2"}})");
+  r.set_error_log("version: The access token expired and could not be refreshed.");
+  *r.mutable_checkpoint_expires_at() = domain::to_proto(at + 1h);
+  return apply(s, r, context_for(as_system(), at));
+}
+
+pb::ResumeExecution resume() {
+  pb::ResumeExecution c;
+  c.set_local_task_id(local_task_id);
+  return c;
+}
+
+TEST(LocalTask, AResumeContinuesThePausedRunAndKeepsItsCheckpointForTheExecutor) {
+  auto s = paused_run();
+  const auto execution_id = s.executions.back().execution_id;
+  auto d = lt::decide(s, resume(), context_for(as_spain_user(), base_time + 10min));
+  ASSERT_TRUE(d.has_value()) << d.error().error.detail;
+  const auto& resumed = std::get<pb::TaskExecutionResumed>(d->front());
+  EXPECT_EQ(resumed.execution_id(), execution_id) << "the same run, not a new one";
+  EXPECT_EQ(resumed.resumed_by(), spain_user_id);
+  s = lt::evolve(s, d->front());
+  EXPECT_FALSE(s.executions.back().paused);
+  EXPECT_EQ(s.executions.back().parameters.container_id(), "GTM-ABC123") << "the run's parameters stay";
+  EXPECT_EQ(s.checkpoint_state, R"({"container":{"path":"accounts/1/containers/2"}})");
+  EXPECT_EQ(refusal_code(lt::decide(s, resume(), context_for(as_spain_user(), base_time + 10min))),
+            errc::status_conflict)
+      << "running again, not paused";
+  EXPECT_EQ(refusal_code(lt::decide(s, run_in_container(), context_for(as_spain_user(), base_time + 10min))),
+            errc::status_conflict)
+      << "and no second run meanwhile";
+}
+
+TEST(LocalTask, AResumeAfterTheCheckpointExpiredAsksForAFreshRun) {
+  auto s = paused_run();
+  s = apply(s, acquire(), context_for(as_spain_user(), base_time + 61min));
+  auto late = lt::decide(s, resume(), context_for(as_spain_user(), base_time + 61min));
+  ASSERT_EQ(refusal_code(late), errc::status_conflict);
+  EXPECT_NE(late.error().error.detail.find("start a fresh run with ExecuteTask"), std::string::npos);
+  EXPECT_TRUE(lt::decide(s, run_in_container(), context_for(as_spain_user(), base_time + 61min)).has_value());
+}
+
+TEST(LocalTask, OnlyTheLockHolderResumesAndOnlyWhatWasPausedForTheSamePayload) {
+  auto s = paused_run();
+  EXPECT_EQ(refusal_code(lt::decide(s, resume(), context_for(as_supervisor()))), errc::task_locked);
+  auto released = apply(s, pb::ReleaseLock{}, context_for(as_spain_user()));
+  EXPECT_EQ(refusal_code(lt::decide(released, resume(), context_for(as_spain_user()))), errc::lock_required);
+  EXPECT_EQ(
+      refusal_code(lt::decide(scanned(created_task(), scan_statuses::PASSED), resume(), context_for(as_spain_user()))),
+      errc::status_conflict)
+      << "nothing paused";
+  auto edited = apply(s, payload(R"({"action":"UPDATE_TAG"})"), context_for(as_spain_user()));
+  pb::RequestPreFlightScan scan;
+  edited = apply(edited, scan, context_for(as_spain_user()));
+  pb::RecordPreFlightScanResult passed;
+  passed.set_status(scan_statuses::PASSED);
+  passed.set_payload_revision(edited.payload_revision);
+  edited = apply(edited, passed, context_for(as_system()));
+  auto changed = lt::decide(edited, resume(), context_for(as_spain_user()));
+  ASSERT_EQ(refusal_code(changed), errc::status_conflict);
+  EXPECT_NE(changed.error().error.detail.find("payload changed"), std::string::npos);
+}
+
+TEST(LocalTask, AFinishedRunKeepsItsStepsForAuditors) {
+  auto s = scanned(created_task(), scan_statuses::PASSED);
+  s = apply(s, run_in_container(), context_for(as_spain_user()));
+  pb::RecordTaskExecution r;
+  r.set_execution_id(s.executions.back().execution_id);
+  r.set_http_status(200);
+  r.set_execution_steps(R"({"publish":{"containerVersionId":"3"}})");
+  auto d = lt::decide(s, r, context_for(as_system()));
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(std::get<pb::TaskExecutionCompleted>(d->front()).execution_steps(),
+            R"({"publish":{"containerVersionId":"3"}})");
 }
 
 }  // namespace

@@ -75,5 +75,38 @@ TEST(VaultCredential, UnassignedAndReadOnlyUsersCannotStore) {
             errc::not_found);
 }
 
+pb::RefreshVaultCredential refreshed() {
+  pb::RefreshVaultCredential c;
+  c.set_encrypted_oauth_token(std::string("\x03new-access", 11));
+  c.set_encrypted_refresh_token(std::string("\x04refresh", 8));
+  c.set_key_id("tenant-key-1");
+  c.set_execution_id("run-1");
+  return c;
+}
+
+TEST(VaultCredential, AnOAuthRefreshRotatesTheCredentialAsTheSystem) {
+  auto s = stored();
+  auto d = vc::decide(s, refreshed(), context_for(as_system()));
+  ASSERT_TRUE(d.has_value());
+  const auto& rotated = std::get<pb::VaultCredentialRotated>(d->front());
+  EXPECT_EQ(rotated.encrypted_oauth_token(), std::string("\x03new-access", 11));
+  EXPECT_EQ(rotated.rotated_by(), "system");
+  s = fold(s, *d, vc::evolve);
+  EXPECT_EQ(s.encrypted_oauth_token, std::string("\x03new-access", 11));
+  EXPECT_EQ(s.encrypted_refresh_token, std::string("\x04refresh", 8));
+  EXPECT_EQ(refusal_code(vc::decide(s, refreshed(), context_for(as_spain_user()))), errc::forbidden)
+      << "only the execution refreshes";
+}
+
+TEST(VaultCredential, ARevocationThatCameFirstStopsTheRefresh) {
+  auto s = stored();
+  s = fold(s, *vc::decide(s, pb::RevokeVaultCredential{}, context_for(as_admin())), vc::evolve);
+  EXPECT_EQ(refusal_code(vc::decide(s, refreshed(), context_for(as_system()))), errc::credential_revoked);
+  EXPECT_EQ(refusal_code(vc::decide(vc::state{}, refreshed(), context_for(as_system()))), errc::credential_missing);
+  auto empty = refreshed();
+  empty.clear_encrypted_oauth_token();
+  EXPECT_EQ(refusal_code(vc::decide(stored(), empty, context_for(as_system()))), errc::validation_failed);
+}
+
 }  // namespace
 }  // namespace stradia::testing

@@ -3,14 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <thread>
 
 #include "e2e/child_process.hpp"
+#include "e2e/google_sandbox_process.hpp"
 #include "e2e/http_client.hpp"
 #include "e2e/server_process.hpp"
 #include "e2e/ws_client.hpp"
 #include "eventstore/log_reader.hpp"
 #include "eventstore/pg_fixture.hpp"
+#include "eventstore/relay/kafka_handle.hpp"
 #include "eventstore/relay/kafka_relay.hpp"
 #include "projections/kafka_worker.hpp"
 #include "projections/poison_events.hpp"
@@ -380,6 +383,97 @@ TEST_F(KafkaPipeline, InKafkaModeTheGatewayRelaysAndReadsItsOwnWritesFromTheWork
   EXPECT_EQ(http_call(gateway.port(), "GET", "/readyz").status, 200);
   const auto metrics = http_call(gateway.port(), "GET", "/metrics").body;
   EXPECT_NE(metrics.find("stradia_relay_leading 1\n"), std::string::npos) << metrics;
+  EXPECT_EQ(gateway.stop(), 0);
+}
+
+// Every message on the topic (keys, values, headers), read from the start by a new group
+// until the events up to `head` all came.
+std::vector<std::string> topic_messages(const std::string& brokers, std::int64_t head) {
+  std::string error;
+  auto* conf = eventstore::make_kafka_conf({{"bootstrap.servers", brokers},
+                                            {"group.id", "leak-check-" + new_uuid()},
+                                            {"auto.offset.reset", "earliest"},
+                                            {"enable.auto.commit", "false"}},
+                                           error);
+  if (!conf) return {};
+  char text[512];
+  eventstore::kafka_handle consumer(rd_kafka_new(RD_KAFKA_CONSUMER, conf, text, sizeof text));
+  if (!consumer) return {};
+  rd_kafka_poll_set_consumer(consumer.get());
+  auto* topics = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(topics, "stradia.events", RD_KAFKA_PARTITION_UA);
+  rd_kafka_subscribe(consumer.get(), topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  std::vector<std::string> out;
+  std::set<std::int64_t> positions;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (static_cast<std::int64_t>(positions.size()) < head && std::chrono::steady_clock::now() < deadline) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer.get(), 200);
+    if (!m) continue;
+    if (!m->err) {
+      stradia::envelope::v1::EventEnvelope e;
+      if (m->len > 0 && e.ParseFromArray(m->payload, static_cast<int>(m->len)) && e.global_position() <= head)
+        positions.insert(e.global_position());
+      std::string bytes(static_cast<const char*>(m->key), m->key_len);
+      bytes.append(static_cast<const char*>(m->payload), m->len);
+      rd_kafka_headers_t* headers = nullptr;
+      if (!rd_kafka_message_headers(m, &headers)) {
+        const char* name = nullptr;
+        const void* value = nullptr;
+        std::size_t size = 0;
+        for (std::size_t i = 0; !rd_kafka_header_get_all(headers, i, &name, &value, &size); ++i)
+          bytes.append(name).append(static_cast<const char*>(value), size);
+      }
+      out.push_back(std::move(bytes));
+    }
+    rd_kafka_message_destroy(m);
+  }
+  rd_kafka_consumer_close(consumer.get());
+  return out;
+}
+
+TEST_F(KafkaPipeline, AVaultTokenAndItsRefreshNeverReachAKafkaMessage) {
+  google_sandbox_process sandbox;
+  auto env = env_;
+  env.push_back("STRADIA_JWT_SECRET=kafka-e2e-secret-0123456789abcdef0123");
+  env.push_back("STRADIA_MASTER_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+  for (auto& e : sandbox.server_env()) env.push_back(e);
+  server_process gateway(env);
+  auto login =
+      http_call(gateway.port(), "POST", "/api/v1/auth/login", R"({"email":"spain@acme.com","password":"stradia-dev"})");
+  ASSERT_EQ(login.status, 200) << login.body;
+  const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + json_field(login.body, "token")}};
+  std::string market, task;
+  for (const auto& e : *store_->read_all(0, 100000)) {
+    if (e.event_type() == "MarketCreated" && e.tenant_id() == tenant && market.empty())
+      market = e.stream_id().substr(7);
+    if (e.event_type() == "ExecutionPayloadUpdated" && task.empty())
+      task = e.stream_id().substr(5);  // the playground's Type C task, locked by spain
+  }
+  const std::string access = "ya29.kafka-access-token-0123456789", refresh = "1//kafka-refresh-token-0123456789";
+  auto stored = http_call(gateway.port(), "POST", "/api/v1/commands/StoreVaultCredential",
+                          R"({"market_id":")" + market + R"(","platform":"GTM","oauth_token":")" + access +
+                              R"(","refresh_token":")" + refresh + R"("})",
+                          auth);
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  sandbox.faults({{"expire_token_at_call", 1}});
+  auto executed = http_call(gateway.port(), "POST", "/api/v1/commands/ExecuteTask",
+                            R"({"local_task_id":")" + task + R"(","container_id":"GTM-ABC123"})", auth);
+  ASSERT_EQ(executed.status, 200) << executed.body;
+  ASSERT_NE(executed.body.find(R"("succeeded":true)"), std::string::npos) << executed.body;
+  const auto issued = sandbox.state()["issuedAccessTokens"];
+  ASSERT_EQ(issued.size(), 1u) << "the run refreshed the token";
+
+  const auto head = *store_->head_position();
+  const auto messages = topic_messages(brokers_, head);
+  ASSERT_GE(static_cast<std::int64_t>(messages.size()), head) << "every event was relayed";
+  std::size_t rotations = 0;
+  for (const auto& m : messages) {
+    rotations += m.find("VaultCredentialRotated") != std::string::npos;
+    for (const auto& secret : {access, refresh, issued[0].get<std::string>()})
+      ASSERT_EQ(m.find(secret), std::string::npos) << "a plain token in a Kafka message";
+  }
+  EXPECT_GE(rotations, 1u) << "the rotation itself was relayed, as ciphertext";
   EXPECT_EQ(gateway.stop(), 0);
 }
 
