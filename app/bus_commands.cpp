@@ -23,22 +23,6 @@ std::vector<std::string> chosen_read_models(const std::vector<std::string>& aske
   return asked.empty() ? projections::projector::all_read_models() : asked;
 }
 
-std::string progress_line(std::int64_t done, std::int64_t total, double seconds, bool bar) {
-  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-  const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
-  char text[256];
-  const int percent = total > 0 ? static_cast<int>(done * 100 / total) : 100;
-  std::string drawn;
-  if (bar) {
-    const int filled = percent * 30 / 100;
-    drawn = "[" + std::string(static_cast<std::size_t>(filled), '#') +
-            std::string(static_cast<std::size_t>(30 - filled), '.') + "] ";
-  }
-  std::snprintf(text, sizeof text, "%s%3d%%  %lld / %lld events  %.0f ev/s  ETA %.1f s", drawn.c_str(), percent,
-                static_cast<long long>(done), static_cast<long long>(total), rate, eta);
-  return text;
-}
-
 int run_kafka_dev(const eventstore::mock_kafka_options& options) {
   const auto stop = block_stop_signals();
   auto cluster = eventstore::mock_kafka_cluster::start(options);

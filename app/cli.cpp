@@ -47,6 +47,22 @@ int waiting_for_stop(const sigset_t& stop) {
   return signal;
 }
 
+std::string progress_line(std::int64_t done, std::int64_t total, double seconds, bool bar) {
+  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+  const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
+  char text[256];
+  const int percent = total > 0 ? static_cast<int>(done * 100 / total) : 100;
+  std::string drawn;
+  if (bar) {
+    const int filled = percent * 30 / 100;
+    drawn = "[" + std::string(static_cast<std::size_t>(filled), '#') +
+            std::string(static_cast<std::size_t>(30 - filled), '.') + "] ";
+  }
+  std::snprintf(text, sizeof text, "%s%3d%%  %lld / %lld events  %.0f ev/s  ETA %.1f s", drawn.c_str(), percent,
+                static_cast<long long>(done), static_cast<long long>(total), rate, eta);
+  return text;
+}
+
 void report_refusal(const char* command, const commands::command_failure& failure) {
   std::fprintf(stderr, "stradia %s: %s\n", command, failure.error.detail.c_str());
   for (const auto& e : failure.error.errors) std::fprintf(stderr, "  %s: %s\n", e.path.c_str(), e.message.c_str());
@@ -60,6 +76,8 @@ void add_runtime_options(CLI::App& command, runtime_flags& flags) {
       ->required();
   command.add_option("--owner-database-url", c.owner_database_url, "role stradia_owner: migrate first")
       ->envname("STRADIA_OWNER_DATABASE_URL");
+  command.add_option("--audit-key", flags.audit_key, "32-byte Ed25519 seed (base64) signing the audit tree heads")
+      ->envname("STRADIA_AUDIT_KEY");
   command.add_option("--master-key", flags.master_key, "32-byte key (base64) wrapping the tenants' vault keys")
       ->envname("STRADIA_MASTER_KEY");
   command.add_option("--gemini-url", c.gemini_url, "Gemini API base URL for pre-flight scans")
@@ -103,6 +121,14 @@ std::optional<runtime_config> runtime_config_of(const runtime_flags& flags, cons
       return std::nullopt;
     }
     config.master_key = *raw;
+  }
+  if (!flags.audit_key.empty()) {
+    const auto raw = commands::base64_decode(flags.audit_key);
+    if (!raw || raw->size() != 32) {
+      std::fprintf(stderr, "stradia %s: STRADIA_AUDIT_KEY must be 32 bytes in base64\n", command);
+      return std::nullopt;
+    }
+    config.audit_key = *raw;
   }
   if (flags.outbound_timeout > 0) {
     const auto ms = std::chrono::milliseconds(static_cast<long>(flags.outbound_timeout * 1000));

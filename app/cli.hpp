@@ -22,6 +22,7 @@ void add_rebuild(CLI::App& cli, int& exit_code);
 void add_kafka_dev(CLI::App& cli, int& exit_code);
 void add_tenant(CLI::App& cli, int& exit_code);
 void add_google_sandbox(CLI::App& cli, int& exit_code);
+void add_audit(CLI::App& cli, int& exit_code);
 
 // Commands an operator runs as the service: the app's and the worker's database roles.
 struct service_flags {
@@ -30,12 +31,14 @@ struct service_flags {
 void add_service_options(CLI::App& command, service_flags& flags);
 // A runtime that runs commands as the service and builds no read models.
 runtime_config service_config(const service_flags& flags);
-// --tenant: a lowercase UUID.
 // Blocks SIGINT and SIGTERM in every thread started after this, so waiting_for_stop()
 // receives them.
 sigset_t block_stop_signals();
 int waiting_for_stop(const sigset_t& stop);
+// "[####.....]  42%  4200 / 10000 events  81000 ev/s  ETA 0.1 s" (the bar on a terminal).
+std::string progress_line(std::int64_t done, std::int64_t total, double seconds, bool bar);
 
+// --tenant: a lowercase UUID.
 CLI::Option* add_tenant_option(CLI::App& command, std::string& tenant);
 // Says on stderr why a command was refused (its detail and each field), as `command`.
 void report_refusal(const char* command, const commands::command_failure& failure);
@@ -44,6 +47,7 @@ void report_refusal(const char* command, const commands::command_failure& failur
 struct runtime_flags {
   runtime_config config;
   std::string master_key;
+  std::string audit_key;
   double outbound_timeout = 0;  // seconds; 0: the default deadlines
 };
 

@@ -74,7 +74,9 @@ runtime::runtime(const runtime_config& config)
           *store_, commands::command_service_options{system_now, &zones_, 8, vault_ ? &*vault_ : nullptr, gemini_.get(),
                                                      gemini_.get(), &executor_, &oauth_})),
       reader_(config.database_url),
-      idempotency_(config.database_url) {
+      idempotency_(config.database_url),
+      audit_signer_(eventstore::audit::head_signer::from_seed(config.audit_key)),
+      audit_(config.database_url) {
   eventstore::subscription_options feed;
   feed.worker_conninfo = config.worker_database_url;
   feed.subscription_id = "user-directory";
@@ -151,7 +153,13 @@ void runtime::start_system_processes(const runtime_config& config) {
       std::make_unique<lock_sweeper>(config.worker_database_url, *commands_, system_now, config.lock_sweep_interval);
   lifecycle_ =
       std::make_unique<board_lifecycle>(config.worker_database_url, *commands_, config.board_lifecycle_interval);
+  eventstore::audit::sealer_options sealing;
+  sealing.worker_conninfo = config.worker_database_url;
+  sealing.signer = audit_signer_;
+  sealer_ = std::make_unique<eventstore::audit::sealer>(sealing);
 }
+
+std::string runtime::audit_public_key() const { return audit_signer_ ? audit_signer_->public_key() : std::string(); }
 
 void runtime::on_board_events(std::function<void(const std::vector<stradia::envelope::v1::EventEnvelope>&)> listener) {
   std::lock_guard lock(listener_mutex_);

@@ -18,6 +18,8 @@
 #include "commands/command_service.hpp"
 #include "commands/vault_sealer.hpp"
 #include "domain/zone_catalog.hpp"
+#include "eventstore/audit/audit_reader.hpp"
+#include "eventstore/audit/sealer.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/idempotency_store.hpp"
 #include "eventstore/notified_value.hpp"
@@ -36,6 +38,7 @@ struct runtime_config {
   std::string worker_database_url;  // stradia_worker
   std::string owner_database_url;   // stradia_owner, for migrations on start (optional)
   std::string master_key;           // 32 raw bytes; empty: the vault is unavailable
+  std::string audit_key;            // the Ed25519 seed, 32 raw bytes; empty: the trail is sealed, no head signed
   std::string gemini_url;           // empty: pre-flight scans stay requested
   std::string gemini_api_key;
   std::string gemini_model = "gemini-2.0-flash";
@@ -79,6 +82,9 @@ class runtime {
   // Gauges for GET /metrics: log head, read-model position and lag, relay progress.
   std::string metrics();
   eventstore::kafka_relay* relay() { return relay_.get(); }
+  eventstore::audit::audit_reader& audit() { return audit_; }
+  // The audit key's public half (32 raw bytes); empty when none is configured.
+  std::string audit_public_key() const;
 
  private:
   domain::zone_catalog zones_;
@@ -104,6 +110,9 @@ class runtime {
   std::unique_ptr<eventstore::subscription> board_feed_;  // Kafka mode: the rooms' events
   std::unique_ptr<lock_sweeper> sweeper_;
   std::unique_ptr<board_lifecycle> lifecycle_;
+  std::optional<eventstore::audit::head_signer> audit_signer_;
+  eventstore::audit::audit_reader audit_;
+  std::unique_ptr<eventstore::audit::sealer> sealer_;  // serve only: seals the log as it commits
   std::mutex listener_mutex_;
   std::function<void(const std::vector<stradia::envelope::v1::EventEnvelope>&)> listener_;
   std::atomic<bool> stopping_{false};

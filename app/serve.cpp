@@ -111,6 +111,8 @@ int run_serve(const serve_flags& flags) {
   };
   api_config.bus_problem = [&rt] { return rt.bus_problem(); };
   api_config.idempotency = &rt.idempotency();
+  api_config.audit = &rt.audit();
+  api_config.audit_public_key = rt.audit_public_key();
   gateway::api handler(rt.commands(), rt.store(), rt.users(), api_config);
   gateway::live_boards boards(rt.commands(), rt.read_models(),
                               [&handler](const domain::caller& who) { return handler.current(who); });

@@ -22,6 +22,10 @@
 #include "projections/read_model_reader.hpp"
 #include "projections/user_directory.hpp"
 
+namespace stradia::eventstore::audit {
+class audit_reader;
+}
+
 namespace stradia::gateway {
 
 struct api_options {
@@ -38,6 +42,8 @@ struct api_options {
   std::function<std::string()> runtime_metrics;          // Prometheus lines of the store, feeds and relay
   std::function<std::string()> bus_problem;              // why the bus is not ready; empty when it is (logged only)
   eventstore::idempotency_store* idempotency = nullptr;  // Idempotency-Key answers; none: the header is refused
+  eventstore::audit::audit_reader* audit = nullptr;      // the audit trail's heads and proofs
+  std::string audit_public_key;                          // Ed25519, 32 raw bytes; empty: none configured
 };
 
 // A token bucket of the rate limits.
@@ -104,6 +110,10 @@ class api {
   http_response login(const route_args& a);
   http_response command(const route_args& a);
   http_response event_log(const route_args& a);
+  http_response audit_key(const route_args& a);
+  http_response audit_head(const route_args& a);
+  http_response audit_proof(const route_args& a);
+  http_response audit_consistency(const route_args& a);
   http_response stream(const route_args& a);
   http_response board(const route_args& a);
   http_response boards_of_market(const route_args& a);

@@ -16,6 +16,9 @@
 
 namespace stradia::testing {
 
+// The audit signing key (an Ed25519 seed) of the servers tests start.
+inline constexpr const char* audit_key_base64 = "YXVkaXQta2V5LWZvci10ZXN0cy0wMTIzNDU2Nzg5YWI=";
+
 class pg_test : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -59,6 +62,7 @@ class pg_test : public ::testing::Test {
     auto env = stradia_env();
     env.push_back("STRADIA_JWT_SECRET=" + jwt_secret);
     env.push_back("STRADIA_MASTER_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+    env.push_back("STRADIA_AUDIT_KEY=" + std::string(audit_key_base64));
     return env;
   }
 

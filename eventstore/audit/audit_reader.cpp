@@ -1,0 +1,110 @@
+#include "eventstore/audit/audit_reader.hpp"
+
+#include "eventstore/audit/trail_rows.hpp"
+#include "eventstore/connection_pool.hpp"
+
+namespace stradia::eventstore::audit {
+
+namespace {
+
+using refusal = base::unexpected<audit_refusal>;
+
+// Runs `read` in a read-only transaction scoped to the tenant (row-level security).
+template <class Read>
+auto as_tenant(connection_pool& pool, const std::string& tenant_id, Read read) -> decltype(read(
+    std::declval<pqxx::read_transaction&>())) {
+  try {
+    auto connection = pool.acquire();
+    pqxx::read_transaction tx(*connection);
+    tx.exec_params("SELECT set_config('app.current_tenant', $1, true)", tenant_id);
+    return read(tx);
+  } catch (const std::exception& e) {
+    pool.clear();
+    return refusal(audit_refusal{audit_refusal::kind::unavailable, e.what()});
+  }
+}
+
+std::int64_t sealed_size(pqxx::read_transaction& tx, const std::string& tenant_id) {
+  return tx.exec_params1("SELECT coalesce(max(leaf_index) + 1, 0) FROM audit_leaves WHERE tenant_id = $1", tenant_id)[0]
+      .as<std::int64_t>();
+}
+
+std::optional<tree_head> head_of(pqxx::read_transaction& tx, const std::string& tenant_id) {
+  const auto rows = tx.exec_params(
+      "SELECT tree_size, root_hash, (extract(epoch FROM signed_at) * 1000)::bigint, key_id, signature "
+      "FROM audit_heads WHERE tenant_id = $1 ORDER BY tree_size DESC LIMIT 1",
+      tenant_id);
+  if (rows.empty()) return std::nullopt;
+  tree_head head;
+  head.tenant_id = tenant_id;
+  head.tree_size = rows[0][0].as<std::int64_t>();
+  head.root_hash = digest_of(rows[0][1]);
+  head.signed_at_ms = rows[0][2].as<std::int64_t>();
+  head.key_id = rows[0][3].as<std::string>();
+  head.signature = pqxx::binarystring(rows[0][4]).str();
+  return head;
+}
+
+}  // namespace
+
+audit_reader::audit_reader(std::string app_conninfo)
+    : pool_(std::make_unique<connection_pool>(std::move(app_conninfo), 8)) {}
+audit_reader::~audit_reader() = default;
+
+base::expected<std::optional<tree_head>, audit_refusal> audit_reader::latest_head(const std::string& tenant_id) {
+  return as_tenant(*pool_, tenant_id,
+                   [&](pqxx::read_transaction& tx) -> base::expected<std::optional<tree_head>, audit_refusal> {
+                     return head_of(tx, tenant_id);
+                   });
+}
+
+base::expected<inclusion, audit_refusal> audit_reader::inclusion_of(const std::string& tenant_id,
+                                                                    std::int64_t global_position,
+                                                                    std::int64_t tree_size) {
+  return as_tenant(*pool_, tenant_id, [&](pqxx::read_transaction& tx) -> base::expected<inclusion, audit_refusal> {
+    if (tree_size <= 0) {
+      const auto head = head_of(tx, tenant_id);
+      if (!head) return refusal(audit_refusal{audit_refusal::kind::not_found, "No tree head is signed yet."});
+      tree_size = head->tree_size;
+    }
+    const auto sealed = sealed_size(tx, tenant_id);
+    if (tree_size > sealed)
+      return refusal(audit_refusal{audit_refusal::kind::out_of_range,
+                                   "The tree has " + std::to_string(sealed) + " sealed events."});
+    const auto leaf = tx.exec_params("SELECT leaf_index, hash FROM audit_leaves WHERE tenant_id = $1 AND global_position = $2",
+                                     tenant_id, global_position);
+    if (leaf.empty())
+      return refusal(audit_refusal{audit_refusal::kind::not_found, "No sealed event of the tenant at this position."});
+    inclusion out;
+    out.global_position = global_position;
+    out.leaf_index = leaf[0][0].as<std::int64_t>();
+    out.tree_size = tree_size;
+    out.leaf_hash = digest_of(leaf[0][1]);
+    if (out.leaf_index >= tree_size)
+      return refusal(audit_refusal{audit_refusal::kind::out_of_range,
+                                   "The event is leaf " + std::to_string(out.leaf_index) +
+                                       ", past a tree of " + std::to_string(tree_size) + "."});
+    out.path = inclusion_proof(out.leaf_index, tree_size, [&](int level, std::int64_t index) {
+      return stored_subtree(tx, tenant_id, level, index);
+    });
+    return out;
+  });
+}
+
+base::expected<std::vector<digest>, audit_refusal> audit_reader::consistency(const std::string& tenant_id,
+                                                                           std::int64_t from_size,
+                                                                           std::int64_t to_size) {
+  return as_tenant(*pool_, tenant_id,
+                   [&](pqxx::read_transaction& tx) -> base::expected<std::vector<digest>, audit_refusal> {
+                     const auto sealed = sealed_size(tx, tenant_id);
+                     if (from_size < 1 || from_size > to_size || to_size > sealed)
+                       return refusal(audit_refusal{audit_refusal::kind::out_of_range,
+                                                    "Sizes must satisfy 1 <= from <= to <= " + std::to_string(sealed) +
+                                                        " (the sealed events)."});
+                     return consistency_proof(from_size, to_size, [&](int level, std::int64_t index) {
+                       return stored_subtree(tx, tenant_id, level, index);
+                     });
+                   });
+}
+
+}  // namespace stradia::eventstore::audit
