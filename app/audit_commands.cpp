@@ -126,8 +126,7 @@ int verify_file(const std::string& path, const std::string& key, const std::opti
   audit::export_verifier verifier({key, since});
   std::string line;
   const auto started = std::chrono::steady_clock::now();
-  while (std::getline(in, line) && verifier.feed(line)) {
-  }
+  while (std::getline(in, line)) verifier.feed(std::move(line));
   const auto report = verifier.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!report.verified) {
@@ -199,8 +198,8 @@ int run_import(const audit_flags& flags) {
     });
   }
   progress_meter meter("import");
-  const auto imported = audit::import_events(flags.owner_database_url, exports,
-                                             [&](std::int64_t done) { meter.show(done, done); });
+  const auto imported =
+      audit::import_events(flags.owner_database_url, exports, [&](std::int64_t done) { meter.show(done, done); });
   if (!imported) {
     std::fprintf(stderr, "stradia audit import: %s\n", imported.error().c_str());
     return 1;
@@ -228,8 +227,8 @@ void add_audit(CLI::App& cli, int& exit_code) {
   worker(seal);
   seal->callback([flags, &exit_code] { exit_code = run_seal(*flags); });
 
-  auto* export_command =
-      audit_command->add_subcommand("export", "a tenant's events and latest signed head as NDJSON (stdout or --output)");
+  auto* export_command = audit_command->add_subcommand(
+      "export", "a tenant's events and latest signed head as NDJSON (stdout or --output)");
   worker(export_command);
   add_tenant_option(*export_command, flags->tenant);
   export_command->add_option("--output", flags->output, "write to this file instead of standard output");

@@ -196,6 +196,12 @@ std::string runtime::metrics() {
         reader_.quarantined_count().value_or(-1));
   gauge("stradia_read_model_waits", "Requests waiting for ?min_position (holding no thread).",
         static_cast<std::int64_t>(read_model_watch_.waiting()));
+  if (sealer_) {
+    gauge("stradia_audit_sealed_position", "The last log position this process's sealer put in the audit trail.",
+          sealer_->sealed_position());
+    gauge("stradia_audit_sealer_failing", "1 while the audit sealer fails (see the log).",
+          sealer_->problem().empty() ? 0 : 1);
+  }
   if (relay_) {
     gauge("stradia_relay_position", "The last position Kafka confirmed for the relay.", relay_->position());
     gauge("stradia_relay_leading", "1 when this process is the elected relay.", relay_->leading() ? 1 : 0);

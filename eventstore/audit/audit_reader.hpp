@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <memory>
 #include "base/expected.hpp"
 #include "eventstore/audit/tree_head.hpp"
-#include <memory>
 
 namespace stradia::eventstore {
 class connection_pool;

@@ -73,11 +73,10 @@ std::optional<export_line> parse_export_line(std::string_view line) {
     recorded_event e;
     std::string_view event_id, tenant, stream, type, payload, metadata;
     std::int64_t schema = 0;
-    if (event["position"].get(e.global_position) || event["event_id"].get(event_id) ||
-        event["tenant_id"].get(tenant) || event["stream_id"].get(stream) ||
-        event["stream_version"].get(e.stream_version) || event["event_type"].get(type) ||
-        event["schema_version"].get(schema) || event["payload"].get(payload) || event["metadata"].get(metadata) ||
-        event["recorded_at_us"].get(e.recorded_at_us))
+    if (event["position"].get(e.global_position) || event["event_id"].get(event_id) || event["tenant_id"].get(tenant) ||
+        event["stream_id"].get(stream) || event["stream_version"].get(e.stream_version) ||
+        event["event_type"].get(type) || event["schema_version"].get(schema) || event["payload"].get(payload) ||
+        event["metadata"].get(metadata) || event["recorded_at_us"].get(e.recorded_at_us))
       return std::nullopt;
     auto bytes = from_base64(payload);
     if (!bytes) return std::nullopt;

@@ -8,14 +8,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "eventstore/audit/export_format.hpp"
 
 namespace stradia::eventstore::audit {
 
 struct verify_options {
-  std::string public_key;           // raw; empty: the key the export names (reported as such)
-  std::optional<tree_head> since;   // an older head this log must extend
+  std::string public_key;          // raw; empty: the key the export names (reported as such)
+  std::optional<tree_head> since;  // an older head this log must extend
 };
 
 struct verify_report {
@@ -28,17 +29,21 @@ struct verify_report {
   std::string problem;  // what failed, in words; empty when verified
 };
 
+// Lines are taken in batches: each batch is parsed and its leaves hashed on two threads,
+// then folded into the tree in order.
 class export_verifier {
  public:
   explicit export_verifier(verify_options options) : options_(std::move(options)) {}
-  // False when the line cannot be read (the report says which).
-  bool feed(std::string_view line);
+  void feed(std::string line);
   verify_report finish();
 
  private:
+  void process_batch();
+  void take(std::optional<export_line> parsed, const digest& recomputed);
   void fail_at(std::int64_t position, std::string why);
   void fail(std::string why);
 
+  std::vector<std::string> batch_;
   verify_options options_;
   std::optional<export_header> header_;
   merkle_frontier tree_;

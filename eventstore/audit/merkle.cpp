@@ -9,7 +9,9 @@ namespace stradia::eventstore::audit {
 namespace {
 
 // The largest power of two strictly below n (n > 1).
-std::int64_t split_of(std::int64_t n) { return std::int64_t{1} << (std::bit_width(static_cast<std::uint64_t>(n - 1)) - 1); }
+std::int64_t split_of(std::int64_t n) {
+  return std::int64_t{1} << (std::bit_width(static_cast<std::uint64_t>(n - 1)) - 1);
+}
 
 bool is_power_of_two(std::int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
 

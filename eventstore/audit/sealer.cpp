@@ -1,5 +1,6 @@
 #include "eventstore/audit/sealer.hpp"
 
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <pqxx/pqxx>
@@ -45,14 +46,14 @@ namespace {
 tenant_tree& tree_of(pqxx::work& tx, std::map<std::string, tenant_tree>& trees, const std::string& tenant) {
   auto it = trees.find(tenant);
   if (it != trees.end()) return it->second;
-  const auto size = tx.exec_params1("SELECT coalesce(max(leaf_index) + 1, 0) FROM audit_leaves WHERE tenant_id = $1",
-                                    tenant)[0]
-                        .as<std::int64_t>();
-  tenant_tree t;
-  t.frontier = merkle_frontier(size, [&](int level, std::int64_t index) { return stored_subtree(tx, tenant, level, index); });
-  t.signed_size =
-      tx.exec_params1("SELECT coalesce(max(tree_size), 0) FROM audit_heads WHERE tenant_id = $1", tenant)[0]
+  const auto size =
+      tx.exec_params1("SELECT coalesce(max(leaf_index) + 1, 0) FROM audit_leaves WHERE tenant_id = $1", tenant)[0]
           .as<std::int64_t>();
+  tenant_tree t;
+  t.frontier =
+      merkle_frontier(size, [&](int level, std::int64_t index) { return stored_subtree(tx, tenant, level, index); });
+  t.signed_size = tx.exec_params1("SELECT coalesce(max(tree_size), 0) FROM audit_heads WHERE tenant_id = $1", tenant)[0]
+                      .as<std::int64_t>();
   t.signed_at = clock::now();
   return trees.emplace(tenant, std::move(t)).first->second;
 }
@@ -60,6 +61,9 @@ tenant_tree& tree_of(pqxx::work& tx, std::map<std::string, tenant_tree>& trees, 
 // Seals one batch in `tx`; the events sealed. Signs the heads that are due.
 std::int64_t seal_batch(pqxx::work& tx, std::map<std::string, tenant_tree>& trees, std::int64_t& known_progress,
                         const std::optional<head_signer>& signer, const sealer_options& options, bool sign_all) {
+  // The trail is derived from the log: a commit lost in a crash goes with its progress, and
+  // the next pass seals those events again. So it need not wait for the disk.
+  tx.exec("SET LOCAL synchronous_commit = off");
   const auto progress = tx.exec1("SELECT global_position FROM audit_progress FOR UPDATE")[0].as<std::int64_t>();
   if (progress != known_progress) trees.clear();  // another sealer went on: the rows are the truth
   if (sign_all)
@@ -92,15 +96,16 @@ std::int64_t seal_batch(pqxx::work& tx, std::map<std::string, tenant_tree>& tree
   if (batch.leaves) {
     tx.exec_params(
         "INSERT INTO audit_leaves (tenant_id, leaf_index, global_position, hash) "
-        "SELECT t, i, p, decode(h, 'hex') FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::text[]) AS r(t, i, p, h)",
+        "SELECT t, i, p, decode(h, 'hex') FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::text[]) AS r(t, i, "
+        "p, h)",
         closed(batch.leaf_tenants), closed(batch.leaf_indexes), closed(batch.leaf_positions),
         closed(batch.leaf_hashes));
     if (batch.nodes)
       tx.exec_params(
           "INSERT INTO audit_nodes (tenant_id, level, node_index, hash) "
-          "SELECT t, l, i, decode(h, 'hex') FROM unnest($1::uuid[], $2::smallint[], $3::bigint[], $4::text[]) AS r(t, l, i, h)",
-          closed(batch.node_tenants), closed(batch.node_levels), closed(batch.node_indexes),
-          closed(batch.node_hashes));
+          "SELECT t, l, i, decode(h, 'hex') FROM unnest($1::uuid[], $2::smallint[], $3::bigint[], $4::text[]) AS r(t, "
+          "l, i, h)",
+          closed(batch.node_tenants), closed(batch.node_levels), closed(batch.node_indexes), closed(batch.node_hashes));
     tx.exec_params("UPDATE audit_progress SET global_position = $1", last);
   }
   if (signer) {
@@ -162,7 +167,9 @@ void sealer::run() {
       state_->known_progress = -1;
       connection.reset();
       std::lock_guard lock(state_->mutex);
-      state_->problem = std::string("audit sealer: ") + e.what();
+      const auto problem = std::string("audit sealer: ") + e.what();
+      if (problem != state_->problem) std::fprintf(stderr, "stradia: %s; retrying\n", problem.c_str());
+      state_->problem = problem;
     }
     if (static_cast<std::size_t>(sealed) < options_.batch_size)
       for (auto waited = std::chrono::milliseconds(0); waited < options_.poll && !stopping_;

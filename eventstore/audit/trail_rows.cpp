@@ -34,8 +34,9 @@ digest stored_subtree(pqxx::transaction_base& tx, const std::string& tenant_id, 
           ? tx.exec_params("SELECT hash FROM audit_leaves WHERE tenant_id = $1 AND leaf_index = $2", tenant_id, index)
           : tx.exec_params("SELECT hash FROM audit_nodes WHERE tenant_id = $1 AND level = $2 AND node_index = $3",
                            tenant_id, level, index);
-  if (rows.empty()) throw std::runtime_error("the audit trail has no subtree " + std::to_string(level) + "/" +
-                                             std::to_string(index) + " of tenant " + tenant_id);
+  if (rows.empty())
+    throw std::runtime_error("the audit trail has no subtree " + std::to_string(level) + "/" + std::to_string(index) +
+                             " of tenant " + tenant_id);
   return digest_of(rows[0][0]);
 }
 

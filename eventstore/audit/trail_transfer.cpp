@@ -60,10 +60,10 @@ struct event_columns {
 
 }  // namespace
 
-base::expected<std::int64_t, std::string> export_tenant(const std::string& worker_conninfo,
-                                                        const std::string& tenant_id, const std::string& public_key,
-                                                        const std::function<void(const std::string&)>& write,
-                                                        const std::function<void(std::int64_t, std::int64_t)>& progress) {
+base::expected<std::int64_t, std::string> export_tenant(
+    const std::string& worker_conninfo, const std::string& tenant_id, const std::string& public_key,
+    const std::function<void(const std::string&)>& write,
+    const std::function<void(std::int64_t, std::int64_t)>& progress) {
   try {
     pqxx::connection connection(worker_conninfo);
     pqxx::read_transaction tx(connection);  // one snapshot: the head and the rows agree
@@ -72,8 +72,9 @@ base::expected<std::int64_t, std::string> export_tenant(const std::string& worke
         "FROM audit_heads WHERE tenant_id = $1 ORDER BY tree_size DESC LIMIT 1",
         tenant_id);
     if (heads.empty())
-      return base::unexpected(std::string("the tenant has no signed tree head yet (is `stradia serve` running with "
-                                          "an audit key, or run `stradia audit seal`)"));
+      return base::unexpected(
+          std::string("the tenant has no signed tree head yet (is `stradia serve` running with "
+                      "an audit key, or run `stradia audit seal`)"));
     tree_head head;
     head.tenant_id = tenant_id;
     head.tree_size = heads[0][0].as<std::int64_t>();
@@ -130,8 +131,9 @@ base::expected<std::int64_t, std::string> import_events(const std::string& owner
       }
     total += static_cast<std::int64_t>(batch.size());
     if (batch.size()) batch.insert(tx);
-    tx.exec("SELECT setval(pg_get_serial_sequence('events', 'global_position'), "
-            "(SELECT coalesce(max(global_position), 1) FROM events))");
+    tx.exec(
+        "SELECT setval(pg_get_serial_sequence('events', 'global_position'), "
+        "(SELECT coalesce(max(global_position), 1) FROM events))");
     tx.commit();
     progress(total);
     return total;

@@ -89,8 +89,7 @@ std::string head_json(const tree_head& head) {
   base::json_writer j;
   j.begin_object().field("tenant_id", head.tenant_id).field("tree_size", head.tree_size);
   j.field("root_hash", to_hex(head.root_hash));
-  j.field("timestamp",
-          base::format_rfc3339(base::timestamp(std::chrono::milliseconds(head.signed_at_ms))));
+  j.field("timestamp", base::format_rfc3339(base::timestamp(std::chrono::milliseconds(head.signed_at_ms))));
   j.field("signed_at_ms", head.signed_at_ms).field("key_id", head.key_id).field("signature", base64(head.signature));
   j.end_object();
   return j.take();

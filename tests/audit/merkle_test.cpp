@@ -32,7 +32,9 @@ struct tree {
     for (int i = 0; i < n; ++i) {
       leaves.push_back(audit::leaf_hash("event " + std::to_string(i)));
       stored[{0, i}] = leaves.back();
-      frontier.append(leaves.back(), [&](const audit::merkle_frontier::subtree& s) { stored[{s.level, s.index}] = s.hash; });
+      frontier.append(leaves.back(), [&](const audit::merkle_frontier::subtree& s) {
+        stored[{s.level, s.index}] = s.hash;
+      });
     }
   }
   audit::subtree_source source() const {
@@ -113,13 +115,17 @@ TEST(Merkle, TheCanonicalBytesCoverEveryColumn) {
 
 TEST(ExportVerifier, ACutOrGarbledExportIsNamedNotTrusted) {
   audit::export_verifier cut({});
-  EXPECT_TRUE(cut.feed(audit::header_line({"t", 1, "k", ""})));
+  cut.feed(audit::header_line({"t", 1, "k", ""}));
   const auto report = cut.finish();
   EXPECT_FALSE(report.verified);
   EXPECT_NE(report.problem.find("without its signed head"), std::string::npos) << report.problem;
   audit::export_verifier garbled({});
-  EXPECT_FALSE(garbled.feed("{\"leaf_index\":0}"));
-  EXPECT_FALSE(garbled.finish().verified);
+  garbled.feed(audit::header_line({"t", 1, "k", ""}));
+  garbled.feed("{\"leaf_index\":0}");
+  const auto unreadable = garbled.finish();
+  EXPECT_FALSE(unreadable.verified);
+  EXPECT_NE(unreadable.problem.find("line 2 is not a line of a Stradia audit export"), std::string::npos)
+      << unreadable.problem;
 }
 
 }  // namespace

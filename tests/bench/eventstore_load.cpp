@@ -2,6 +2,9 @@
 // batches, and a forward read of the whole log. Prints one line per figure; scripts/bench
 // eventstore runs it next to pgbench on the same private Postgres.
 //   eventstore_load APP_CONNINFO WORKER_CONNINFO OWNER_CONNINFO SECONDS
+// With `audit EXPORT_FILE` after SECONDS (scripts/bench audit): single-event appends at 16
+// writers with the audit sealer off and on, interleaved; then a 1M-event tenant sealed, its
+// inclusion and consistency proofs timed, and its export written to EXPORT_FILE.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -12,6 +15,9 @@
 #include <thread>
 #include <vector>
 
+#include "eventstore/audit/audit_reader.hpp"
+#include "eventstore/audit/sealer.hpp"
+#include "eventstore/audit/trail_transfer.hpp"
 #include "eventstore/event_store.hpp"
 #include "random_uuid.hpp"
 #include "task.pb.h"
@@ -118,7 +124,117 @@ void seed_log(const std::string& app, const std::string& tenant, std::int64_t to
 
 }  // namespace
 
+// The audit figures of issue 14 (see the header).
+int audit_bench(const std::string& app, const std::string& worker, const std::string& owner, int seconds,
+                const std::string& export_file) {
+  namespace audit = es::audit;
+  std::mt19937_64 rng(7);
+  const auto tenant = uuid(rng);
+  const auto signer = audit::head_signer::from_seed(std::string(32, '\x07'));
+  std::vector<double> off, on;
+  for (int round = 0; round < 3; ++round) {
+    {
+      es::event_store store({app, worker});
+      off.push_back(static_cast<double>(appends(store, tenant, 16, 1, seconds).events) / seconds);
+      std::printf("stradia single-event appends, 16 writers, sealing off: %.0f events/s\n", off.back());
+    }
+    (void)audit::sealer::seal_once(worker, signer, false);  // the backlog, so the run below seals live only
+    {
+      audit::sealer_options options;
+      options.worker_conninfo = worker;
+      options.signer = signer;
+      audit::sealer sealing(options);
+      es::event_store store({app, worker});
+      on.push_back(static_cast<double>(appends(store, tenant, 16, 1, seconds).events) / seconds);
+      const auto head = *store.head_position();
+      const auto waited_from = clock_type::now();
+      while (sealing.sealed_position() < head && clock_type::now() - waited_from < std::chrono::seconds(30))
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      std::printf(
+          "stradia single-event appends, 16 writers, sealing on: %.0f events/s (sealed %.0f ms after the last "
+          "append)\n",
+          on.back(), std::chrono::duration<double, std::milli>(clock_type::now() - waited_from).count());
+    }
+    std::fflush(stdout);
+  }
+  std::sort(off.begin(), off.end());
+  std::sort(on.begin(), on.end());
+  std::printf("sealing on / off, medians of 3 interleaved runs: %.0f / %.0f events/s = %.2fx (goal >= 0.9x)\n", on[1],
+              off[1], on[1] / off[1]);
+
+  constexpr std::int64_t tenant_size = 1000000;
+  {
+    pqxx::connection c(owner);
+    const auto existing = pqxx::nontransaction(c)
+                              .exec_params1("SELECT count(*) FROM events WHERE tenant_id = $1", tenant)[0]
+                              .as<std::int64_t>();
+    if (existing < tenant_size) seed_log(app, tenant, tenant_size - existing);
+    pqxx::nontransaction(c).exec("VACUUM ANALYZE events");
+  }
+  auto started = clock_type::now();
+  const auto sealed = audit::sealer::seal_once(worker, signer, true);
+  if (sealed > 0)
+    std::printf("stradia audit seal (catch-up): %lld events in %.1f s: %.0f events/s\n", static_cast<long long>(sealed),
+                std::chrono::duration<double>(clock_type::now() - started).count(),
+                static_cast<double>(sealed) / std::chrono::duration<double>(clock_type::now() - started).count());
+  {
+    pqxx::connection c(owner);
+    pqxx::nontransaction(c).exec("VACUUM ANALYZE audit_leaves");
+    pqxx::nontransaction(c).exec("VACUUM ANALYZE audit_nodes");
+  }
+
+  audit::audit_reader reader(app);
+  pqxx::connection c(worker);
+  const auto size = pqxx::read_transaction(c)
+                        .exec_params1("SELECT count(*) FROM audit_leaves WHERE tenant_id = $1", tenant)[0]
+                        .as<std::int64_t>();
+  std::vector<std::int64_t> positions;
+  {
+    pqxx::read_transaction tx(c);
+    for (int i = 0; i < 2000; ++i)
+      positions.push_back(
+          tx.exec_params1("SELECT global_position FROM audit_leaves WHERE tenant_id = $1 AND leaf_index = $2", tenant,
+                          static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(size)))[0]
+              .as<std::int64_t>());
+  }
+  std::vector<double> inclusion_ms, consistency_ms;
+  for (const auto p : positions) {
+    const auto t0 = clock_type::now();
+    const auto proof = reader.inclusion_of(tenant, p, size);
+    inclusion_ms.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
+    if (!proof) {
+      std::fprintf(stderr, "inclusion proof failed: %s\n", proof.error().detail.c_str());
+      return 1;
+    }
+    const auto from = 1 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(size));
+    const auto t1 = clock_type::now();
+    const auto consistency = reader.consistency(tenant, from, size);
+    consistency_ms.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - t1).count());
+    if (!consistency) return 1;
+  }
+  std::printf(
+      "inclusion proof on a %lld-event tenant: p50 %.2f ms, p99 %.2f ms (goal p99 <= 5 ms); consistency p50 %.2f ms, "
+      "p99 %.2f ms\n",
+      static_cast<long long>(size), percentile(inclusion_ms, 0.5), percentile(inclusion_ms, 0.99),
+      percentile(consistency_ms, 0.5), percentile(consistency_ms, 0.99));
+  std::FILE* out = std::fopen(export_file.c_str(), "w");
+  if (!out) return 1;
+  started = clock_type::now();
+  const auto exported = audit::export_tenant(
+      worker, tenant, signer->public_key(), [&](const std::string& line) { std::fprintf(out, "%s\n", line.c_str()); },
+      [](std::int64_t, std::int64_t) {});
+  std::fclose(out);
+  if (!exported) return 1;
+  const double export_s = std::chrono::duration<double>(clock_type::now() - started).count();
+  std::printf("stradia audit export: %lld events in %.1f s: %.0f events/s\n", static_cast<long long>(*exported),
+              export_s, static_cast<double>(*exported) / export_s);
+  std::fflush(stdout);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 7 && std::string(argv[5]) == "audit")
+    return audit_bench(argv[1], argv[2], argv[3], std::stoi(argv[4]), argv[6]);
   if (argc != 5) {
     std::fprintf(stderr, "usage: eventstore_load APP_CONNINFO WORKER_CONNINFO OWNER_CONNINFO SECONDS\n");
     return 2;
