@@ -54,8 +54,8 @@ auto with_subtrees(pqxx::read_transaction& tx, const std::string& tenant_id, Com
   std::vector<std::int64_t> leaves, node_indexes;
   std::vector<int> node_levels;
   (void)compute([&](int level, std::int64_t index) {
-    if (level == 0) {
-      leaves.push_back(index);
+    if (level < lowest_stored_level) {
+      for (std::int64_t i = index << level; i < (index + 1) << level; ++i) leaves.push_back(i);
     } else {
       node_levels.push_back(level);
       node_indexes.push_back(index);
@@ -77,6 +77,15 @@ auto with_subtrees(pqxx::read_transaction& tx, const std::string& tenant_id, Com
   for (const auto& row : rows)
     found[{row[0].template as<int>(), row[1].template as<std::int64_t>()}] = digest_of(row[2]);
   return compute([&](int level, std::int64_t index) {
+    if (level > 0 && level < lowest_stored_level) {
+      std::vector<digest> below;
+      for (std::int64_t i = index << level; i < (index + 1) << level; ++i) {
+        const auto it = found.find({0, i});
+        if (it == found.end()) return stored_subtree(tx, tenant_id, level, index);  // throws: not sealed
+        below.push_back(it->second);
+      }
+      return fold_complete(std::move(below));
+    }
     const auto it = found.find({level, index});
     if (it == found.end()) return stored_subtree(tx, tenant_id, level, index);  // throws: not sealed
     return it->second;

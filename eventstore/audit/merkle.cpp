@@ -81,6 +81,12 @@ digest empty_tree_root() {
   return out;
 }
 
+digest fold_complete(std::vector<digest> leaves) {
+  for (auto width = leaves.size(); width > 1; width /= 2)
+    for (std::size_t i = 0; i < width / 2; ++i) leaves[i] = node_hash(leaves[2 * i], leaves[2 * i + 1]);
+  return leaves.empty() ? empty_tree_root() : leaves.front();
+}
+
 digest tree_root(std::int64_t size, const subtree_source& subtree) {
   return size <= 0 ? empty_tree_root() : range_root(0, size, subtree);
 }

@@ -23,6 +23,12 @@ digest empty_tree_root();  // SHA-256 of nothing
 // The complete subtree of 2^level leaves starting at leaf index·2^level.
 using subtree_source = std::function<digest(int level, std::int64_t index)>;
 
+// The store keeps the subtrees of this level and above (and every leaf); a lower one is
+// folded from its at most 2^(level) leaves: one node row per 16 events instead of one per event.
+inline constexpr int lowest_stored_level = 4;
+// The root of a complete subtree from its leaves, in order (their count a power of two).
+digest fold_complete(std::vector<digest> leaves);
+
 digest tree_root(std::int64_t size, const subtree_source& subtree);
 // PATH(m, D[0:n]) of RFC 9162 §2.1.3.1, leaf side first.
 std::vector<digest> inclusion_proof(std::int64_t leaf_index, std::int64_t size, const subtree_source& subtree);

@@ -85,6 +85,7 @@ std::int64_t seal_batch(pqxx::work& tx, std::map<std::string, tenant_tree>& tree
     add(batch.leaf_hashes, to_hex(leaf));
     ++batch.leaves;
     tree.frontier.append(leaf, [&](const merkle_frontier::subtree& s) {
+      if (s.level < lowest_stored_level) return;
       add(batch.node_tenants, e.tenant_id);
       add(batch.node_levels, std::to_string(s.level));
       add(batch.node_indexes, std::to_string(s.index));

@@ -29,6 +29,19 @@ digest digest_of(const pqxx::field& bytea_field) {
 }
 
 digest stored_subtree(pqxx::transaction_base& tx, const std::string& tenant_id, int level, std::int64_t index) {
+  if (level > 0 && level < lowest_stored_level) {
+    const auto width = std::int64_t{1} << level;
+    const auto rows = tx.exec_params(
+        "SELECT hash FROM audit_leaves WHERE tenant_id = $1 AND leaf_index >= $2 AND leaf_index < $3 "
+        "ORDER BY leaf_index",
+        tenant_id, index * width, (index + 1) * width);
+    if (static_cast<std::int64_t>(rows.size()) != width)
+      throw std::runtime_error("the audit trail lacks leaves of subtree " + std::to_string(level) + "/" +
+                               std::to_string(index) + " of tenant " + tenant_id);
+    std::vector<digest> leaves;
+    for (const auto& row : rows) leaves.push_back(digest_of(row[0]));
+    return fold_complete(std::move(leaves));
+  }
   const auto rows =
       level == 0
           ? tx.exec_params("SELECT hash FROM audit_leaves WHERE tenant_id = $1 AND leaf_index = $2", tenant_id, index)

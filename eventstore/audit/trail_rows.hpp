@@ -12,7 +12,8 @@ namespace stradia::eventstore::audit {
 // A row selected with `recorded_event_columns`, from its first column on.
 recorded_event recorded_event_of(const pqxx::row& row, int first = 0);
 
-// Throws when the subtree is not stored (a tree read past what was sealed).
+// Throws when the subtree is not stored (a tree read past what was sealed). One below
+// `lowest_stored_level` is folded from its leaves.
 digest stored_subtree(pqxx::transaction_base& tx, const std::string& tenant_id, int level, std::int64_t index);
 
 digest digest_of(const pqxx::field& bytea_field);

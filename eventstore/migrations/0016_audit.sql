@@ -1,8 +1,8 @@
 -- The audit trail (DESIGN.md "Audit", API.md §6): each tenant's events as an RFC 9162
 -- Merkle tree in log order, sealed by `eventstore::audit::sealer` as events commit.
 -- Leaves map the tenant's leaf index to the event's log position; nodes keep only complete
--- subtrees (2^level leaves from node_index·2^level), enough for every root and proof in
--- O(log n) reads. Signed tree heads are kept for good. All of it is append-only.
+-- subtrees (2^level leaves from node_index·2^level) of level 4 and above (a lower one is
+-- folded from its at most 8 leaves), enough for every root and proof in O(log n) reads. Signed tree heads are kept for good. All of it is append-only.
 CREATE TABLE audit_leaves (
   tenant_id       uuid   NOT NULL,
   leaf_index      bigint NOT NULL CHECK (leaf_index >= 0),
@@ -12,7 +12,7 @@ CREATE TABLE audit_leaves (
 );
 CREATE TABLE audit_nodes (
   tenant_id  uuid     NOT NULL,
-  level      smallint NOT NULL CHECK (level BETWEEN 1 AND 62),
+  level      smallint NOT NULL CHECK (level BETWEEN 4 AND 62),
   node_index bigint   NOT NULL CHECK (node_index >= 0),
   hash       bytea    NOT NULL CHECK (length(hash) = 32),
   PRIMARY KEY (tenant_id, level, node_index)
