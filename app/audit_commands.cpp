@@ -180,26 +180,21 @@ int run_import(const audit_flags& flags) {
     }
     key = *parsed;
   }
-  for (const auto& file : flags.files)
-    if (verify_file(file, key, std::nullopt, "import") != 0) {
-      std::fprintf(stderr, "stradia audit import: %s does not verify; nothing imported\n", file.c_str());
-      return 1;
-    }
   std::vector<std::unique_ptr<std::ifstream>> streams;
-  std::vector<std::function<std::string()>> exports;
+  std::vector<audit::import_source> exports;
   for (const auto& file : flags.files) {
     streams.push_back(std::make_unique<std::ifstream>(file, std::ios::binary));
     auto* in = streams.back().get();
-    exports.emplace_back([in] {
-      std::string line;
-      while (std::getline(*in, line))
-        if (!line.empty()) return line;
-      return std::string();
-    });
+    exports.push_back({file, [in] {
+                         std::string line;
+                         while (std::getline(*in, line))
+                           if (!line.empty()) return line;
+                         return std::string();
+                       }});
   }
   progress_meter meter("import");
-  const auto imported =
-      audit::import_events(flags.owner_database_url, exports, [&](std::int64_t done) { meter.show(done, done); });
+  const auto imported = audit::import_events(flags.owner_database_url, exports, {key, std::nullopt},
+                                             [&](std::int64_t done) { meter.show(done, done); });
   if (!imported) {
     std::fprintf(stderr, "stradia audit import: %s\n", imported.error().c_str());
     return 1;
@@ -242,10 +237,11 @@ void add_audit(CLI::App& cli, int& exit_code) {
       ->check(CLI::ExistingFile);
   verify->callback([flags, &exit_code] { exit_code = run_verify(*flags); });
 
-  auto* import_command =
-      audit_command->add_subcommand("import", "load verified exports into an empty database (then `stradia rebuild`)");
+  auto* import_command = audit_command->add_subcommand(
+      "import", "load exports into an empty database, verifying them as they load (then `stradia rebuild`)");
   import_command->add_option("files", flags->files, "exports to load")->required()->check(CLI::ExistingFile);
-  import_command->add_option("--key", flags->key, "the server's public key the exports must be signed with");
+  import_command->add_option("--key", flags->key, "the server's public key the exports must be signed with")
+      ->required();
   import_command->add_option("--owner-database-url", flags->owner_database_url, "role stradia_owner")
       ->envname("STRADIA_OWNER_DATABASE_URL")
       ->required();

@@ -8,7 +8,12 @@
 //    "stream_id","stream_version","event_type","schema_version","payload" (base64),
 //    "metadata" (the jsonb text),"recorded_at_us"}}            one per leaf, "event":null when
 //                                                              the row is gone
+//   {"unsealed_event":{…as above…}}   an event of the tenant at a position the trail had
+//                                     already passed without it (written in afterwards)
 //   {"head":{…the signed tree head, tree_head.hpp…}}
+//
+// Every object has each of its members once, and no others (a reader that took another
+// duplicate than ours would see another event).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,8 +45,10 @@ std::string head_line(const tree_head& head);
 struct export_line {
   std::optional<export_header> header;
   std::optional<export_leaf> leaf;
+  std::optional<recorded_event> unsealed_event;
   std::optional<tree_head> head;
 };
+std::string unsealed_line(const recorded_event& e);
 std::optional<export_line> parse_export_line(std::string_view line);
 
 }  // namespace stradia::eventstore::audit

@@ -62,6 +62,11 @@ void export_verifier::take(std::optional<export_line> parsed, const digest& reco
     report_.head = std::move(parsed->head);
     return;
   }
+  if (parsed->unsealed_event) {
+    fail_at(parsed->unsealed_event->global_position,
+            "an event that was never sealed (written at a position the trail had already passed)");
+    return;
+  }
   const auto& leaf = *parsed->leaf;
   if (report_.head) fail("line " + std::to_string(lines_) + ": an event after the head");
   if (leaf.leaf_index != tree_.size()) {

@@ -12,12 +12,10 @@ namespace stradia::eventstore::audit {
 
 namespace {
 
-using clock = std::chrono::steady_clock;
-
 struct tenant_tree {
   merkle_frontier frontier;
   std::int64_t signed_size = 0;
-  clock::time_point signed_at;
+  bool grew = false;  // this batch appended to it
 };
 
 struct batch_rows {
@@ -46,15 +44,12 @@ namespace {
 tenant_tree& tree_of(pqxx::work& tx, std::map<std::string, tenant_tree>& trees, const std::string& tenant) {
   auto it = trees.find(tenant);
   if (it != trees.end()) return it->second;
-  const auto size =
-      tx.exec_params1("SELECT coalesce(max(leaf_index) + 1, 0) FROM audit_leaves WHERE tenant_id = $1", tenant)[0]
-          .as<std::int64_t>();
+  const auto sizes = tx.exec_params("SELECT tree_size, signed_size FROM audit_tree_sizes WHERE tenant_id = $1", tenant);
+  const auto size = sizes.empty() ? 0 : sizes[0][0].as<std::int64_t>();
   tenant_tree t;
   t.frontier =
       merkle_frontier(size, [&](int level, std::int64_t index) { return stored_subtree(tx, tenant, level, index); });
-  t.signed_size = tx.exec_params1("SELECT coalesce(max(tree_size), 0) FROM audit_heads WHERE tenant_id = $1", tenant)[0]
-                      .as<std::int64_t>();
-  t.signed_at = clock::now();
+  t.signed_size = sizes.empty() ? 0 : sizes[0][1].as<std::int64_t>();
   return trees.emplace(tenant, std::move(t)).first->second;
 }
 
@@ -66,9 +61,7 @@ std::int64_t seal_batch(pqxx::work& tx, std::map<std::string, tenant_tree>& tree
   tx.exec("SET LOCAL synchronous_commit = off");
   const auto progress = tx.exec1("SELECT global_position FROM audit_progress FOR UPDATE")[0].as<std::int64_t>();
   if (progress != known_progress) trees.clear();  // another sealer went on: the rows are the truth
-  if (sign_all)
-    for (const auto& row : tx.exec("SELECT DISTINCT tenant_id::text FROM audit_leaves"))
-      (void)tree_of(tx, trees, row[0].as<std::string>());
+  for (auto& [tenant, tree] : trees) tree.grew = false;
   const auto rows = tx.exec_params(std::string("SELECT ") + recorded_event_columns +
                                        " FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2",
                                    progress, static_cast<std::int64_t>(options.batch_size));
@@ -77,6 +70,7 @@ std::int64_t seal_batch(pqxx::work& tx, std::map<std::string, tenant_tree>& tree
   for (const auto& row : rows) {
     const auto e = recorded_event_of(row);
     auto& tree = tree_of(tx, trees, e.tenant_id);
+    tree.grew = true;
     const auto leaf_index = tree.frontier.size();
     const auto leaf = leaf_hash(canonical_bytes(e));
     add(batch.leaf_tenants, e.tenant_id);
@@ -108,25 +102,43 @@ std::int64_t seal_batch(pqxx::work& tx, std::map<std::string, tenant_tree>& tree
           "l, i, h)",
           closed(batch.node_tenants), closed(batch.node_levels), closed(batch.node_indexes), closed(batch.node_hashes));
     tx.exec_params("UPDATE audit_progress SET global_position = $1", last);
+    std::string tenants, sizes;
+    for (const auto& [tenant, tree] : trees)
+      if (tree.grew) {
+        add(tenants, tenant);
+        add(sizes, std::to_string(tree.frontier.size()));
+      }
+    tx.exec_params(
+        "INSERT INTO audit_tree_sizes (tenant_id, tree_size) SELECT * FROM unnest($1::uuid[], $2::bigint[]) "
+        "ON CONFLICT (tenant_id) DO UPDATE SET tree_size = EXCLUDED.tree_size",
+        closed(tenants), closed(sizes));
   }
   if (signer) {
-    const auto now = clock::now();
+    // Due: a tree 1,000 events past its head (this process's batches), or one whose head is
+    // older than a second (any process's: the table knows, whatever was restarted).
+    std::vector<std::string> due;
+    for (const auto& [tenant, tree] : trees)
+      if (tree.frontier.size() - tree.signed_size >= options.head_every_events) due.push_back(tenant);
+    for (const auto& row : tx.exec_params("SELECT tenant_id::text FROM audit_tree_sizes WHERE tree_size > signed_size "
+                                          "AND ($1 OR signed_at <= now() - $2 * interval '1 millisecond')",
+                                          sign_all, static_cast<std::int64_t>(options.head_every.count())))
+      due.push_back(row[0].as<std::string>());
     const auto now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count();
-    for (auto& [tenant, tree] : trees) {
+    for (const auto& tenant : due) {
+      auto& tree = tree_of(tx, trees, tenant);
       const auto size = tree.frontier.size();
       if (size <= tree.signed_size) continue;
-      if (!sign_all && size - tree.signed_size < options.head_every_events && now - tree.signed_at < options.head_every)
-        continue;
       const auto head = signer->sign(tenant, size, tree.frontier.root(), now_ms);
       tx.exec_params(
           "INSERT INTO audit_heads (tenant_id, tree_size, root_hash, signed_at, key_id, signature) "
           "VALUES ($1, $2, decode($3, 'hex'), to_timestamp($4::double precision / 1000), $5, decode($6, 'base64')) "
           "ON CONFLICT DO NOTHING",
           tenant, size, to_hex(head.root_hash), head.signed_at_ms, head.key_id, base64(head.signature));
+      tx.exec_params("UPDATE audit_tree_sizes SET signed_size = $2, signed_at = now() WHERE tenant_id = $1", tenant,
+                     size);
       tree.signed_size = size;
-      tree.signed_at = now;
     }
   }
   known_progress = last;

@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "eventstore/audit/export_verifier.hpp"
 #include "eventstore/audit/trail_rows.hpp"
 
 namespace stradia::eventstore::audit {
@@ -89,6 +90,7 @@ base::expected<std::int64_t, std::string> export_tenant(
               "e.global_position, e.event_id::text, e.tenant_id::text, e.stream_id, e.stream_version, e.event_type, "
               "e.schema_version, e.payload, e.metadata::text, (extract(epoch FROM e.recorded_at) * 1000000)::bigint "
               "FROM audit_leaves l LEFT JOIN events e ON e.global_position = l.global_position "
+              "AND e.tenant_id = l.tenant_id "
               "WHERE l.tenant_id = $1 AND l.leaf_index >= $2 AND l.leaf_index < $3 ORDER BY l.leaf_index",
           tenant_id, from, std::min(from + page, head.tree_size));
       for (const auto& row : rows) {
@@ -101,6 +103,15 @@ base::expected<std::int64_t, std::string> export_tenant(
       }
       progress(std::min(from + page, head.tree_size), head.tree_size);
     }
+    // Rows of the tenant inside the sealed range with no leaf: written in afterwards.
+    const auto unsealed =
+        tx.exec_params(std::string("SELECT ") + recorded_event_columns +
+                           " FROM events e WHERE e.tenant_id = $1 AND e.global_position <= "
+                           "(SELECT max(global_position) FROM audit_leaves WHERE tenant_id = $1 AND leaf_index < $2) "
+                           "AND NOT EXISTS (SELECT 1 FROM audit_leaves l WHERE l.global_position = e.global_position) "
+                           "ORDER BY e.global_position",
+                       tenant_id, head.tree_size);
+    for (const auto& row : unsealed) write(unsealed_line(recorded_event_of(row)));
     write(head_line(head));
     return head.tree_size;
   } catch (const std::exception& e) {
@@ -109,7 +120,8 @@ base::expected<std::int64_t, std::string> export_tenant(
 }
 
 base::expected<std::int64_t, std::string> import_events(const std::string& owner_conninfo,
-                                                        const std::vector<std::function<std::string()>>& exports,
+                                                        const std::vector<import_source>& exports,
+                                                        const verify_options& verification,
                                                         const std::function<void(std::int64_t)>& progress) {
   try {
     pqxx::connection connection(owner_conninfo);
@@ -118,9 +130,13 @@ base::expected<std::int64_t, std::string> import_events(const std::string& owner
       return base::unexpected(std::string("the event log is not empty: import loads into an empty database"));
     std::int64_t total = 0;
     event_columns batch;
-    for (const auto& next_line : exports)
-      for (auto line = next_line(); !line.empty(); line = next_line()) {
+    for (const auto& source : exports) {
+      // The lines inserted are the lines verified: one pass, one transaction, committed
+      // only when every export verifies.
+      export_verifier verifier(verification);
+      for (auto line = source.next_line(); !line.empty(); line = source.next_line()) {
         auto parsed = parse_export_line(line);
+        verifier.feed(std::move(line));
         if (!parsed || !parsed->leaf || !parsed->leaf->event) continue;
         batch.add(*parsed->leaf->event);
         if (batch.size() == 5000) {
@@ -129,11 +145,17 @@ base::expected<std::int64_t, std::string> import_events(const std::string& owner
           progress(total);
         }
       }
+      const auto report = verifier.finish();
+      if (!report.verified)
+        return base::unexpected(source.name + " does not verify (" + report.problem + "); nothing imported");
+      if (report.key_from_export)
+        return base::unexpected(source.name + ": no key to check its head against; nothing imported");
+    }
     total += static_cast<std::int64_t>(batch.size());
     if (batch.size()) batch.insert(tx);
     tx.exec(
         "SELECT setval(pg_get_serial_sequence('events', 'global_position'), "
-        "(SELECT coalesce(max(global_position), 1) FROM events))");
+        "(SELECT coalesce(max(global_position), 0) + 1 FROM events), false)");
     tx.commit();
     progress(total);
     return total;

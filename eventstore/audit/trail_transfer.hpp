@@ -11,6 +11,7 @@
 
 #include "base/expected.hpp"
 #include "eventstore/audit/export_format.hpp"
+#include "eventstore/audit/export_verifier.hpp"
 
 namespace stradia::eventstore::audit {
 
@@ -20,10 +21,17 @@ base::expected<std::int64_t, std::string> export_tenant(
     const std::function<void(const std::string&)>& write,
     const std::function<void(std::int64_t, std::int64_t)>& progress);
 
-// Inserts the events of already verified exports (each a list of lines read back with
-// `next_line`, empty at the end) in one transaction; refuses a log that is not empty.
+struct import_source {
+  std::string name;                        // for messages
+  std::function<std::string()> next_line;  // empty at the end
+};
+
+// Inserts the events of exports in one transaction while verifying them (against
+// `verification.public_key`, required): commits only when every one verifies; refuses a log
+// that is not empty.
 base::expected<std::int64_t, std::string> import_events(const std::string& owner_conninfo,
-                                                        const std::vector<std::function<std::string()>>& exports,
+                                                        const std::vector<import_source>& exports,
+                                                        const verify_options& verification,
                                                         const std::function<void(std::int64_t)>& progress);
 
 }  // namespace stradia::eventstore::audit

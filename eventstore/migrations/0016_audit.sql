@@ -26,6 +26,14 @@ CREATE TABLE audit_heads (
   signature  bytea       NOT NULL CHECK (length(signature) = 64),
   PRIMARY KEY (tenant_id, tree_size)
 );
+-- Each tenant's sealed tree size and its latest signed head's, so any sealer (after a
+-- restart, or another gateway's) knows whose head is due.
+CREATE TABLE audit_tree_sizes (
+  tenant_id   uuid        PRIMARY KEY,
+  tree_size   bigint      NOT NULL CHECK (tree_size >= 0),
+  signed_size bigint      NOT NULL DEFAULT 0 CHECK (signed_size >= 0),
+  signed_at   timestamptz NOT NULL DEFAULT '-infinity'
+);
 -- How far the sealer has read the log (one row).
 CREATE TABLE audit_progress (
   only_row        boolean PRIMARY KEY DEFAULT true CHECK (only_row),
@@ -44,7 +52,11 @@ CREATE TRIGGER audit_nodes_append_only BEFORE UPDATE OR DELETE ON audit_nodes
   FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 CREATE TRIGGER audit_heads_append_only BEFORE UPDATE OR DELETE ON audit_heads
   FOR EACH ROW EXECUTE FUNCTION audit_append_only();
-CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit_leaves
+CREATE TRIGGER audit_leaves_no_truncate BEFORE TRUNCATE ON audit_leaves
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER audit_nodes_no_truncate BEFORE TRUNCATE ON audit_nodes
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER audit_heads_no_truncate BEFORE TRUNCATE ON audit_heads
   FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
 
 -- A tenant's users read their own tenant's trail; the sealer (the worker) writes all.
@@ -63,3 +75,4 @@ CREATE POLICY audit_heads_sealer ON audit_heads TO stradia_worker USING (true) W
 GRANT SELECT ON audit_leaves, audit_nodes, audit_heads TO stradia_app;
 GRANT SELECT, INSERT ON audit_leaves, audit_nodes, audit_heads TO stradia_worker;
 GRANT SELECT, UPDATE ON audit_progress TO stradia_worker;
+GRANT SELECT, INSERT, UPDATE ON audit_tree_sizes TO stradia_worker;

@@ -144,6 +144,15 @@ TEST_F(Audit, TwoRowsWithSwappedPositionsAreNamed) {
       p, "the event differs from what was sealed");
 }
 
+TEST_F(Audit, AnEventWrittenIntoAPositionAlreadySealedIsNamed) {
+  expect_named(
+      "INSERT INTO events (global_position, event_id, tenant_id, stream_id, stream_version, event_type, "
+      "payload, metadata, recorded_at) OVERRIDING SYSTEM VALUE SELECT 0, gen_random_uuid(), tenant_id, "
+      "'forged-stream', 1, event_type, payload, metadata, recorded_at FROM events WHERE tenant_id = '" +
+          acme + "' ORDER BY global_position LIMIT 1",
+      0, "an event that was never sealed");
+}
+
 TEST_F(Audit, ALaterLogProvesItExtendsAnOlderHeadAndNotTheOtherWayRound) {
   const auto older = export_of(acme, "older.ndjson");
   std::ifstream in(older);
@@ -277,6 +286,25 @@ TEST_F(Audit, ExportImportAndRebuildGiveTheSourcesReadModels) {
                                                "STRADIA_WORKER_DATABASE_URL=" + conninfo("stradia_worker", target),
                                                "STRADIA_OWNER_DATABASE_URL=" + conninfo("stradia_owner", target),
                                                "STRADIA_AUDIT_KEY=" + std::string(audit_key_base64)};
+  // One event edited in one export: the import verifies as it loads and commits nothing.
+  const auto edited = dir_ + "/edited.ndjson";
+  {
+    std::ifstream in(files.front());
+    std::ofstream out(edited);
+    int n = 0;
+    for (std::string line; std::getline(in, line); ++n) {
+      if (n == 5) line.replace(line.find("\"stream_version\":") + 17, 1, "9");
+      out << line << "\n";
+    }
+  }
+  std::vector<std::string> refused{"audit", "import", "--key", public_key(), edited};
+  refused.insert(refused.end(), files.begin() + 1, files.end());
+  const auto refusal = run_capture(refused, target_env);
+  EXPECT_EQ(refusal.status, 1) << refusal.output;
+  {
+    pqxx::connection c(conninfo("stradia_owner", target));
+    EXPECT_EQ(pqxx::read_transaction(c).exec("SELECT count(*) FROM events")[0][0].as<int>(), 0) << "nothing imported";
+  }
   std::vector<std::string> args{"audit", "import", "--key", public_key()};
   args.insert(args.end(), files.begin(), files.end());
   const auto imported = run_capture(args, target_env);

@@ -136,5 +136,24 @@ TEST(ExportVerifier, ACutOrGarbledExportIsNamedNotTrusted) {
       << unreadable.problem;
 }
 
+TEST(ExportVerifier, AnEventWithADuplicatedOrUnknownMemberIsNotRead) {
+  const std::string event =
+      R"({"position":1,"event_id":"e","tenant_id":"t","stream_id":"s","stream_version":1,"event_type":"X",)"
+      R"("schema_version":1,"payload":"AA==","metadata":"{}","recorded_at_us":5)";
+  const std::string hash(64, '0');
+  const auto line = [&](const std::string& extra) {
+    return R"({"leaf_index":0,"position":1,"leaf_hash":")" + hash + R"(","event":)" + event + extra + "}}";
+  };
+  EXPECT_TRUE(audit::parse_export_line(line("")).has_value());
+  EXPECT_FALSE(audit::parse_export_line(line(R"(,"payload":"AQ==")")).has_value()) << "a second payload";
+  EXPECT_FALSE(audit::parse_export_line(line(R"(,"note":"x")")).has_value()) << "an unknown member";
+  auto big = event;
+  big.replace(big.find(R"("schema_version":1)"), 18, R"("schema_version":4294967297)");
+  EXPECT_FALSE(
+      audit::parse_export_line(R"({"leaf_index":0,"position":1,"leaf_hash":")" + hash + R"(","event":)" + big + "}}")
+          .has_value())
+      << "a schema version past 32 bits";
+}
+
 }  // namespace
 }  // namespace stradia::testing
