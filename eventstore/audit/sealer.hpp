@@ -22,7 +22,7 @@ struct sealer_options {
   std::optional<head_signer> signer;  // none: the tree is kept, no heads are signed
   std::int64_t head_every_events = 1000;
   std::chrono::milliseconds head_every{1000};
-  std::chrono::milliseconds poll{250};  // the longest a commit waits to be sealed, plus a batch
+  std::chrono::milliseconds poll{500};  // the longest a commit waits to be sealed, plus a batch
   std::size_t batch_size = 5000;
 };
 
