@@ -54,7 +54,10 @@ bool each_listed(google_session& session, const std::string& path, std::string_v
     if (reply.status != 200) return false;
     simdjson::dom::parser parser;
     simdjson::dom::element root;
-    if (parser.parse(reply.body).get(root)) return true;
+    if (parser.parse(reply.body).get(root)) {
+      reply = {502, "", "the list could not be read"};  // unreadable is not "absent"
+      return false;
+    }
     simdjson::dom::array list;
     if (!root[items].get(list))
       for (auto element : list)
@@ -63,7 +66,8 @@ bool each_listed(google_session& session, const std::string& path, std::string_v
     if (!next || next->empty()) return true;
     page_token = *next;
   }
-  return true;
+  reply = {502, "", "more than 100 pages"};
+  return false;
 }
 
 }  // namespace
@@ -82,7 +86,8 @@ commands::execution_answer run_on_analytics_admin(google_session& session, const
                        simdjson::dom::array summaries;
                        if (!account["propertySummaries"].get(summaries))
                          for (auto summary : summaries)
-                           if (auto property = text_at(summary, "property"); property && is_resource_name(*property))
+                           if (auto property = text_at(summary, "property");
+                               property && is_resource_name(*property) && properties.size() < 1000)
                              properties.push_back(*property);
                        return false;
                      }))

@@ -17,7 +17,14 @@ commands::execution_answer google_executor::execute(const commands::execution_ru
   google_session session(*url, credential, options_.deadlines, options_.retries,
                          std::chrono::steady_clock::now() + options_.run_deadline);
   auto steps = execution_steps::parse(run.completed_steps);
-  auto answer = gtm ? run_on_tag_manager(session, run, steps) : run_on_analytics_admin(session, run, steps);
+  commands::execution_answer answer;
+  try {
+    answer = gtm ? run_on_tag_manager(session, run, steps) : run_on_analytics_admin(session, run, steps);
+  } catch (const std::exception&) {
+    answer = {502, "the platform's answers could not be read", {}, false};
+  }
+  // Stopped without an answer after some steps: resumable, so those are not done twice.
+  if (answer.http_status == 0 && !steps.json().empty() && steps.json() != "{}") answer.paused = true;
   answer.steps = steps.json();
   return answer;
 }

@@ -13,7 +13,7 @@ http_result google_session::call(const std::string& method, const std::string& p
     deadlines.total = std::min(deadlines.total, left);
     return send_retrying(
         base_, {method, base_.base_path + path, {{"Authorization", "Bearer " + credential_.access_token()}}, body},
-        deadlines, retries_);
+        deadlines, retries_, method == "GET" || method == "PUT" || method == "PATCH");
   };
   auto reply = attempt();
   if (reply.status != 401) return reply;

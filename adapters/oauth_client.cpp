@@ -1,6 +1,7 @@
 #include "adapters/oauth_client.hpp"
 
 #include <simdjson.h>
+#include <sodium.h>
 
 #include "adapters/google_json.hpp"
 
@@ -14,7 +15,12 @@ base::expected<commands::refreshed_tokens, std::string> oauth_client::refresh(co
   request.content_type = "application/x-www-form-urlencoded";
   request.body = "grant_type=refresh_token&client_id=" + url_encode(options_.client_id) +
                  "&client_secret=" + url_encode(options_.client_secret) + "&refresh_token=" + url_encode(refresh_token);
-  const auto reply = send_retrying(*url, request, options_.deadlines, options_.retries);
+  auto reply = send_retrying(*url, request, options_.deadlines, options_.retries);
+  // The request carried the client secret and the refresh token, the answer the new tokens.
+  struct wiped {
+    std::string& text;
+    ~wiped() { sodium_memzero(text.data(), text.size()); }
+  } request_wipe{request.body}, reply_wipe{reply.body};
   // The request carried secrets: only the status and the provider's error code leave here.
   simdjson::dom::parser parser;
   simdjson::dom::element root;

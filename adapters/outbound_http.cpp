@@ -161,7 +161,7 @@ http_result send(const url_parts& url, const outbound_request& outbound, const o
 }
 
 http_result send_retrying(const url_parts& url, const outbound_request& request, const outbound_deadlines& deadlines,
-                          retry_policy retries) {
+                          retry_policy retries, bool idempotent) {
   // The total deadline covers every attempt and the waits between them.
   const auto give_up_at = std::chrono::steady_clock::now() + deadlines.total;
   auto backoff = retries.first_backoff;
@@ -176,6 +176,7 @@ http_result send_retrying(const url_parts& url, const outbound_request& request,
     left.total = std::chrono::duration_cast<std::chrono::milliseconds>(give_up_at - std::chrono::steady_clock::now());
     if (left.total.count() <= 0) break;
     reply = send(url, request, left);
+    if (!idempotent && reply.status != 429) return reply;
     if (reply.status != 429 && reply.status < 500 && reply.status != 0) return reply;
   }
   if (reply.status == 0 && reply.error.empty()) reply.error = "no answer within the deadline";

@@ -49,9 +49,11 @@ struct retry_policy {
 };
 
 // send until an answer that is neither 429 nor 5xx (nor no answer at all), with backoff;
-// the last result when every attempt failed that way.
+// the last result when every attempt failed that way. A request that is not `idempotent`
+// (a POST that creates) is repeated on 429 only: after a 5xx or a timeout it may have been
+// carried out.
 http_result send_retrying(const url_parts& url, const outbound_request& request, const outbound_deadlines& deadlines,
-                          retry_policy retries);
+                          retry_policy retries, bool idempotent = true);
 
 // RFC 3986 percent-encoding of a query value or a form field.
 std::string url_encode(std::string_view text);

@@ -42,6 +42,13 @@ struct found_item {
   std::optional<execution_steps::result> item;
 };
 
+// A list that cannot be read is not a list without the item (that would create a second).
+found_item unreadable_list(found_item out) {
+  out.ok = false;
+  out.reply = {502, "", "the list could not be read"};
+  return out;
+}
+
 found_item find_in_list(google_session& session, const std::string& list_path, std::string_view items,
                         std::string_view key, std::string_view value, std::initializer_list<std::string_view> fields) {
   found_item out;
@@ -54,7 +61,7 @@ found_item find_in_list(google_session& session, const std::string& list_path, s
     }
     simdjson::dom::parser parser;
     simdjson::dom::element root;
-    if (parser.parse(out.reply.body).get(root)) return out;
+    if (parser.parse(out.reply.body).get(root)) return unreadable_list(out);
     simdjson::dom::array list;
     if (!root[items].get(list))
       for (auto element : list)
@@ -69,7 +76,7 @@ found_item find_in_list(google_session& session, const std::string& list_path, s
     if (!next || next->empty()) return out;
     page_token = *next;
   }
-  return out;
+  return unreadable_list(out);  // past 100 pages: not "absent"
 }
 
 // Reads the fields of a created or updated resource; nullopt when the answer lacks `path`.
@@ -147,6 +154,7 @@ commands::execution_answer run_on_tag_manager(google_session& session, const com
         found.item = resource_of(reply, "", {"path", "triggerId", "fingerprint", "name"});
         if (!found.item) return unreadable("trigger");
       }
+      if (!found.item->count("triggerId")) return unreadable("trigger");
       steps.record("trigger", std::move(*found.item));
     }
   }

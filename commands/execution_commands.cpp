@@ -37,12 +37,13 @@ void wipe(std::string& secret) {
 class command_service::run_credential final : public platform_credential {
  public:
   run_credential(command_service& service, std::string tenant_id, std::string market_id,
-                 domain::target_platform platform, std::string access_token)
+                 domain::target_platform platform, std::string access_token, std::string sealed_access_token)
       : service_(service),
         tenant_id_(std::move(tenant_id)),
         market_id_(std::move(market_id)),
         platform_(platform),
-        access_token_(std::move(access_token)) {}
+        access_token_(std::move(access_token)),
+        sealed_access_token_(std::move(sealed_access_token)) {}
   ~run_credential() override { wipe(access_token_); }
   run_credential(const run_credential&) = delete;
   run_credential& operator=(const run_credential&) = delete;
@@ -58,6 +59,8 @@ class command_service::run_credential final : public platform_credential {
     if (!credential) return base::unexpected(credential.error().error.detail);
     if (auto usable = domain::vault_credential::require_usable(credential->state); !usable)
       return base::unexpected(usable.error().detail);
+    if (credential->state.encrypted_oauth_token != sealed_access_token_)
+      return base::unexpected(std::string("The market's credential was stored again during the run."));
     if (credential->state.encrypted_refresh_token.empty())
       return base::unexpected(std::string("The market's credential has no refresh token."));
     const auto context = market_id_ + "|" + std::string(domain::name_of(platform_));
@@ -82,6 +85,7 @@ class command_service::run_credential final : public platform_credential {
     rotate.set_encrypted_oauth_token(*sealed_access);
     rotate.set_encrypted_refresh_token(*sealed_refresh);
     rotate.set_key_id(vault_key_id);
+    rotate.set_replaces_encrypted_oauth_token(sealed_access_token_);
     auto recorded = service_.run_single<vault_aggregate>(domain::system_caller(tenant_id_), stream, rotate,
                                                          "RefreshVaultCredential");
     if (!recorded) {
@@ -90,6 +94,7 @@ class command_service::run_credential final : public platform_credential {
     }
     wipe(access_token_);
     access_token_ = std::move(tokens->access_token);
+    sealed_access_token_ = std::move(*sealed_access);
     return {};
   }
 
@@ -99,6 +104,7 @@ class command_service::run_credential final : public platform_credential {
   std::string market_id_;
   domain::target_platform platform_;
   std::string access_token_;
+  std::string sealed_access_token_;  // the ciphertext `access_token_` came from
 };
 
 command_result command_service::execute_task(const domain::caller& who, task::v1::ExecuteTask c) {
@@ -155,7 +161,8 @@ command_result command_service::run_execution(const domain::caller& who, const s
     if (!*token)
       return base::unexpected(
           domain_failure({domain::errc::credential_revoked, "The market's credential can no longer be opened.", {}}));
-    run_credential session(*this, who.tenant_id, task->state.market_id, platform, std::move(**token));
+    run_credential session(*this, who.tenant_id, task->state.market_id, platform, std::move(**token),
+                           credential->state.encrypted_oauth_token);
     const auto answer = options_.executor->execute(run, session);
     task::v1::RecordTaskExecution result;
     result.set_local_task_id(local_task_id);
@@ -164,7 +171,7 @@ command_result command_service::run_execution(const domain::caller& who, const s
     result.set_error_log(answer.error_log);
     if (answer.paused) {
       result.set_checkpoint_state(answer.steps.empty() ? "{}" : answer.steps);
-      *result.mutable_checkpoint_expires_at() = domain::to_proto(ctx.now + checkpoint_lifetime);
+      *result.mutable_checkpoint_expires_at() = domain::to_proto(options_.clock() + checkpoint_lifetime);
     } else {
       result.set_execution_steps(answer.steps);
     }

@@ -274,6 +274,8 @@ class decider {
     if (s_.executions.back().payload_revision != s_.payload_revision)
       return refuse(errc::status_conflict,
                     "The payload changed since the run paused; start a fresh run with ExecuteTask.");
+    if (!s_.payload_passed())
+      return refuse(errc::preflight_required, "The payload needs a PASSED pre-flight scan before it runs.");
     pb::TaskExecutionResumed e;
     e.set_local_task_id(s_.id);
     e.set_execution_id(s_.executions.back().execution_id);

@@ -74,6 +74,8 @@ class decider {
   decision<event> operator()(const pb::RefreshVaultCredential& c) const {
     if (auto ok = require_system(ctx_); !ok) return unexpected(ok.error());
     if (auto ok = require_usable(s_); !ok) return unexpected(ok.error());
+    if (c.replaces_encrypted_oauth_token() != s_.encrypted_oauth_token)
+      return refuse(errc::status_conflict, "The credential was stored again during the run.");
     std::vector<field_error> problems;
     if (c.encrypted_oauth_token().empty()) problems.push_back({"encrypted_oauth_token", "Required"});
     if (c.encrypted_refresh_token().empty()) problems.push_back({"encrypted_refresh_token", "Required"});

@@ -173,7 +173,12 @@ sandbox_response google_sandbox::handle(const sandbox_request& request) {
                                                    : form_of(request.target.substr(question + 1));
   if (path.rfind("/_sandbox/", 0) == 0) return control(request, path);
   if (path == "/token") return token(request);
-  auto out = api(request, path, query);
+  sandbox_response out;
+  try {
+    out = api(request, path, query);
+  } catch (const json::exception&) {
+    out = bad_json();  // a member of the wrong type, as Google answers it
+  }
   calls_.push_back({{"method", request.method}, {"path", request.target}, {"status", out.status}});
   out.delay = std::chrono::milliseconds(faults_.slow_ms);
   return out;
@@ -293,7 +298,7 @@ sandbox_response google_sandbox::tag_manager_call(const sandbox_request& request
     container["liveVersionId"] = (*version)["containerVersionId"];
     return answer(200, {{"containerVersion", view(*version)}, {"compilerError", false}});
   }
-  if (p[4] != "workspaces") return not_found();
+  if (p.size() < 6 || p[4] != "workspaces") return not_found();
   std::string workspace_id = p[5];
   const bool create_version =
       workspace_id.size() > 15 && workspace_id.substr(workspace_id.size() - 15) == ":create_version";

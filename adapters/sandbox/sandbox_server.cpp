@@ -1,9 +1,12 @@
 #include "adapters/sandbox/sandbox_server.hpp"
 
+#include <sys/socket.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
 #include <cstdio>
+#include <list>
 #include <thread>
 
 namespace stradia::adapters::sandbox {
@@ -15,7 +18,7 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-void serve_connection(tcp::socket socket, google_sandbox& sandbox, const std::atomic<bool>& stop) {
+void serve_connection(tcp::socket& socket, google_sandbox& sandbox, const std::atomic<bool>& stop) {
   beast::error_code ec;
   beast::flat_buffer buffer;
   while (!stop) {
@@ -62,7 +65,15 @@ bool serve_sandbox(const std::string& host, unsigned short port, google_sandbox&
     return false;
   }
   listening(acceptor.local_endpoint().port());
-  // Accepts with a short timeout so a stop request is seen promptly.
+  // Accepts with a short timeout so a stop request is seen promptly; on stop, every
+  // connection is shut down and its thread joined, so none outlives the sandbox.
+  struct connection {
+    explicit connection(tcp::socket s) : socket(std::move(s)) {}
+    tcp::socket socket;
+    std::thread thread;
+    std::atomic<bool> finished{false};
+  };
+  std::list<connection> connections;
   acceptor.non_blocking(true);
   while (!stop) {
     tcp::socket socket(io);
@@ -73,8 +84,23 @@ bool serve_sandbox(const std::string& host, unsigned short port, google_sandbox&
     }
     if (ec) continue;
     socket.non_blocking(false, ec);
-    std::thread(serve_connection, std::move(socket), std::ref(sandbox), std::cref(stop)).detach();
+    const timeval idle{30, 0};  // a silent client is let go
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+    for (auto it = connections.begin(); it != connections.end();)  // the ones that ended
+      if (it->finished) {
+        it->thread.join();
+        it = connections.erase(it);
+      } else {
+        ++it;
+      }
+    auto& c = connections.emplace_back(std::move(socket));
+    c.thread = std::thread([&c, &sandbox, &stop] {
+      serve_connection(c.socket, sandbox, stop);
+      c.finished = true;
+    });
   }
+  for (auto& c : connections) ::shutdown(c.socket.native_handle(), SHUT_RDWR);
+  for (auto& c : connections) c.thread.join();
   return true;
 }
 

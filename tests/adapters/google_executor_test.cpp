@@ -139,6 +139,21 @@ TEST(GoogleExecutor, APayloadWithoutATagAndAnUnreachablePlatformAreClearFailures
   EXPECT_FALSE(unreachable.paused);
 }
 
+TEST(GoogleExecutor, ARunThatLosesThePlatformAfterSomeStepsPausesWithThem) {
+  fake_gemini google;  // scripted: the container is found, then Tag Manager is down
+  google.reply(200, R"({"path":"accounts/1/containers/2","containerId":"2","publicId":"GTM-ABC123"})");
+  for (int i = 0; i < 3; ++i) google.reply(503, R"({"error":{"code":503,"status":"UNAVAILABLE"}})");
+  auto executor = executor_at(google.url());
+  test_credential credential(true);
+  const auto answer = executor.execute(consent_run(), credential);
+  EXPECT_TRUE(answer.paused) << "resumable: the container step is not asked again";
+  EXPECT_EQ(answer.http_status, 0);
+  const auto steps = adapters::execution_steps::parse(answer.steps);
+  ASSERT_NE(steps.find("container"), nullptr);
+  EXPECT_EQ(steps.find("container")->at("path"), "accounts/1/containers/2");
+  EXPECT_EQ(google.requests().size(), 4u) << "the lookup, then the workspace list tried three times";
+}
+
 TEST(ExecutionSteps, GarbageIsAFreshRunAndTheJsonRoundTrips) {
   for (const char* garbage : {"", "null", "[1,2]", "{\"tag\":7}", "{not json", "{\"tag\":{\"tagId\":5}}"}) {
     const auto steps = adapters::execution_steps::parse(garbage);

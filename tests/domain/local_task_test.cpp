@@ -606,6 +606,9 @@ TEST(LocalTask, OnlyTheLockHolderResumesAndOnlyWhatWasPausedForTheSamePayload) {
   passed.set_payload_revision(edited.payload_revision);
   edited = apply(edited, passed, context_for(as_system()));
   auto changed = lt::decide(edited, resume(), context_for(as_spain_user()));
+  auto rescanned = apply(s, pb::RequestPreFlightScan{}, context_for(as_spain_user()));
+  EXPECT_EQ(refusal_code(lt::decide(rescanned, resume(), context_for(as_spain_user()))), errc::preflight_required)
+      << "a scan asked again since the pause: the run waits for its verdict";
   ASSERT_EQ(refusal_code(changed), errc::status_conflict);
   EXPECT_NE(changed.error().error.detail.find("payload changed"), std::string::npos);
 }

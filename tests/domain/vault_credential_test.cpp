@@ -81,6 +81,7 @@ pb::RefreshVaultCredential refreshed() {
   c.set_encrypted_refresh_token(std::string("\x04refresh", 8));
   c.set_key_id("tenant-key-1");
   c.set_execution_id("run-1");
+  c.set_replaces_encrypted_oauth_token(std::string("\x01\x02ciphertext", 12));  // what store() sealed
   return c;
 }
 
@@ -96,6 +97,8 @@ TEST(VaultCredential, AnOAuthRefreshRotatesTheCredentialAsTheSystem) {
   EXPECT_EQ(s.encrypted_refresh_token, std::string("\x04refresh", 8));
   EXPECT_EQ(refusal_code(vc::decide(s, refreshed(), context_for(as_spain_user()))), errc::forbidden)
       << "only the execution refreshes";
+  EXPECT_EQ(refusal_code(vc::decide(s, refreshed(), context_for(as_system()))), errc::status_conflict)
+      << "the token it replaced is gone: a second refresh of the same run's token is refused";
 }
 
 TEST(VaultCredential, ARevocationThatCameFirstStopsTheRefresh) {
