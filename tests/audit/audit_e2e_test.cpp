@@ -153,6 +153,19 @@ TEST_F(Audit, AnEventWrittenIntoAPositionAlreadySealedIsNamed) {
       0, "an event that was never sealed");
 }
 
+TEST_F(Audit, TheServiceRolesCannotWriteIntoASealedPosition) {
+  for (const auto& conninfo : {app(), worker()}) {
+    pqxx::connection c(conninfo);
+    pqxx::work tx(c);
+    tx.exec_params("SELECT set_config('app.current_tenant', $1, true)", acme);
+    EXPECT_THROW(tx.exec("INSERT INTO events (global_position, event_id, tenant_id, stream_id, stream_version, "
+                         "event_type, payload) OVERRIDING SYSTEM VALUE VALUES (0, gen_random_uuid(), '" +
+                         acme + "', 'forged-stream', 1, 'TaskMoved', '\\x00')"),
+                 pqxx::sql_error)
+        << conninfo;
+  }
+}
+
 TEST_F(Audit, ALaterLogProvesItExtendsAnOlderHeadAndNotTheOtherWayRound) {
   const auto older = export_of(acme, "older.ndjson");
   std::ifstream in(older);
