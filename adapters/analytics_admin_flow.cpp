@@ -38,38 +38,6 @@ std::optional<analytics_request> analytics_request_of(const std::string& payload
   return out;
 }
 
-commands::execution_answer unreadable(std::string_view step) {
-  return {502, std::string(step) + ": the platform's answer could not be read", {}, false};
-}
-
-// Every page of a list: calls `each` with every item of member `items`; false and the reply
-// when a page failed.
-template <class Each>
-bool each_listed(google_session& session, const std::string& path, std::string_view items, http_result& reply,
-                 Each each) {
-  std::string page_token;
-  for (int page = 0; page < 100; ++page) {
-    const auto separator = path.find('?') == std::string::npos ? "?" : "&";
-    reply = session.call("GET", path + (page_token.empty() ? "" : separator + ("pageToken=" + url_encode(page_token))));
-    if (reply.status != 200) return false;
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    if (parser.parse(reply.body).get(root)) {
-      reply = {502, "", "the list could not be read"};  // unreadable is not "absent"
-      return false;
-    }
-    simdjson::dom::array list;
-    if (!root[items].get(list))
-      for (auto element : list)
-        if (each(element)) return true;
-    auto next = text_at(root, "nextPageToken");
-    if (!next || next->empty()) return true;
-    page_token = *next;
-  }
-  reply = {502, "", "more than 100 pages"};
-  return false;
-}
-
 }  // namespace
 
 commands::execution_answer run_on_analytics_admin(google_session& session, const commands::execution_run& run,
@@ -81,20 +49,20 @@ commands::execution_answer run_on_analytics_admin(google_session& session, const
   if (!steps.find("data_stream")) {
     std::vector<std::string> properties;
     http_result reply;
-    if (!each_listed(session, std::string(api) + "accountSummaries?pageSize=200", "accountSummaries", reply,
-                     [&](simdjson::dom::element account) {
-                       simdjson::dom::array summaries;
-                       if (!account["propertySummaries"].get(summaries))
-                         for (auto summary : summaries)
-                           if (auto property = text_at(summary, "property");
-                               property && is_resource_name(*property) && properties.size() < 1000)
-                             properties.push_back(*property);
-                       return false;
-                     }))
+    if (!session.each_listed(std::string(api) + "accountSummaries?pageSize=200", "accountSummaries", reply,
+                             [&](simdjson::dom::element account) {
+                               simdjson::dom::array summaries;
+                               if (!account["propertySummaries"].get(summaries))
+                                 for (auto summary : summaries)
+                                   if (auto property = text_at(summary, "property");
+                                       property && is_resource_name(*property) && properties.size() < 1000)
+                                     properties.push_back(*property);
+                               return false;
+                             }))
       return failed_step(session, "data_stream", reply);
     std::optional<execution_steps::result> stream;
     for (const auto& property : properties) {
-      if (!each_listed(session, api + property + "/dataStreams", "dataStreams", reply, [&](simdjson::dom::element s) {
+      if (!session.each_listed(api + property + "/dataStreams", "dataStreams", reply, [&](simdjson::dom::element s) {
             simdjson::dom::element web;
             if (s["webStreamData"].get(web) || text_at(web, "measurementId") != measurement_id) return false;
             auto name = text_at(s, "name");
@@ -142,7 +110,7 @@ commands::execution_answer run_on_analytics_admin(google_session& session, const
     } else {
       std::optional<std::string> existing;
       http_result reply;
-      if (!each_listed(session, api + property + "/" + collection, collection, reply, [&](simdjson::dom::element item) {
+      if (!session.each_listed(api + property + "/" + collection, collection, reply, [&](simdjson::dom::element item) {
             if (text_at(item, key) != value) return false;
             existing = text_at(item, "name");
             return true;

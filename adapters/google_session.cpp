@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "adapters/google_json.hpp"
+
 namespace stradia::adapters {
 
 http_result google_session::call(const std::string& method, const std::string& path, const std::string& body) {
@@ -44,6 +46,35 @@ commands::execution_answer failed_step(const google_session& session, std::strin
     out.error_log = std::string(step) + ": HTTP " + std::to_string(reply.status) + " " + reply.body.substr(0, 2000);
   }
   return out;
+}
+
+bool google_session::each_listed(const std::string& path, std::string_view items, http_result& reply,
+                                 const std::function<bool(simdjson::dom::element)>& each) {
+  std::string page_token;
+  for (int page = 0; page < 100; ++page) {
+    const auto separator = path.find('?') == std::string::npos ? "?" : "&";
+    reply = call("GET", path + (page_token.empty() ? "" : separator + ("pageToken=" + url_encode(page_token))));
+    if (reply.status != 200) return false;
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (parser.parse(reply.body).get(root)) {
+      reply = {502, "", "the list could not be read"};
+      return false;
+    }
+    simdjson::dom::array list;
+    if (!root[items].get(list))
+      for (auto element : list)
+        if (each(element)) return true;
+    auto next = text_at(root, "nextPageToken");
+    if (!next || next->empty()) return true;
+    page_token = *next;
+  }
+  reply = {502, "", "more than 100 pages"};
+  return false;
+}
+
+commands::execution_answer unreadable(std::string_view step) {
+  return {502, std::string(step) + ": the platform's answer could not be read", {}, false};
 }
 
 commands::execution_answer refused_step(std::string_view step, std::string why) {

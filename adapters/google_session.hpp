@@ -3,7 +3,10 @@
 // on 429 and 5xx with backoff (within its deadlines), and a 401 answered once per run by
 // refreshing the token and repeating the call. A second 401, or a refused refresh, leaves
 // the session unauthorized: the run pauses.
+#include <simdjson.h>
+
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "adapters/outbound_http.hpp"
@@ -25,6 +28,13 @@ class google_session {
   // `path` is below the base URL ("/tagmanager/v2/..."), with its query.
   http_result call(const std::string& method, const std::string& path, const std::string& body = {});
 
+  // Every page of a list (`nextPageToken`, at most 100): `each` is called with every item of
+  // member `items` until it answers true. False, with `reply`, when a page failed or could
+  // not be read (an unreadable list is not a list without the item: that would create a
+  // second one).
+  bool each_listed(const std::string& path, std::string_view items, http_result& reply,
+                   const std::function<bool(simdjson::dom::element)>& each);
+
   bool unauthorized() const { return !auth_problem_.empty(); }
   // Why the credential was not accepted (for the run's error log; never a token).
   const std::string& auth_problem() const { return auth_problem_; }
@@ -43,6 +53,9 @@ class google_session {
 // no answer (status 0) when the platform was unreachable, else the platform's status and
 // error.
 commands::execution_answer failed_step(const google_session& session, std::string_view step, const http_result& reply);
+
+// The answer of a run whose `step` got an answer it cannot read.
+commands::execution_answer unreadable(std::string_view step);
 
 // The answer of a run whose `step` cannot be done with what the task carries.
 commands::execution_answer refused_step(std::string_view step, std::string why);

@@ -42,41 +42,18 @@ struct found_item {
   std::optional<execution_steps::result> item;
 };
 
-// A list that cannot be read is not a list without the item (that would create a second).
-found_item unreadable_list(found_item out) {
-  out.ok = false;
-  out.reply = {502, "", "the list could not be read"};
-  return out;
-}
-
 found_item find_in_list(google_session& session, const std::string& list_path, std::string_view items,
                         std::string_view key, std::string_view value, std::initializer_list<std::string_view> fields) {
   found_item out;
-  std::string page_token;
-  for (int page = 0; page < 100; ++page) {
-    out.reply = session.call("GET", list_path + (page_token.empty() ? "" : "?pageToken=" + url_encode(page_token)));
-    if (out.reply.status != 200) {
-      out.ok = false;
-      return out;
-    }
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    if (parser.parse(out.reply.body).get(root)) return unreadable_list(out);
-    simdjson::dom::array list;
-    if (!root[items].get(list))
-      for (auto element : list)
-        if (text_at(element, key) == std::string(value)) {
-          execution_steps::result item;
-          for (auto field : fields)
-            if (auto text = text_at(element, field)) item.emplace(std::string(field), *text);
-          out.item = std::move(item);
-          return out;
-        }
-    auto next = text_at(root, "nextPageToken");
-    if (!next || next->empty()) return out;
-    page_token = *next;
-  }
-  return unreadable_list(out);  // past 100 pages: not "absent"
+  out.ok = session.each_listed(list_path, items, out.reply, [&](simdjson::dom::element element) {
+    if (text_at(element, key) != std::string(value)) return false;
+    execution_steps::result item;
+    for (auto field : fields)
+      if (auto text = text_at(element, field)) item.emplace(std::string(field), *text);
+    out.item = std::move(item);
+    return true;
+  });
+  return out;
 }
 
 // Reads the fields of a created or updated resource; nullopt when the answer lacks `path`.
@@ -92,10 +69,6 @@ std::optional<execution_steps::result> resource_of(const http_result& reply, std
   const auto path = out.find("path");
   if (path == out.end() || !is_resource_name(path->second)) return std::nullopt;
   return out;
-}
-
-commands::execution_answer unreadable(std::string_view step) {
-  return {502, std::string(step) + ": the platform's answer could not be read", {}, false};
 }
 
 }  // namespace

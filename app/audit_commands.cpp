@@ -11,6 +11,7 @@
 
 #include "app/cli.hpp"
 #include "base/clock.hpp"
+#include "base/encoding.hpp"
 #include "eventstore/audit/export_verifier.hpp"
 #include "eventstore/audit/sealer.hpp"
 #include "eventstore/audit/trail_transfer.hpp"
@@ -26,28 +27,20 @@ struct audit_flags {
   std::vector<std::string> files;
 };
 
-std::optional<std::string> decoded_key(const std::string& base64_seed, const char* command) {
-  if (base64_seed.empty()) return std::string();
-  const auto raw = audit::from_base64(base64_seed);
-  if (!raw || raw->size() != 32) {
-    std::fprintf(stderr, "stradia audit %s: STRADIA_AUDIT_KEY must be 32 bytes in base64\n", command);
-    return std::nullopt;
-  }
-  return raw;
-}
-
-// --key: the public key in base64, or a file holding it (or GET /api/v1/audit/key's JSON).
-std::optional<std::string> public_key_of(const std::string& given) {
+// --key: the public key in base64, or a file holding it (or GET /api/v1/audit/key's JSON);
+// empty when not given; nullopt after saying what is wrong.
+std::optional<std::string> public_key_of(const std::string& given, const char* command) {
+  if (given.empty()) return std::string();
   std::string text = given;
   if (std::ifstream in(given); in) text.assign(std::istreambuf_iterator<char>(in), {});
   if (const auto at = text.find("\"public_key\""); at != std::string::npos) {
     const auto open = text.find('"', text.find(':', at) + 1);
     text = text.substr(open + 1, text.find('"', open + 1) - open - 1);
   }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  auto raw = audit::from_base64(text);
-  if (!raw || raw->size() != 32) return std::nullopt;
-  return raw;
+  auto raw = base::base64_decode(text);  // line breaks and spaces skipped
+  if (raw && raw->size() == 32) return raw;
+  std::fprintf(stderr, "stradia audit %s: --key wants a 32-byte Ed25519 public key in base64 (or a file)\n", command);
+  return std::nullopt;
 }
 
 class progress_meter {
@@ -70,7 +63,7 @@ class progress_meter {
 };
 
 int run_seal(const audit_flags& flags) {
-  const auto seed = decoded_key(flags.audit_key, "seal");
+  const auto seed = key_of_32_bytes(flags.audit_key, "STRADIA_AUDIT_KEY", "audit seal");
   if (!seed) return 2;
   auto signer = audit::head_signer::from_seed(*seed);
   try {
@@ -85,7 +78,7 @@ int run_seal(const audit_flags& flags) {
 }
 
 int run_export(const audit_flags& flags) {
-  const auto seed = decoded_key(flags.audit_key, "export");
+  const auto seed = key_of_32_bytes(flags.audit_key, "STRADIA_AUDIT_KEY", "audit export");
   if (!seed) return 2;
   const auto signer = audit::head_signer::from_seed(*seed);
   std::ofstream file;
@@ -116,11 +109,10 @@ int run_export(const audit_flags& flags) {
 }
 
 // Verifies one export; prints the verdict. 0 verified, 1 not.
-int verify_file(const std::string& path, const std::string& key, const std::optional<audit::tree_head>& since,
-                const char* command) {
+int verify_file(const std::string& path, const std::string& key, const std::optional<audit::tree_head>& since) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    std::fprintf(stderr, "stradia audit %s: cannot read %s\n", command, path.c_str());
+    std::fprintf(stderr, "stradia audit verify: cannot read %s\n", path.c_str());
     return 1;
   }
   audit::export_verifier verifier({key, since});
@@ -145,15 +137,8 @@ int verify_file(const std::string& path, const std::string& key, const std::opti
 }
 
 int run_verify(const audit_flags& flags) {
-  std::string key;
-  if (!flags.key.empty()) {
-    auto parsed = public_key_of(flags.key);
-    if (!parsed) {
-      std::fprintf(stderr, "stradia audit verify: --key wants a 32-byte Ed25519 public key in base64 (or a file)\n");
-      return 2;
-    }
-    key = *parsed;
-  }
+  const auto key = public_key_of(flags.key, "verify");
+  if (!key) return 2;
   std::optional<audit::tree_head> since;
   if (!flags.since.empty()) {
     std::ifstream in(flags.since);
@@ -166,20 +151,13 @@ int run_verify(const audit_flags& flags) {
     }
   }
   int status = 0;
-  for (const auto& file : flags.files) status |= verify_file(file, key, since, "verify");
+  for (const auto& file : flags.files) status |= verify_file(file, *key, since);
   return status;
 }
 
 int run_import(const audit_flags& flags) {
-  std::string key;
-  if (!flags.key.empty()) {
-    auto parsed = public_key_of(flags.key);
-    if (!parsed) {
-      std::fprintf(stderr, "stradia audit import: --key wants a 32-byte Ed25519 public key in base64 (or a file)\n");
-      return 2;
-    }
-    key = *parsed;
-  }
+  const auto key = public_key_of(flags.key, "import");
+  if (!key) return 2;
   std::vector<std::unique_ptr<std::ifstream>> streams;
   std::vector<audit::import_source> exports;
   for (const auto& file : flags.files) {
@@ -193,7 +171,7 @@ int run_import(const audit_flags& flags) {
                        }});
   }
   progress_meter meter("import");
-  const auto imported = audit::import_events(flags.owner_database_url, exports, {key, std::nullopt},
+  const auto imported = audit::import_events(flags.owner_database_url, exports, {*key, std::nullopt},
                                              [&](std::int64_t done) { meter.show(done, done); });
   if (!imported) {
     std::fprintf(stderr, "stradia audit import: %s\n", imported.error().c_str());

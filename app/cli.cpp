@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/encoding.hpp"
 #include "base/uuid_text.hpp"
 #include "commands/vault_sealer.hpp"
 #include "eventstore/migrator.hpp"
@@ -112,24 +113,24 @@ void add_runtime_options(CLI::App& command, runtime_flags& flags) {
       ->capture_default_str();
 }
 
+std::optional<std::string> key_of_32_bytes(const std::string& base64_text, const char* variable,
+                                           const std::string& command) {
+  if (base64_text.empty()) return std::string();
+  auto raw = base::base64_decode(base64_text);
+  if (!raw || raw->size() != 32) {
+    std::fprintf(stderr, "stradia %s: %s must be 32 bytes in base64\n", command.c_str(), variable);
+    return std::nullopt;
+  }
+  return raw;
+}
+
 std::optional<runtime_config> runtime_config_of(const runtime_flags& flags, const char* command) {
   auto config = flags.config;
-  if (!flags.master_key.empty()) {
-    const auto raw = commands::base64_decode(flags.master_key);
-    if (!raw || raw->size() != 32) {
-      std::fprintf(stderr, "stradia %s: STRADIA_MASTER_KEY must be 32 bytes in base64\n", command);
-      return std::nullopt;
-    }
-    config.master_key = *raw;
-  }
-  if (!flags.audit_key.empty()) {
-    const auto raw = commands::base64_decode(flags.audit_key);
-    if (!raw || raw->size() != 32) {
-      std::fprintf(stderr, "stradia %s: STRADIA_AUDIT_KEY must be 32 bytes in base64\n", command);
-      return std::nullopt;
-    }
-    config.audit_key = *raw;
-  }
+  const auto master_key = key_of_32_bytes(flags.master_key, "STRADIA_MASTER_KEY", command);
+  const auto audit_key = key_of_32_bytes(flags.audit_key, "STRADIA_AUDIT_KEY", command);
+  if (!master_key || !audit_key) return std::nullopt;
+  config.master_key = *master_key;
+  config.audit_key = *audit_key;
   if (flags.outbound_timeout > 0) {
     const auto ms = std::chrono::milliseconds(static_cast<long>(flags.outbound_timeout * 1000));
     config.outbound.total = ms;

@@ -53,6 +53,10 @@ struct runtime_flags {
 
 // The database roles (required), the vault's master key, Gemini, Google's APIs and Kafka.
 void add_runtime_options(CLI::App& command, runtime_flags& flags);
+// A key of 32 bytes given in base64 (empty stays empty); nullopt after saying on stderr, as
+// `command`, that `variable` is wrong.
+std::optional<std::string> key_of_32_bytes(const std::string& base64_text, const char* variable,
+                                           const std::string& command);
 // The configuration, or nullopt after saying on stderr what is wrong.
 std::optional<runtime_config> runtime_config_of(const runtime_flags& flags, const char* command);
 

@@ -40,17 +40,6 @@ std::optional<std::string> decrypt(const std::string& key, const std::string& se
 
 }  // namespace
 
-std::optional<std::string> base64_decode(const std::string& text) {
-  if (sodium_init() < 0) return std::nullopt;
-  std::string out(text.size(), '\0');
-  std::size_t length = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), "\n\r ",
-                        &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    return std::nullopt;
-  out.resize(length);
-  return out;
-}
-
 std::optional<vault_sealer> vault_sealer::make(std::string master_key, eventstore::tenant_key_store& keys) {
   if (sodium_init() < 0 || master_key.size() != key_bytes) return std::nullopt;
   return vault_sealer(std::move(master_key), keys);

@@ -33,7 +33,4 @@ class vault_sealer {
   eventstore::tenant_key_store* keys_;
 };
 
-// Decodes standard base64 (the STRADIA_MASTER_KEY form); nullopt when invalid.
-std::optional<std::string> base64_decode(const std::string& text);
-
 }  // namespace stradia::commands

@@ -232,12 +232,7 @@ class decider {
   }
 
   decision<event> operator()(const pb::ExecuteTask& c) const {
-    if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
-    if (auto ok = not_a_pending_ghost(); !ok) return unexpected(ok.error());
-    if (s_.definition.task_type() != task_types::C_EXECUTIVE)
-      return invalid("local_task_id", "Only C_EXECUTIVE tasks are executed.");
-    if (held_by_other()) return locked_by_someone_else(s_);
-    if (!held_by_caller()) return refuse(errc::lock_required, "Acquire the task's lock before executing it.");
+    if (auto ok = caller_may_run(c, "executing it"); !ok) return unexpected(ok.error());
     const auto parameters = parameters_of(c);
     if (auto problems = parameter_problems(parameters); !problems.empty()) return invalid(std::move(problems));
     // The run starts from the container (Tag Manager) or the measurement id (Analytics).
@@ -259,12 +254,7 @@ class decider {
   }
 
   decision<event> operator()(const pb::ResumeExecution& c) const {
-    if (auto ok = expected_version(c); !ok) return unexpected(ok.error());
-    if (auto ok = not_a_pending_ghost(); !ok) return unexpected(ok.error());
-    if (s_.definition.task_type() != task_types::C_EXECUTIVE)
-      return invalid("local_task_id", "Only C_EXECUTIVE tasks are executed.");
-    if (held_by_other()) return locked_by_someone_else(s_);
-    if (!held_by_caller()) return refuse(errc::lock_required, "Acquire the task's lock before resuming its run.");
+    if (auto ok = caller_may_run(c, "resuming its run"); !ok) return unexpected(ok.error());
     if (s_.executions.empty() || !s_.executions.back().paused || !s_.checkpoint_expires_at)
       return refuse(errc::status_conflict, "No run of this task is paused.");
     if (ctx_.now >= *s_.checkpoint_expires_at)
@@ -311,6 +301,20 @@ class decider {
   }
 
  private:
+  // ExecuteTask and ResumeExecution: the version seen, a task on the board, Type C, and
+  // the caller's lock (`doing` completes "Acquire the task's lock before ...").
+  template <class Command>
+  check caller_may_run(const Command& c, std::string_view doing) const {
+    if (auto ok = expected_version(c); !ok) return ok;
+    if (auto ok = not_a_pending_ghost(); !ok) return ok;
+    if (s_.definition.task_type() != task_types::C_EXECUTIVE)
+      return invalid("local_task_id", "Only C_EXECUTIVE tasks are executed.");
+    if (held_by_other()) return locked_by_someone_else(s_);
+    if (!held_by_caller())
+      return refuse(errc::lock_required, "Acquire the task's lock before " + std::string(doing) + ".");
+    return {};
+  }
+
   bool held_by_other() const {
     return !ctx_.who.is_system && s_.locked_at(ctx_.now) && s_.current_lock->locked_by != ctx_.who.user_id;
   }

@@ -23,16 +23,7 @@ class decider {
     if (c.encrypted_oauth_token().empty()) problems.push_back({"oauth_token", "Required"});
     if (c.key_id().empty()) problems.push_back({"key_id", "Required"});
     if (!problems.empty()) return invalid(std::move(problems));
-    if (s_.exists && !s_.is_revoked) {
-      pb::VaultCredentialRotated e;
-      e.set_credential_id(s_.credential_id);
-      e.set_encrypted_oauth_token(c.encrypted_oauth_token());
-      e.set_encrypted_refresh_token(c.encrypted_refresh_token());
-      e.set_key_id(c.key_id());
-      e.set_rotated_by(ctx_.who.user_id);
-      *e.mutable_updated_at() = to_proto(ctx_.now);
-      return events{std::move(e)};
-    }
+    if (s_.exists && !s_.is_revoked) return events{rotated(c)};
     pb::VaultCredentialStored e;
     e.set_credential_id(c.credential_id().empty() ? ctx_.new_id() : c.credential_id());
     e.set_tenant_id(tenant_id);
@@ -81,6 +72,13 @@ class decider {
     if (c.encrypted_refresh_token().empty()) problems.push_back({"encrypted_refresh_token", "Required"});
     if (c.key_id().empty()) problems.push_back({"key_id", "Required"});
     if (!problems.empty()) return invalid(std::move(problems));
+    return events{rotated(c)};
+  }
+
+ private:
+  // The credential's new ciphertexts, from a user's store or a run's refresh.
+  template <class Command>
+  pb::VaultCredentialRotated rotated(const Command& c) const {
     pb::VaultCredentialRotated e;
     e.set_credential_id(s_.credential_id);
     e.set_encrypted_oauth_token(c.encrypted_oauth_token());
@@ -88,10 +86,9 @@ class decider {
     e.set_key_id(c.key_id());
     e.set_rotated_by(ctx_.who.user_id);
     *e.mutable_updated_at() = to_proto(ctx_.now);
-    return events{std::move(e)};
+    return e;
   }
 
- private:
   const state& s_;
   const context& ctx_;
 };

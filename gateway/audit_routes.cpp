@@ -1,6 +1,7 @@
 // API.md §6, the audit trail of the caller's tenant (GLOBAL_ADMIN and READ_ONLY): the
 // server's public key, the latest signed tree head, inclusion and consistency proofs.
 // Hashes are lowercase hex; the key and signatures base64.
+#include "base/encoding.hpp"
 #include "base/json_writer.hpp"
 #include "eventstore/audit/audit_reader.hpp"
 #include "gateway/api.hpp"
@@ -40,7 +41,7 @@ http_response api::audit_key(const route_args& a) {
   if (options_.audit_public_key.empty())
     return problem(problem_code::service_unavailable, "No audit signing key is configured.");
   base::json_writer j;
-  j.begin_object().field("algorithm", "Ed25519").field("public_key", audit::base64(options_.audit_public_key));
+  j.begin_object().field("algorithm", "Ed25519").field("public_key", base::base64_encode(options_.audit_public_key));
   j.field("key_id", audit::key_id_of(options_.audit_public_key)).end_object();
   return json_ok(j.take());
 }

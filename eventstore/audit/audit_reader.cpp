@@ -31,22 +31,6 @@ std::int64_t sealed_size(pqxx::read_transaction& tx, const std::string& tenant_i
       .as<std::int64_t>();
 }
 
-std::optional<tree_head> head_of(pqxx::read_transaction& tx, const std::string& tenant_id) {
-  const auto rows = tx.exec_params(
-      "SELECT tree_size, root_hash, (extract(epoch FROM signed_at) * 1000)::bigint, key_id, signature "
-      "FROM audit_heads WHERE tenant_id = $1 ORDER BY tree_size DESC LIMIT 1",
-      tenant_id);
-  if (rows.empty()) return std::nullopt;
-  tree_head head;
-  head.tenant_id = tenant_id;
-  head.tree_size = rows[0][0].as<std::int64_t>();
-  head.root_hash = digest_of(rows[0][1]);
-  head.signed_at_ms = rows[0][2].as<std::int64_t>();
-  head.key_id = rows[0][3].as<std::string>();
-  head.signature = pqxx::binarystring(rows[0][4]).str();
-  return head;
-}
-
 // Runs `compute` (a proof) twice: first to learn which stored subtrees it reads (the shape
 // of a proof depends on the sizes only), then with all of them fetched in one query.
 template <class Compute>
@@ -101,7 +85,7 @@ audit_reader::~audit_reader() = default;
 base::expected<std::optional<tree_head>, audit_refusal> audit_reader::latest_head(const std::string& tenant_id) {
   return as_tenant(*pool_, tenant_id,
                    [&](pqxx::read_transaction& tx) -> base::expected<std::optional<tree_head>, audit_refusal> {
-                     return head_of(tx, tenant_id);
+                     return eventstore::audit::latest_head(tx, tenant_id);
                    });
 }
 
@@ -110,7 +94,7 @@ base::expected<inclusion, audit_refusal> audit_reader::inclusion_of(const std::s
                                                                     std::int64_t tree_size) {
   return as_tenant(*pool_, tenant_id, [&](pqxx::read_transaction& tx) -> base::expected<inclusion, audit_refusal> {
     if (tree_size <= 0) {
-      const auto head = head_of(tx, tenant_id);
+      const auto head = eventstore::audit::latest_head(tx, tenant_id);
       if (!head) return refusal(audit_refusal{audit_refusal::kind::not_found, "No tree head is signed yet."});
       tree_size = head->tree_size;
     }

@@ -1,4 +1,5 @@
 #include "eventstore/audit/export_format.hpp"
+#include "base/encoding.hpp"
 
 #include <simdjson.h>
 
@@ -13,7 +14,7 @@ std::string header_line(const export_header& h) {
   base::json_writer j;
   j.begin_object().field("format", "stradia-audit-export").field("version", 1).field("tenant_id", h.tenant_id);
   j.field("tree_size", h.tree_size).field("key_id", h.key_id);
-  if (!h.public_key.empty()) j.field("public_key", base64(h.public_key));
+  if (!h.public_key.empty()) j.field("public_key", base::base64_encode(h.public_key));
   j.end_object();
   return j.take();
 }
@@ -23,7 +24,9 @@ namespace {
 void write_event(base::json_writer& j, const recorded_event& e) {
   j.begin_object().field("position", e.global_position).field("event_id", e.event_id).field("tenant_id", e.tenant_id);
   j.field("stream_id", e.stream_id).field("stream_version", e.stream_version).field("event_type", e.event_type);
-  j.field("schema_version", e.schema_version).field("payload", base64(e.payload)).field("metadata", e.metadata);
+  j.field("schema_version", e.schema_version)
+      .field("payload", base::base64_encode(e.payload))
+      .field("metadata", e.metadata);
   j.field("recorded_at_us", e.recorded_at_us).end_object();
 }
 
@@ -52,7 +55,7 @@ std::optional<recorded_event> event_of(simdjson::dom::element event) {
       event["metadata"].get(metadata) || event["recorded_at_us"].get(e.recorded_at_us))
     return std::nullopt;
   if (e.stream_version < 1 || schema < 1 || schema > INT32_MAX) return std::nullopt;
-  auto bytes = from_base64(payload);
+  auto bytes = base::base64_decode(payload);
   if (!bytes) return std::nullopt;
   e.event_id = std::string(event_id);
   e.tenant_id = std::string(tenant);
@@ -110,7 +113,7 @@ std::optional<export_line> parse_export_line(std::string_view line) {
     h.tenant_id = std::string(tenant);
     h.key_id = std::string(key_id);
     if (!root["public_key"].get(public_key)) {
-      auto raw = from_base64(public_key);
+      auto raw = base::base64_decode(public_key);
       if (!raw) return std::nullopt;
       h.public_key = std::move(*raw);
     }

@@ -4,6 +4,8 @@
 
 #include <bit>
 
+#include "base/encoding.hpp"
+
 namespace stradia::eventstore::audit {
 
 namespace {
@@ -189,13 +191,7 @@ digest merkle_frontier::root() const {
 }
 
 std::string to_hex(const digest& d) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (const auto b : d) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
-  }
-  return out;
+  return base::hex(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
 }
 
 bool from_hex(std::string_view text, digest& out) {

@@ -53,4 +53,20 @@ digest stored_subtree(pqxx::transaction_base& tx, const std::string& tenant_id, 
   return digest_of(rows[0][0]);
 }
 
+std::optional<tree_head> latest_head(pqxx::transaction_base& tx, const std::string& tenant_id) {
+  const auto rows = tx.exec_params(
+      "SELECT tree_size, root_hash, (extract(epoch FROM signed_at) * 1000)::bigint, key_id, signature "
+      "FROM audit_heads WHERE tenant_id = $1 ORDER BY tree_size DESC LIMIT 1",
+      tenant_id);
+  if (rows.empty()) return std::nullopt;
+  tree_head head;
+  head.tenant_id = tenant_id;
+  head.tree_size = rows[0][0].as<std::int64_t>();
+  head.root_hash = digest_of(rows[0][1]);
+  head.signed_at_ms = rows[0][2].as<std::int64_t>();
+  head.key_id = rows[0][3].as<std::string>();
+  head.signature = pqxx::binarystring(rows[0][4]).str();
+  return head;
+}
+
 }  // namespace stradia::eventstore::audit

@@ -1,4 +1,5 @@
 #include "eventstore/audit/trail_transfer.hpp"
+#include "base/encoding.hpp"
 
 #include <pqxx/pqxx>
 
@@ -39,7 +40,7 @@ struct event_columns {
     versions.push_back(std::to_string(e.stream_version));
     types.push_back(e.event_type);
     schemas.push_back(std::to_string(e.schema_version));
-    payloads.push_back(base64(e.payload));
+    payloads.push_back(base::base64_encode(e.payload));
     metadata.push_back(e.metadata);
     times.push_back(std::to_string(e.recorded_at_us));
   }
@@ -68,21 +69,12 @@ base::expected<std::int64_t, std::string> export_tenant(
   try {
     pqxx::connection connection(worker_conninfo);
     pqxx::read_transaction tx(connection);  // one snapshot: the head and the rows agree
-    const auto heads = tx.exec_params(
-        "SELECT tree_size, root_hash, (extract(epoch FROM signed_at) * 1000)::bigint, key_id, signature "
-        "FROM audit_heads WHERE tenant_id = $1 ORDER BY tree_size DESC LIMIT 1",
-        tenant_id);
-    if (heads.empty())
+    const auto latest = latest_head(tx, tenant_id);
+    if (!latest)
       return base::unexpected(
           std::string("the tenant has no signed tree head yet (is `stradia serve` running with "
                       "an audit key, or run `stradia audit seal`)"));
-    tree_head head;
-    head.tenant_id = tenant_id;
-    head.tree_size = heads[0][0].as<std::int64_t>();
-    head.root_hash = digest_of(heads[0][1]);
-    head.signed_at_ms = heads[0][2].as<std::int64_t>();
-    head.key_id = heads[0][3].as<std::string>();
-    head.signature = pqxx::binarystring(heads[0][4]).str();
+    const auto& head = *latest;
     write(header_line({tenant_id, head.tree_size, head.key_id, public_key}));
     for (std::int64_t from = 0; from < head.tree_size; from += page) {
       const auto rows = tx.exec_params(

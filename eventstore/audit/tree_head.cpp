@@ -1,4 +1,5 @@
 #include "eventstore/audit/tree_head.hpp"
+#include "base/encoding.hpp"
 
 #include <openssl/sha.h>
 #include <simdjson.h>
@@ -67,30 +68,14 @@ bool verify_head(const tree_head& head, const std::string& public_key) {
                                      reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
 }
 
-std::string base64(std::string_view bytes) {
-  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
-std::optional<std::string> from_base64(std::string_view text) {
-  std::string out(text.size(), '\0');
-  std::size_t length = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                        &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    return std::nullopt;
-  out.resize(length);
-  return out;
-}
-
 std::string head_json(const tree_head& head) {
   base::json_writer j;
   j.begin_object().field("tenant_id", head.tenant_id).field("tree_size", head.tree_size);
   j.field("root_hash", to_hex(head.root_hash));
   j.field("timestamp", base::format_rfc3339(base::timestamp(std::chrono::milliseconds(head.signed_at_ms))));
-  j.field("signed_at_ms", head.signed_at_ms).field("key_id", head.key_id).field("signature", base64(head.signature));
+  j.field("signed_at_ms", head.signed_at_ms)
+      .field("key_id", head.key_id)
+      .field("signature", base::base64_encode(head.signature));
   j.end_object();
   return j.take();
 }
@@ -109,7 +94,7 @@ std::optional<tree_head> parse_head_json(std::string_view json) {
   out.tree_size = size;
   out.signed_at_ms = at;
   out.key_id = std::string(key_id);
-  auto raw = from_base64(signature);
+  auto raw = base::base64_decode(signature);
   if (!raw || !from_hex(hash, out.root_hash)) return std::nullopt;
   out.signature = std::move(*raw);
   return out;

@@ -46,7 +46,4 @@ bool verify_head(const tree_head& head, const std::string& public_key);
 std::string head_json(const tree_head& head);
 std::optional<tree_head> parse_head_json(std::string_view json);
 
-std::string base64(std::string_view bytes);
-std::optional<std::string> from_base64(std::string_view text);
-
 }  // namespace stradia::eventstore::audit

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "adapters/execution_steps.hpp"
@@ -152,6 +153,31 @@ TEST(GoogleExecutor, ARunThatLosesThePlatformAfterSomeStepsPausesWithThem) {
   ASSERT_NE(steps.find("container"), nullptr);
   EXPECT_EQ(steps.find("container")->at("path"), "accounts/1/containers/2");
   EXPECT_EQ(google.requests().size(), 4u) << "the lookup, then the workspace list tried three times";
+}
+
+// The GA4 changes besides a custom dimension: a key event made once, a data stream renamed.
+TEST(GoogleExecutor, Ga4KeyEventsAreMadeOnceAndOtherChangesPatchTheDataStream) {
+  sandbox_on_loopback google;
+  auto executor = executor_at(google.url());
+  test_credential credential(true);
+  commands::execution_run run;
+  run.platform = domain::platforms::GA4;
+  run.parameters.set_measurement_id("G-ABC123XYZ0");
+  run.execution_payload =
+      R"({"action":"CREATE_TAG","platform":"GA4","schema":{"name":"Purchase","type":"key_event","event_name":"purchase"}})";
+  EXPECT_EQ(executor.execute(run, credential).http_status, 200);
+  EXPECT_EQ(executor.execute(run, credential).http_status, 200) << "again: found, not made twice";
+  run.execution_payload =
+      R"({"action":"UPDATE_TAG","platform":"GA4","schema":{"name":"Retail web","type":"data_stream","default_uri":"https://shop.example"}})";
+  const auto patched = executor.execute(run, credential);
+  EXPECT_EQ(patched.http_status, 200) << patched.error_log;
+  EXPECT_NE(patched.steps.find("displayName,webStreamData.defaultUri"), std::string::npos) << patched.steps;
+  const auto state = nlohmann::json::parse(google.sandbox().handle({"GET", "/_sandbox/state", "", "", ""}).body);
+  const auto& property = state["analytics"]["properties"][0];
+  ASSERT_EQ(property["keyEvents"].size(), 1u);
+  EXPECT_EQ(property["keyEvents"][0]["eventName"], "purchase");
+  EXPECT_EQ(property["dataStreams"][0]["displayName"], "Retail web");
+  EXPECT_EQ(property["dataStreams"][0]["webStreamData"]["defaultUri"], "https://shop.example");
 }
 
 TEST(ExecutionSteps, GarbageIsAFreshRunAndTheJsonRoundTrips) {
