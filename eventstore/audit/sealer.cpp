@@ -1,4 +1,5 @@
 #include "eventstore/audit/sealer.hpp"
+#include "base/encoding.hpp"
 
 #include <cstdio>
 #include <map>
@@ -135,7 +136,7 @@ std::int64_t seal_batch(pqxx::work& tx, std::map<std::string, tenant_tree>& tree
           "INSERT INTO audit_heads (tenant_id, tree_size, root_hash, signed_at, key_id, signature) "
           "VALUES ($1, $2, decode($3, 'hex'), to_timestamp($4::double precision / 1000), $5, decode($6, 'base64')) "
           "ON CONFLICT DO NOTHING",
-          tenant, size, to_hex(head.root_hash), head.signed_at_ms, head.key_id, base64(head.signature));
+          tenant, size, to_hex(head.root_hash), head.signed_at_ms, head.key_id, base::base64_encode(head.signature));
       tx.exec_params("UPDATE audit_tree_sizes SET signed_size = $2, signed_at = now() WHERE tenant_id = $1", tenant,
                      size);
       tree.signed_size = size;
@@ -197,12 +198,15 @@ std::int64_t sealer::seal_once(const std::string& worker_conninfo, const std::op
   std::map<std::string, tenant_tree> trees;
   std::int64_t known = -1, total = 0;
   sealer_options options;
-  for (;;) {
+  // A catch-up signs once, at the end, not a head per batch on the way.
+  const std::optional<head_signer> not_yet;
+  for (bool caught_up = false;;) {
     pqxx::work tx(connection);
-    const auto sealed = seal_batch(tx, trees, known, signer, options, sign_all);
+    const auto sealed = seal_batch(tx, trees, known, caught_up ? signer : not_yet, options, sign_all);
     tx.commit();
     total += sealed;
-    if (sealed == 0) return total;
+    if (caught_up) return total;
+    caught_up = sealed == 0;
   }
 }
 

@@ -38,8 +38,8 @@ class sealer {
   // Empty while sealing works; else why not (internal text, for the log).
   std::string problem() const;
 
-  // One pass in the caller's thread (tests, `stradia audit seal`): seals what is committed
-  // and signs the heads due (all of them when `sign_all`). The events sealed.
+  // In the caller's thread (tests, `stradia audit seal`): seals what is committed, then
+  // signs the heads due (every tenant's that grew when `sign_all`). The events sealed.
   static std::int64_t seal_once(const std::string& worker_conninfo, const std::optional<head_signer>& signer,
                                 bool sign_all);
 
