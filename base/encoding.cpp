@@ -22,7 +22,6 @@ std::string encode(std::string_view bytes, int variant) {
 }
 
 std::optional<std::string> decode(std::string_view text, int variant, const char* ignored) {
-  if (sodium_init() < 0) return std::nullopt;
   std::string out(text.size() * 3 / 4 + 1, '\0');
   std::size_t length = 0;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), ignored,
