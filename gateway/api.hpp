@@ -19,6 +19,7 @@
 #include "gateway/http_types.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/request_metrics.hpp"
+#include "projections/analytics/analytics_reader.hpp"
 #include "projections/read_model_reader.hpp"
 #include "projections/user_directory.hpp"
 
@@ -133,8 +134,29 @@ class api {
     std::string strategy_id;
     std::int64_t position = 0;
     std::vector<projections::heatmap_cell> cells;
+    std::optional<domain::timestamp> as_of;  // answered from the history, as it stood then
   };
   base::expected<heatmap_view, http_response> visible_heatmap(const route_args& a);
+  // Analytics (API.md §7): the range of UTC days, CSV or JSON, the read-your-writes position
+  // and the markets a LOCAL_USER is kept to; or the answer refusing the request.
+  struct analytics_request {
+    projections::analytics::day_range range;
+    bool csv = false;
+    std::int64_t position = 0;
+    projections::analytics::market_filter markets;
+  };
+  base::expected<analytics_request, http_response> analytics_request_of(const route_args& a);
+  struct heatmap_history_view {
+    std::string strategy_id, bucket;
+    analytics_request request;
+    std::vector<projections::analytics::heatmap_history_point> points;
+  };
+  base::expected<heatmap_history_view, http_response> visible_heatmap_history(const route_args& a);
+  http_response heatmap_history(const route_args& a);
+  http_response heatmap_history_svg(const route_args& a);
+  http_response flow(const route_args& a);
+  http_response ai_usage(const route_args& a);
+  http_response ghost_cards(const route_args& a);
   // The read model's position when it has reached ?min_position (read-your-writes; the
   // transport waited for it already), or the error to answer (504 once the wait is over).
   base::expected<std::int64_t, http_response> read_model_position(const http_request& request);

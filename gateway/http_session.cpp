@@ -42,7 +42,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
                         std::string(message[http::field::cookie]),
                         std::string(message["Idempotency-Key"]),
                         std::move(body),
-                        client_address_};
+                        client_address_,
+                        std::string(message[http::field::accept])};
   }
 
   void on_header(beast::error_code ec, std::size_t) {

@@ -16,6 +16,7 @@ struct http_request {
   std::string idempotency_key;
   std::string body;
   std::string client_address;  // the peer's IP address, for per-address limits
+  std::string accept;          // the Accept header (analytics answer text/csv when asked)
 };
 
 struct http_response {

@@ -292,15 +292,33 @@ base::expected<api::heatmap_view, http_response> api::visible_heatmap(const rout
   if (!base::is_uuid(*strategy_id))
     return base::unexpected(problem(problem_code::validation_failed, "strategy_id is a lowercase UUID.",
                                     {{"strategy_id", "Invalid uuid"}}));
+  std::optional<domain::timestamp> as_of;
+  if (const auto text = query_param(request.target, "as_of")) {
+    as_of = domain::parse_rfc3339(*text);
+    if (!as_of)
+      return base::unexpected(
+          problem(problem_code::validation_failed, "as_of is an RFC 3339 time.", {{"as_of", "Invalid datetime"}}));
+  }
   const auto waited = read_model_position(request);
   if (!waited) return base::unexpected(waited.error());
-  auto cells = options_.read_models->heatmap(who->tenant_id, *strategy_id);
-  if (!cells) return base::unexpected(read_model_unreachable());
-  // A strategy with no board in the tenant (another tenant's, or none) is not there to see.
-  if (cells->empty()) return base::unexpected(problem(problem_code::not_found, "No such strategy deployed."));
+  std::vector<projections::heatmap_cell> cells;
+  if (as_of) {
+    // From the heatmap history: each board's score and status at that moment.
+    auto then = projections::analytics::analytics_reader(*options_.read_models)
+                    .heatmap_as_of(who->tenant_id, *strategy_id, as_of->time_since_epoch().count());
+    if (!then) return base::unexpected(read_model_unreachable());
+    if (!*then) return base::unexpected(problem(problem_code::not_found, "No such strategy deployed."));
+    cells = std::move(**then);
+  } else {
+    auto now = options_.read_models->heatmap(who->tenant_id, *strategy_id);
+    if (!now) return base::unexpected(read_model_unreachable());
+    // A strategy with no board in the tenant (another tenant's, or none) is not there to see.
+    if (now->empty()) return base::unexpected(problem(problem_code::not_found, "No such strategy deployed."));
+    cells = std::move(*now);
+  }
   if (who->role == domain::roles::LOCAL_USER)
-    std::erase_if(*cells, [&](const auto& c) { return !who->assigned_to(c.market_id); });
-  return heatmap_view{*strategy_id, *waited, std::move(*cells)};
+    std::erase_if(cells, [&](const auto& c) { return !who->assigned_to(c.market_id); });
+  return heatmap_view{*strategy_id, *waited, std::move(cells), as_of};
 }
 
 // Per market running a strategy: the weighted completion score 0..1 and the board status.
@@ -309,6 +327,7 @@ http_response api::heatmap(const route_args& a) {
   if (!view) return view.error();
   base::json_writer json;
   json.begin_object().field("master_strategy_id", view->strategy_id).field("position", view->position);
+  if (view->as_of) json.field("as_of", domain::format_rfc3339(*view->as_of));
   json.key("markets").begin_array();
   for (const auto& c : view->cells) {
     json.begin_object().field("market_id", c.market_id).field("market_name", c.market_name);

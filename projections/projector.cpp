@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "projections/analytics/analytics_model.hpp"
 #include "projections/board_state.hpp"
 #include "projections/directory.hpp"
 #include "projections/strategies.hpp"
@@ -35,6 +36,7 @@ std::unique_ptr<read_model> make_read_model(const std::string& name) {
   if (name == "vault-status") return std::make_unique<vault_status>();
   if (name == "strategies") return std::make_unique<strategies>();
   if (name == "task-detail") return std::make_unique<task_detail>();
+  if (name == "analytics") return std::make_unique<analytics::analytics_model>();
   throw std::invalid_argument("no read model named " + name);
 }
 
@@ -112,8 +114,15 @@ struct projector::connection {
 };
 
 std::vector<std::string> projector::all_read_models() {
-  return {"board-state", "task-timeline", "token-usage", "directory",
-          "tenancy",     "vault-status",  "strategies",  "task-detail"};
+  return {"board-state",  "task-timeline", "token-usage", "directory", "tenancy",
+          "vault-status", "strategies",    "task-detail", "analytics"};
+}
+
+std::vector<std::string> projector::all_read_model_tables() {
+  std::vector<std::string> tables;
+  for (const auto& name : all_read_models())
+    for (auto& table : make_read_model(name)->tables()) tables.push_back(std::move(table));
+  return tables;
 }
 
 projector::projector(std::string worker_conninfo, const std::vector<std::string>& read_models)

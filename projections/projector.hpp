@@ -55,6 +55,8 @@ class projector {
   static constexpr const char* rebuilt_source = "rebuilt";
 
   static std::vector<std::string> all_read_models();
+  // Every table of every read model (what a rebuild empties and refills).
+  static std::vector<std::string> all_read_model_tables();
   // `read_models` empty: all. Unknown names are a programming error (std::invalid_argument).
   explicit projector(std::string worker_conninfo, const std::vector<std::string>& read_models = {});
   ~projector();

@@ -197,11 +197,13 @@ class read_model_reader {
   base::expected<std::int64_t, std::string> quarantined_count();
   base::expected<std::int64_t, std::string> applied_position(const std::string& source_prefix);
 
- private:
-  struct pool;
-  // Runs `body` in a read-only transaction with the tenant set, on a pooled connection.
+  // Runs `body` in a read-only transaction with the tenant set, on a pooled connection (the
+  // analytics reader's queries run here too).
   base::expected<void, std::string> read_as(const std::string& tenant_id,
                                             const std::function<void(pqxx::transaction_base&)>& body);
+
+ private:
+  struct pool;
   std::unique_ptr<pool> pool_;
 };
 

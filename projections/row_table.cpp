@@ -98,6 +98,11 @@ row* row_table::change(const std::string& key) {
   return found == by_key_.end() ? nullptr : &mark(found->second);
 }
 
+const row* row_table::find(const std::string& key) const {
+  const auto found = by_key_.find(key);
+  return found == by_key_.end() ? nullptr : &rows_[found->second].values;
+}
+
 row& row_table::insert(row values) {
   const auto [found, fresh] = by_key_.emplace(*values[0], rows_.size());
   if (fresh) rows_.push_back({std::move(values), false});

@@ -35,6 +35,8 @@ class row_table {
   void load(pqxx::transaction_base& t, const std::vector<std::string>& keys);
   // The row in memory, marked changed; nullptr when unknown.
   row* change(const std::string& key);
+  // The row in memory, left as it is; nullptr when unknown.
+  const row* find(const std::string& key) const;
   // Adds a row unless one with its key exists; returns the row kept, marked changed.
   row& insert(row values);
   // Adds a row whose key is new by construction (an append-only table): no lookup. While

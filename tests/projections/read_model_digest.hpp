@@ -4,21 +4,20 @@
 #include <pqxx/pqxx>
 #include <string>
 
-namespace stradia::testing {
+#include "projections/projector.hpp"
 
-inline const char* const read_model_tables[] = {"read_boards",       "read_board_tasks",   "read_task_timeline",
-                                                "read_token_quotas", "read_token_periods", "read_markets",
-                                                "read_users"};
+namespace stradia::testing {
 
 inline std::string read_model_digest(const std::string& worker_conninfo) {
   pqxx::connection c(worker_conninfo);
   pqxx::read_transaction r(c);
   std::string digest;
-  for (const char* table : read_model_tables) {
-    const auto row = r.exec(std::string("SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY "
-                                        "t::text)), '-') FROM ") +
-                            table + " t");
-    digest += std::string(table) + "=" + row[0][0].as<std::string>() + "\n";
+  for (const auto& table : projections::projector::all_read_model_tables()) {
+    const auto row = r.exec(
+        "SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY "
+        "t::text)), '-') FROM " +
+        table + " t");
+    digest += table + "=" + row[0][0].as<std::string>() + "\n";
   }
   return digest;
 }
@@ -27,7 +26,7 @@ inline std::string read_model_digest(const std::string& worker_conninfo) {
 inline void clear_read_models(const std::string& worker_conninfo) {
   pqxx::connection c(worker_conninfo);
   pqxx::work w(c);
-  for (const char* table : read_model_tables) w.exec(std::string("DELETE FROM ") + table);
+  for (const auto& table : projections::projector::all_read_model_tables()) w.exec("DELETE FROM " + table);
   w.exec("DELETE FROM projection_checkpoints");
   w.commit();
 }

@@ -1,0 +1,13 @@
+#pragma once
+// Pieces both heatmap pictures share: text made safe for SVG (XML), and the colour scale.
+#include <string>
+
+namespace stradia::gateway {
+
+std::string xml_escaped(const std::string& text);
+// 0 → red, 0.5 → amber, 1 → green, interpolated in between ("#rrggbb").
+std::string score_colour(double score);
+// The colour scale from 0% to 100% as a labelled bar at (x, y), `width` wide.
+std::string score_legend(int x, int y, int width);
+
+}  // namespace stradia::gateway
