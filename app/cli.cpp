@@ -1,5 +1,7 @@
 #include "app/cli.hpp"
 
+#include <sodium.h>
+
 #include <cstdio>
 
 #include "base/encoding.hpp"
@@ -25,6 +27,12 @@ runtime_config service_config(const service_flags& flags) {
   config.worker_database_url = flags.worker_database_url;
   config.feed_read_models = false;
   return config;
+}
+
+std::string generated_password() {
+  unsigned char bytes[18];
+  randombytes_buf(bytes, sizeof bytes);
+  return base::base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 CLI::Option* add_tenant_option(CLI::App& command, std::string& tenant) {

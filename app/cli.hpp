@@ -23,6 +23,10 @@ void add_kafka_dev(CLI::App& cli, int& exit_code);
 void add_tenant(CLI::App& cli, int& exit_code);
 void add_google_sandbox(CLI::App& cli, int& exit_code);
 void add_audit(CLI::App& cli, int& exit_code);
+void add_analyst(CLI::App& cli, int& exit_code);
+
+// A password an operator hands over once: 18 random bytes in base64url.
+std::string generated_password();
 
 // Commands an operator runs as the service: the app's and the worker's database roles.
 struct service_flags {

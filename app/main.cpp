@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   stradia::app::add_tenant(cli, exit_code);
   stradia::app::add_google_sandbox(cli, exit_code);
   stradia::app::add_audit(cli, exit_code);
+  stradia::app::add_analyst(cli, exit_code);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

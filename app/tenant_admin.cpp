@@ -23,13 +23,6 @@ struct create_flags {
   service_flags service;
 };
 
-// A first password an operator hands over once (the admin changes it with ChangeOwnPassword).
-std::string generated_password() {
-  unsigned char bytes[18];
-  randombytes_buf(bytes, sizeof bytes);
-  return base::base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
-}
-
 int run_create(const create_flags& flags) {
   const bool generated = flags.admin_password.empty();
   const auto password = generated ? generated_password() : flags.admin_password;

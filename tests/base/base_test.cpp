@@ -1,5 +1,6 @@
 // The shared vocabulary: JSON text, encodings, Prometheus text, UUID text, RFC 3339.
 #include <gtest/gtest.h>
+#include "base/scram.hpp"
 
 #include "base/clock.hpp"
 #include "base/encoding.hpp"
@@ -89,3 +90,18 @@ TEST(Clock, Rfc3339RoundTripsAndTrimsFractions) {
 
 }  // namespace
 }  // namespace stradia::testing
+
+namespace stradia::base {
+namespace {
+
+// RFC 7677's user "pencil" and salt; the keys as Python's hashlib.pbkdf2_hmac and hmac make them.
+TEST(Scram, AVerifierIsWhatPostgresStoresForThePassword) {
+  std::string salt = *base64_decode("W22ZaJ0SNY7soEsUEjb6gQ==");
+  EXPECT_EQ(scram_sha256_verifier("pencil", salt, 4096),
+            "SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:"
+            "wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU=");
+  EXPECT_NE(scram_sha256_verifier("pencil"), scram_sha256_verifier("pencil")) << "each gets a fresh salt";
+}
+
+}  // namespace
+}  // namespace stradia::base
