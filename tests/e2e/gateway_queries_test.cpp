@@ -333,3 +333,181 @@ TEST_F(Gateway, ATasksTimelineReadsItsOwnWrite) {
 
 }  // namespace
 }  // namespace stradia::testing
+
+namespace stradia::testing {
+namespace {
+
+// RFC 4180: fields split at commas, lines at CRLF; quoted fields keep commas, CR, LF and "".
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        rows.back().back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        rows.back().back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().emplace_back();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      rows.emplace_back(1);
+      ++i;
+    } else {
+      rows.back().back() += c;
+    }
+  }
+  if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
+  return rows;
+}
+
+// The JSON rows (each an object of the CSV header's columns) against the CSV's lines.
+void expect_same_rows(const nlohmann::json& rows, const std::vector<std::vector<std::string>>& csv,
+                      const std::string& what) {
+  ASSERT_FALSE(csv.empty()) << what;
+  const auto& header = csv[0];
+  ASSERT_EQ(csv.size() - 1, rows.size()) << what;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    ASSERT_EQ(csv[r + 1].size(), header.size()) << what << " line " << r + 1;
+    for (std::size_t c = 0; c < header.size(); ++c) {
+      const auto& value = rows[r].at(header[c]);
+      const auto& cell = csv[r + 1][c];
+      if (value.is_null())
+        EXPECT_EQ(cell, "") << what << " " << header[c];
+      else if (value.is_number())
+        EXPECT_DOUBLE_EQ(std::stod(cell), value.get<double>()) << what << " " << header[c];
+      else {
+        const auto text = value.get<std::string>();
+        const bool formula = !text.empty() && std::string("=+-@\t\r").find(text[0]) != std::string::npos;
+        EXPECT_EQ(cell, formula ? "'" + text : text) << what << " " << header[c];
+      }
+    }
+  }
+}
+
+TEST_F(Gateway, AnalyticsAnswerJsonAndTheSameRowsAsCsv) {
+  const auto strategy = acme_strategy();
+  const auto position = review_moved_to_done();
+  ASSERT_GT(position, 0);
+  const auto admin = token("admin@acme.com"), spain = token("spain@acme.com");
+  const std::string wait = "min_position=" + std::to_string(position);
+  auto call = [&](const std::string& path, const std::string& bearer, std::map<std::string, std::string> headers = {}) {
+    headers["Authorization"] = "Bearer " + bearer;
+    return checked_call("GET", path, "", headers);
+  };
+  const std::vector<std::string> paths{"/api/v1/analytics/heatmap-history?strategy_id=" + strategy + "&" + wait,
+                                       "/api/v1/analytics/flow?" + wait, "/api/v1/analytics/ai-usage?" + wait,
+                                       "/api/v1/analytics/ghost-cards?" + wait};
+  for (const auto& path : paths) {
+    const auto json = call(path, admin);
+    ASSERT_EQ(json.status, 200) << path << json.body;
+    EXPECT_EQ(json.headers.at("content-type"), "application/json");
+    auto rows = nlohmann::json::parse(json.body).at("rows");
+    if (path.find("ghost-cards") != std::string::npos) {  // CSV: a line per rejection
+      nlohmann::json flat = nlohmann::json::array();
+      for (const auto& g : rows) {
+        auto line = g;
+        line.erase("rejections");
+        for (const char* c :
+             {"rejection_local_task_id", "rejection_title", "rejection_justification", "rejected_by", "rejected_at"})
+          line[c] = nullptr;
+        if (g.at("rejections").empty()) flat.push_back(line);
+        for (const auto& r : g.at("rejections")) {
+          line["rejection_local_task_id"] = r.at("local_task_id");
+          line["rejection_title"] = r.at("title");
+          line["rejection_justification"] = r.at("justification");
+          line["rejected_by"] = r.at("rejected_by");
+          line["rejected_at"] = r.at("rejected_at");
+          flat.push_back(line);
+        }
+      }
+      rows = flat;
+    }
+    const auto by_accept = call(path, admin, {{"Accept", "text/csv"}});
+    ASSERT_EQ(by_accept.status, 200) << path;
+    EXPECT_EQ(by_accept.headers.at("content-type"), "text/csv; charset=utf-8; header=present");
+    EXPECT_NE(by_accept.headers.at("content-disposition").find("attachment; filename=\"stradia-"), std::string::npos);
+    expect_same_rows(rows, parse_csv(by_accept.body), path + " (Accept: text/csv)");
+    const auto by_format = call(path + "&format=csv", admin);
+    EXPECT_EQ(by_format.body, by_accept.body) << path;
+  }
+
+  // By hand: today Spain's board has "Review Privacy Law" (weight 1) DONE of 1 + 5, France none.
+  const auto history = nlohmann::json::parse(call(paths[0], admin).body);
+  std::map<std::string, double> today;
+  for (const auto& row : history.at("rows")) today[row.at("market_name")] = row.at("heatmap_score");
+  EXPECT_DOUBLE_EQ(today.at("Spain - Retail"), 1.0 / 6.0) << history.dump();
+  EXPECT_DOUBLE_EQ(today.at("France - Retail"), 0.0);
+  const auto flow = nlohmann::json::parse(call(paths[1], admin).body);
+  bool finished = false;
+  for (const auto& row : flow.at("rows"))
+    if (row.at("market_name") == "Spain - Retail" && row.at("task_type") == "A_MANUAL")
+      finished = row.at("finished").get<int>() >= 1;
+  EXPECT_TRUE(finished) << flow.dump();
+
+  // A LOCAL_USER sees the markets assigned to them only.
+  for (const auto& path : {paths[0], paths[1]})
+    for (const auto& row : nlohmann::json::parse(call(path, spain).body).at("rows"))
+      EXPECT_EQ(row.at("market_name"), "Spain - Retail") << path;
+
+  // The picture.
+  const auto svg = call("/api/v1/analytics/heatmap-history.svg?strategy_id=" + strategy + "&bucket=week", admin);
+  ASSERT_EQ(svg.status, 200);
+  EXPECT_EQ(svg.headers.at("content-type"), "image/svg+xml");
+  EXPECT_EQ(xml_problem(svg.body), "") << svg.body;
+  EXPECT_NE(svg.body.find(">Spain - Retail</text>"), std::string::npos);
+  EXPECT_NE(svg.body.find("Legend"), std::string::npos);
+
+  // The heatmap as it stood: before any board, nothing; now, as the live heatmap.
+  const auto before = call("/api/v1/heatmap?strategy_id=" + strategy + "&as_of=2000-01-01T00:00:00Z", admin);
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_TRUE(nlohmann::json::parse(before.body).at("markets").empty());
+  const auto then = nlohmann::json::parse(
+      call("/api/v1/heatmap?strategy_id=" + strategy + "&as_of=2999-01-01T00:00:00Z&" + wait, admin).body);
+  EXPECT_EQ(then.at("as_of"), "2999-01-01T00:00:00Z");
+  const auto now = nlohmann::json::parse(call("/api/v1/heatmap?strategy_id=" + strategy, admin).body);
+  EXPECT_EQ(then.at("markets"), now.at("markets"));
+}
+
+TEST_F(Gateway, AnalyticsRefuseWhatTheyCannotAnswer) {
+  const auto admin = token("admin@acme.com");
+  const auto strategy = acme_strategy();
+  auto refused = [&](const std::string& path, int status, const std::string& field) {
+    const auto r = checked_call("GET", path, "", {{"Authorization", "Bearer " + admin}});
+    EXPECT_EQ(r.status, status) << path << r.body;
+    if (!field.empty()) {
+      EXPECT_NE(r.body.find("\"path\":\"" + field + "\""), std::string::npos) << path << r.body;
+    }
+  };
+  refused("/api/v1/analytics/flow?from=2026-13-01", 422, "from");
+  refused("/api/v1/analytics/flow?to=2026-02-30", 422, "to");
+  refused("/api/v1/analytics/flow?from=2026-11-29T00:00:00Z", 422, "from");
+  refused("/api/v1/analytics/ai-usage?from=2026-03-02&to=2026-03-01", 422, "from");
+  refused("/api/v1/analytics/ghost-cards?from=2020-01-01&to=2026-01-01", 422, "to");
+  refused("/api/v1/analytics/flow?format=xml", 422, "format");
+  refused("/api/v1/analytics/heatmap-history?strategy_id=" + strategy + "&bucket=month", 422, "bucket");
+  refused("/api/v1/analytics/heatmap-history", 422, "strategy_id");
+  refused("/api/v1/analytics/heatmap-history?strategy_id=NOT-A-UUID", 422, "strategy_id");
+  refused("/api/v1/analytics/heatmap-history?strategy_id=" + new_uuid(), 404, "");
+  refused("/api/v1/heatmap?strategy_id=" + strategy + "&as_of=yesterday", 422, "as_of");
+  refused("/api/v1/heatmap?strategy_id=" + new_uuid() + "&as_of=2026-01-01T00:00:00Z", 404, "");
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/analytics/flow").status, 401);
+  // Another tenant's strategy is not there to see.
+  const auto globex = token("admin@globex.com");
+  EXPECT_EQ(http_call(server_->port(), "GET", "/api/v1/analytics/heatmap-history?strategy_id=" + strategy, "",
+                      {{"Authorization", "Bearer " + globex}})
+                .status,
+            404);
+  const auto globex_flow =
+      http_call(server_->port(), "GET", "/api/v1/analytics/flow", "", {{"Authorization", "Bearer " + globex}});
+  EXPECT_EQ(globex_flow.body.find("Spain - Retail"), std::string::npos) << globex_flow.body;
+}
+
+}  // namespace
+}  // namespace stradia::testing
