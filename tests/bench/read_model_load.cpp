@@ -1,5 +1,8 @@
 // Read-model benchmarks against a private Postgres (scripts/bench projections):
-//   generate APP WORKER EVENTS          append a synthetic board log of about EVENTS events
+//   generate APP WORKER EVENTS [TENANT --analytics]
+//                                        append a synthetic board log of about EVENTS events
+//                                        (of TENANT; with lock expiries, generated content and
+//                                        ghost cards when --analytics)
 //   read WORKER                          baseline: read the whole log (events/s)
 //   relay WORKER BROKERS                 relay the whole log to Kafka (events/s)
 //   produce BROKERS EVENTS BYTES         baseline: librdkafka alone, no database (messages/s)
@@ -45,16 +48,19 @@ std::int64_t head_of(const std::string& worker) {
   return std::stoll(**(*reader)->query_value("SELECT coalesce(max(global_position), 0)::text FROM events", {}));
 }
 
-int generate(const std::string& app, const std::string& worker, long events) {
+int generate(const std::string& app, const std::string& worker, long events, const std::string& of_tenant,
+             bool analytics_events) {
   eventstore::event_store store({app, worker});
   testing::synthetic_log_shape shape;
   shape.streams_per_append = 16;
+  shape.analytics_events = analytics_events;
+  if (analytics_events) shape.tasks_per_board = 400;  // a tenant of ~50 markets, not thousands
   const long per_board = shape.tasks_per_board * shape.events_per_task + 1;
   long appended = 0;
   const auto start = clock_type::now();
   while (appended < events) {
     shape.boards = static_cast<int>(std::min<long>(250, (events - appended) / per_board + 1));
-    const auto n = testing::append_synthetic_board_log(store, tenant, shape, &uuid);
+    const auto n = testing::append_synthetic_board_log(store, of_tenant, shape, &uuid);
     if (n == 0) return 1;
     appended += static_cast<long>(n);
   }
@@ -265,7 +271,8 @@ int lag(const std::string& app, const std::string& worker, const std::string& mo
 
 int main(int argc, char** argv) {
   const std::vector<std::string> a(argv + 1, argv + argc);
-  if (a.size() >= 4 && a[0] == "generate") return generate(a[1], a[2], std::stol(a[3]));
+  if (a.size() >= 4 && a[0] == "generate")
+    return generate(a[1], a[2], std::stol(a[3]), a.size() > 4 ? a[4] : tenant, a.size() > 5 && a[5] == "--analytics");
   if (a.size() >= 2 && a[0] == "read") return read_all(a[1]);
   if (a.size() >= 3 && a[0] == "relay") return relay(a[1], a[2]);
   if (a.size() >= 4 && a[0] == "produce") return produce(a[1], std::stol(a[2]), std::stoul(a[3]));

@@ -321,8 +321,9 @@ TEST_F(Analytics, GhostCardsAreOffersAcceptsAndRejectsWithJustifications) {
 
 TEST_F(Analytics, LiveBatchesAndARebuildMakeTheSameTables) {
   write_log();
-  ASSERT_GT(append_synthetic_board_log(*store_, tenant, {.boards = 6, .tasks_per_board = 6, .events_per_task = 40},
-                                       &new_uuid),
+  ASSERT_GT(append_synthetic_board_log(
+                *store_, tenant, {.boards = 6, .tasks_per_board = 6, .events_per_task = 60, .analytics_events = true},
+                &new_uuid),
             0u);
   project_live(17);
   const auto live = read_model_digest(worker());

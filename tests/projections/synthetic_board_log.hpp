@@ -20,6 +20,9 @@ struct synthetic_log_shape {
   int tasks_per_board = 8;
   int events_per_task = 50;  // including the creation
   std::size_t streams_per_append = 8;
+  // Every twelfth event of a task also expires a lock, generates content or offers a ghost
+  // card that is rejected or accepted (what the analytics read model counts).
+  bool analytics_events = false;
 };
 
 // Appends the log; returns the number of events appended (0 on a failed append).
@@ -59,6 +62,7 @@ inline std::size_t append_synthetic_board_log(eventstore::event_store& store, co
       c.set_global_task_id("00000000-0000-4000-8000-0000000000" + std::to_string(10 + t % 90));
       c.mutable_definition()->set_title("Task " + std::to_string(t));
       c.mutable_definition()->set_weight(1 + t % 5);
+      c.mutable_definition()->set_task_type(static_cast<stradia::common::v1::TaskType::Value>(1 + t % 3));
       c.mutable_definition()->set_order_index(t);
       c.set_status(domain::statuses::TODO);
       c.set_pre_flight_scan_status(domain::scan_statuses::PENDING);
@@ -115,6 +119,51 @@ inline std::size_t append_synthetic_board_log(eventstore::event_store& store, co
             break;
           }
           default: {
+            if (shape.analytics_events && i % 12 == 11) {
+              switch ((i / 12 + t) % 4) {
+                case 0: {
+                  task::v1::TaskLockExpired m;
+                  m.set_local_task_id(task);
+                  m.set_local_board_id(board);
+                  s.events.push_back(event("TaskLockExpired", m));
+                  break;
+                }
+                case 1: {
+                  task::v1::ContentGenerated m;
+                  m.set_local_task_id(task);
+                  m.set_content("generated " + std::to_string(i));
+                  m.set_token_cost(200 + i);
+                  s.events.push_back(event("ContentGenerated", m));
+                  break;
+                }
+                default: {
+                  task::v1::GhostCardOffered offered;
+                  offered.set_local_task_id(task);
+                  offered.set_strategy_version(2 + i / 12);
+                  offered.mutable_definition()->set_title("Task " + std::to_string(t) + " v" + std::to_string(i));
+                  offered.mutable_definition()->set_weight(1 + (t + i) % 5);
+                  offered.mutable_definition()->set_task_type(c.definition().task_type());
+                  s.events.push_back(event("GhostCardOffered", offered));
+                  if ((i / 12 + t) % 4 == 2) {
+                    task::v1::GhostCardRejected rejected;
+                    rejected.set_local_task_id(task);
+                    rejected.set_rejection_id(new_id());
+                    rejected.set_strategy_version(offered.strategy_version());
+                    rejected.set_user_id(new_id());
+                    rejected.set_justification("Not for this market, \"see\" note " + std::to_string(i));
+                    s.events.push_back(event("GhostCardRejected", rejected));
+                  } else {
+                    task::v1::GhostCardAccepted accepted;
+                    accepted.set_local_task_id(task);
+                    accepted.set_strategy_version(offered.strategy_version());
+                    *accepted.mutable_definition() = offered.definition();
+                    accepted.set_accepted_by(new_id());
+                    s.events.push_back(event("GhostCardAccepted", accepted));
+                  }
+                }
+              }
+              break;
+            }
             task::v1::TaskExecutionCompleted m;
             m.set_local_task_id(task);
             m.set_local_board_id(board);
