@@ -1,6 +1,10 @@
 #include "projections/projector.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -104,6 +108,55 @@ class prefetched_log {
   std::deque<batch> ready_;
   bool done_ = false, stopping_ = false;
   std::thread reader_;
+};
+
+// Runs a job per read model on two threads (this one and a helper), the jobs that took
+// longest last time first, so both threads finish together. A model is folded by one
+// thread at a time; the join orders one batch's folds before the next's.
+class side_by_side {
+ public:
+  using job = std::function<void(std::size_t model, std::vector<quarantined_event>& refused)>;
+
+  void run(std::size_t models, const job& fold) {
+    if (took_.size() != models) {
+      took_.assign(models, 0);
+      refused_.assign(models, {});
+    }
+    std::vector<std::size_t> order(models);
+    for (std::size_t m = 0; m < models; ++m) order[m] = m;
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return took_[a] > took_[b]; });
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work = [&] {
+      for (std::size_t k; (k = next++) < models;) {
+        const auto m = order[k];
+        const auto start = std::chrono::steady_clock::now();
+        try {
+          fold(m, refused_[m]);
+        } catch (...) {
+          std::lock_guard lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+        }
+        took_[m] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      }
+    };
+    std::thread helper(work);
+    work();
+    helper.join();
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  // The events each model set aside, in log order.
+  void take_refused(std::vector<quarantined_event>& out) {
+    for (auto& some : refused_) out.insert(out.end(), some.begin(), some.end());
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.position < b.position; });
+    refused_.assign(refused_.size(), {});
+  }
+
+ private:
+  std::vector<double> took_;
+  std::vector<std::vector<quarantined_event>> refused_;
 };
 
 }  // namespace
@@ -378,20 +431,25 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
       if (!streaming && model->begin_rebuild(w)) streaming = model.get();
   // Reading and decoding the log runs on its own thread, a batch ahead of the fold.
   prefetched_log log(read, head, rebuild_batch);
+  side_by_side folds;
   std::int64_t replayed = 0;
   while (auto batch = log.next()) {
     if (!*batch) throw std::runtime_error((*batch).error());
     if (mode == fold_mode::whole_batch) {
-      // All of the log in memory, written once at the end by COPY.
-      for (const auto& e : **batch) {
-        if (e.global_position() > head) break;
-        for (std::size_t m = 0; m < models_.size(); ++m) try {
-            if (models_[m]->reads(e)) models_[m]->apply(e);
-          } catch (const unprojectable_event& refused) {
-            quarantined.push_back({e.global_position(), names_[m], rebuilt_source, refused.what()});
+      // All of the log in memory, written once at the end by COPY; the models fold the batch
+      // side by side (each its own rows), the slowest first.
+      const auto& events = **batch;
+      std::size_t count = 0;
+      while (count < events.size() && events[count].global_position() <= head) ++count;
+      folds.run(models_.size(), [&](std::size_t m, std::vector<quarantined_event>& refused) {
+        auto& model = *models_[m];
+        for (std::size_t i = 0; i < count; ++i) try {
+            if (model.reads(events[i])) model.apply(events[i]);
+          } catch (const unprojectable_event& why) {
+            refused.push_back({events[i].global_position(), names_[m], rebuilt_source, why.what()});
           }
-        ++replayed;
-      }
+      });
+      replayed += static_cast<std::int64_t>(count);
     } else {
       // Batch by batch into the tables, each model's batch behind a savepoint.
       std::vector<std::vector<const envelope*>> todo(models_.size());
@@ -407,6 +465,7 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
     if (progress) progress(replayed, head);
   }
   if (mode == fold_mode::whole_batch) {
+    folds.take_refused(quarantined);
     if (streaming) streaming->flush(w, write_mode::copy);  // first: its COPY holds the transaction
     for (const auto& model : models_)
       if (model.get() != streaming) model->flush(w, write_mode::copy);

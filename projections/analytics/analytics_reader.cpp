@@ -18,23 +18,21 @@ constexpr const char* in_range =
     " >= ($1::date)::timestamp AT TIME ZONE 'UTC' AND %s < ($2::date + 1)::timestamp AT TIME ZONE 'UTC'";
 
 constexpr const char* boards_of_strategy_sql =
-    "SELECT b.local_board_id::text, b.market_id::text, coalesce(m.name, ''), "
-    "  (SELECT min(h.day) FROM analytics_heatmap_days h WHERE h.master_strategy_id = b.master_strategy_id "
-    "     AND h.local_board_id = b.local_board_id)::text "
+    "SELECT b.local_board_id::text, b.market_id::text, coalesce(m.name, '') "
     "FROM analytics_boards b LEFT JOIN read_markets m ON m.market_id = b.market_id "
     "WHERE b.master_strategy_id = $1::uuid ORDER BY 3, 1";
 
 // Each board's days in the range, and its last day before the range (the value it starts with).
 constexpr const char* heatmap_days_sql =
-    "SELECT h.local_board_id::text, h.day::text, h.done_weight, h.total_weight FROM analytics_heatmap_days h "
+    "SELECT h.local_board_id, h.day, h.done_weight, h.total_weight FROM analytics_heatmap_days h "
     "WHERE h.master_strategy_id = $1::uuid AND h.day BETWEEN $2::date AND $3::date "
     "UNION ALL "
-    "SELECT b.local_board_id::text, last.day::text, last.done_weight, last.total_weight "
+    "SELECT b.local_board_id, last.day, last.done_weight, last.total_weight "
     "FROM analytics_boards b CROSS JOIN LATERAL (SELECT h.day, h.done_weight, h.total_weight "
     "  FROM analytics_heatmap_days h WHERE h.master_strategy_id = b.master_strategy_id "
     "   AND h.local_board_id = b.local_board_id AND h.day < $2::date ORDER BY h.day DESC LIMIT 1) last "
     "WHERE b.master_strategy_id = $1::uuid "
-    "ORDER BY 1, 2";
+    "ORDER BY local_board_id, day";
 
 constexpr const char* heatmap_as_of_sql =
     "SELECT b.market_id::text, coalesce(m.name, ''), b.local_board_id::text, c.board_status, c.done_weight, "
@@ -63,35 +61,33 @@ std::string with_markets(const char* column) {
 const std::string flow_sql =
     "WITH days AS (SELECT market_id, task_type, sum(started)::bigint AS started, sum(finished)::bigint AS finished, "
     "    sum(blocked_seconds) AS blocked, sum(lock_expiries)::bigint AS expiries FROM analytics_flow_days "
-    "  WHERE day BETWEEN $1::date AND $2::date" +
-    with_markets("market_id") +
-    " GROUP BY 1, 2), "
+    "  WHERE day BETWEEN $1::date AND $2::date" + with_markets("market_id") + " GROUP BY 1, 2), "
     "cycles AS (SELECT market_id, task_type, "
-    "    percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_seconds) AS median, "
-    "    percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_seconds) AS p90 FROM analytics_cycles "
-    "  WHERE " +
-    with_range("finished_at") + with_markets("market_id") +
-    " GROUP BY 1, 2) "
-    "SELECT d.market_id::text, coalesce(m.name, ''), d.task_type, d.started, d.finished, c.median, c.p90, d.blocked, "
+    "    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY cycle_seconds) AS p FROM analytics_cycles "
+    "  WHERE " + with_range("finished_at") + with_markets("market_id") + " GROUP BY 1, 2) "
+    "SELECT d.market_id::text, coalesce(m.name, ''), d.task_type, d.started, d.finished, c.p[1], c.p[2], d.blocked, "
     "  d.expiries "
     "FROM days d LEFT JOIN cycles c USING (market_id, task_type) LEFT JOIN read_markets m USING (market_id) "
-    "ORDER BY 2, 1, 3";
+    "ORDER BY 2, d.market_id, 3";
 
 const std::string ai_usage_sql =
-    "SELECT to_char(a.day, 'YYYY-MM'), a.market_id::text, coalesce(m.name, ''), a.task_type, "
-    "  sum(a.pre_flight_tokens)::bigint, sum(a.generation_tokens)::bigint, sum(a.pre_flight_passed)::bigint, "
-    "  sum(a.pre_flight_failed)::bigint, sum(a.generations)::bigint "
-    "FROM analytics_ai_usage_days a LEFT JOIN read_markets m USING (market_id) "
-    "WHERE a.day BETWEEN $1::date AND $2::date" +
-    with_markets("a.market_id") + " GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 2, 4";
+    "WITH months AS (SELECT date_trunc('month', day)::date AS month, market_id, task_type, "
+    "    sum(pre_flight_tokens)::bigint AS pre_flight_tokens, sum(generation_tokens)::bigint AS generation_tokens, "
+    "    sum(pre_flight_passed)::bigint AS passed, sum(pre_flight_failed)::bigint AS failed, "
+    "    sum(generations)::bigint AS generations FROM analytics_ai_usage_days "
+    "  WHERE day BETWEEN $1::date AND $2::date" + with_markets("market_id") + " GROUP BY 1, 2, 3) "
+    "SELECT to_char(a.month, 'YYYY-MM'), a.market_id::text, coalesce(m.name, ''), a.task_type, a.pre_flight_tokens, "
+    "  a.generation_tokens, a.passed, a.failed, a.generations "
+    "FROM months a LEFT JOIN read_markets m USING (market_id) ORDER BY a.month, 3, a.market_id, 4";
 
 const std::string ghost_counts_sql =
-    "SELECT g.market_id::text, coalesce(m.name, ''), g.master_strategy_id::text, g.strategy_version, "
-    "  count(*) FILTER (WHERE g.decision = 'OFFERED'), count(*) FILTER (WHERE g.decision = 'ACCEPTED'), "
-    "  count(*) FILTER (WHERE g.decision = 'REJECTED') "
-    "FROM analytics_ghost_cards g LEFT JOIN read_markets m USING (market_id) "
-    "WHERE " +
-    with_range("g.at") + with_markets("g.market_id") + " GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4";
+    "WITH counts AS (SELECT market_id, master_strategy_id, strategy_version, "
+    "    count(*) FILTER (WHERE decision = 'OFFERED') AS offered, count(*) FILTER (WHERE decision = 'ACCEPTED') "
+    "    AS accepted, count(*) FILTER (WHERE decision = 'REJECTED') AS rejected FROM analytics_ghost_cards "
+    "  WHERE " + with_range("at") + with_markets("market_id") + " GROUP BY 1, 2, 3) "
+    "SELECT g.market_id::text, coalesce(m.name, ''), g.master_strategy_id::text, g.strategy_version, g.offered, "
+    "  g.accepted, g.rejected "
+    "FROM counts g LEFT JOIN read_markets m USING (market_id) ORDER BY 2, g.market_id, g.master_strategy_id, 4";
 
 const std::string ghost_rejections_sql =
     "SELECT market_id::text, master_strategy_id::text, strategy_version, local_task_id::text, title, "

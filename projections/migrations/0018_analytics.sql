@@ -169,12 +169,13 @@ BEGIN
                            'analytics_heatmap_changes', 'analytics_flow_days', 'analytics_cycles',
                            'analytics_ai_usage_days', 'analytics_ghost_cards'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+    -- The tenant as a scalar subquery: evaluated once per query (an InitPlan), not per row.
     EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO stradia_app '
-                   'USING (tenant_id = nullif(current_setting(''app.current_tenant'', true), '''')::uuid)',
+                   'USING (tenant_id = (SELECT nullif(current_setting(''app.current_tenant'', true), '''')::uuid))',
                    t || '_tenant', t);
     EXECUTE format('CREATE POLICY %I ON %I TO stradia_worker USING (true) WITH CHECK (true)', t || '_worker', t);
     EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO stradia_analytics_owner '
-                   'USING (tenant_id = analytics.session_tenant())', t || '_analyst', t);
+                   'USING (tenant_id = (SELECT analytics.session_tenant()))', t || '_analyst', t);
     EXECUTE format('GRANT SELECT ON %I TO stradia_app, stradia_analytics_owner', t);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO stradia_worker', t);
   END LOOP;
@@ -184,9 +185,9 @@ $$;
 -- Market names for the views. read_markets' tenant policy applies to every role, so the
 -- analysts' side gets a restrictive policy too: a changed app.current_tenant shows nothing.
 CREATE POLICY read_markets_analyst ON read_markets FOR SELECT TO stradia_analytics_owner
-  USING (tenant_id = analytics.session_tenant());
+  USING (tenant_id = (SELECT analytics.session_tenant()));
 CREATE POLICY read_markets_analyst_only ON read_markets AS RESTRICTIVE FOR SELECT TO stradia_analytics_owner
-  USING (tenant_id = analytics.session_tenant());
+  USING (tenant_id = (SELECT analytics.session_tenant()));
 GRANT SELECT ON read_markets TO stradia_analytics_owner;
 
 CREATE VIEW analytics.markets AS

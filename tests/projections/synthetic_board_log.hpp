@@ -20,8 +20,8 @@ struct synthetic_log_shape {
   int tasks_per_board = 8;
   int events_per_task = 50;  // including the creation
   std::size_t streams_per_append = 8;
-  // Every twelfth event of a task also expires a lock, generates content or offers a ghost
-  // card that is rejected or accepted (what the analytics read model counts).
+  // Every twelfth event of a task also expires a lock, generates content or (on every fifth
+  // task) offers a ghost card that is rejected or accepted (what the analytics model counts).
   bool analytics_events = false;
 };
 
@@ -120,7 +120,8 @@ inline std::size_t append_synthetic_board_log(eventstore::event_store& store, co
           }
           default: {
             if (shape.analytics_events && i % 12 == 11) {
-              switch ((i / 12 + t) % 4) {
+              // Ghost cards on every fifth task only: strategies change now and then.
+              switch ((i / 12 + t) % 4 >= 2 && t % 5 != 0 ? 1 : (i / 12 + t) % 4) {
                 case 0: {
                   task::v1::TaskLockExpired m;
                   m.set_local_task_id(task);
