@@ -56,7 +56,8 @@ class row_table {
     bool changed = false;
   };
   row& mark(std::size_t at);
-  std::string stage_for_copy(pqxx::transaction_base& t) const;  // creates the staging table
+  // Where COPY writes: the table itself for its owner, else a staging table it creates.
+  std::string stage_for_copy(pqxx::transaction_base& t);
   void insert_staged(pqxx::transaction_base& t) const;
 
   std::string name_;
@@ -66,6 +67,7 @@ class row_table {
   std::unordered_map<std::string, std::size_t> by_key_;  // index into rows_
   std::vector<std::size_t> changed_;                     // in first-change order
   std::unique_ptr<pqxx::stream_to> stream_;              // the open COPY while streaming
+  bool direct_ = false;                                  // COPY went straight into the table
 };
 
 // Postgres array text ("{a,b}") of plain tokens (uuids, read-model and source names), and back.
