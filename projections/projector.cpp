@@ -4,8 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <exception>
 #include <deque>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -383,10 +383,13 @@ void projector::report_quarantine(const std::vector<quarantined_event>& events) 
 base::expected<std::int64_t, std::string> projector::checkpoint(const std::string& source) {
   try {
     pqxx::read_transaction r(connect().c);
+    // A read model with no checkpoint yet (one an upgrade added) starts where a rebuild left
+    // it, or from the beginning: the source is read again from there, the others skip it.
     auto rows = r.exec_params(
-        "SELECT coalesce(min(position), 0) FROM projection_checkpoints WHERE source = $2 AND projection = "
-        "ANY($1::text[])",
-        format_text_array(names_), source);
+        "SELECT coalesce(min(coalesce(c.position, f.position, 0)), 0) FROM unnest($1::text[]) p "
+        "LEFT JOIN projection_checkpoints c ON c.projection = p AND c.source = $2 "
+        "LEFT JOIN projection_checkpoints f ON f.projection = p AND f.source = $3",
+        format_text_array(names_), source, std::string(rebuilt_source));
     return rows[0][0].as<std::int64_t>();
   } catch (const std::exception& e) {
     connection_.reset();

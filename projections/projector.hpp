@@ -70,7 +70,8 @@ class projector {
                                                    std::int64_t watermark = 0);
   // Several sources' batches (a poll of several Kafka partitions) in one transaction.
   base::expected<std::vector<batch_outcome>, std::string> apply(const std::vector<source_batch>& batches);
-  // The lowest checkpoint of the read models for `source` (0 when none).
+  // The lowest checkpoint of the read models for `source`; a model without one counts from
+  // the rebuild's floor, or 0 (so a read model added by an upgrade is filled from the log).
   base::expected<std::int64_t, std::string> checkpoint(const std::string& source);
   // Events set aside in projection_quarantine, over every read model.
   base::expected<std::int64_t, std::string> quarantined_count();

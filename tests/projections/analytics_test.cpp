@@ -335,5 +335,27 @@ TEST_F(Analytics, LiveBatchesAndARebuildMakeTheSameTables) {
   EXPECT_EQ(read_model_digest(worker()), live);
 }
 
+TEST_F(Analytics, AReadModelAnUpgradeAddsIsFilledFromTheLog) {
+  write_log();
+  auto before_upgrade = projections::projector::all_read_models();
+  std::erase(before_upgrade, "analytics");
+  {
+    projections::projector old_models(worker(), before_upgrade);
+    ASSERT_TRUE(old_models.apply("embedded", *store_->read_all(0, 100000)).has_value());
+    EXPECT_GT(*old_models.checkpoint("embedded"), 0);
+  }
+  // The embedded feed starts after the lowest checkpoint: the new model has none.
+  projections::projector upgraded(worker());
+  EXPECT_EQ(*upgraded.checkpoint("embedded"), 0);
+  const auto replay = upgraded.apply("embedded", *store_->read_all(0, 100000));
+  ASSERT_TRUE(replay.has_value());
+  EXPECT_EQ(replay->applied, times_.size()) << "every event is new to the analytics model";
+  const auto filled = read_model_digest(worker());
+  auto rebuilt = projections::projector(worker()).rebuild(reader(), {});
+  ASSERT_TRUE(rebuilt.has_value()) << rebuilt.error();
+  EXPECT_EQ(read_model_digest(worker()), filled);
+  EXPECT_EQ(filled.find("analytics_heatmap_days=0:"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace stradia::testing
