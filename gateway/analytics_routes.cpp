@@ -82,13 +82,8 @@ base::expected<api::analytics_request, http_response> api::analytics_request_of(
 
 // The heatmap history's query: the strategy, its bucket, and the points the caller may see.
 base::expected<api::heatmap_history_view, http_response> api::visible_heatmap_history(const route_args& a) {
-  const auto strategy_id = query_param(a.request.target, "strategy_id");
-  if (!strategy_id || strategy_id->empty())
-    return base::unexpected(
-        problem(problem_code::validation_failed, "strategy_id is required.", {{"strategy_id", "Required"}}));
-  if (!base::is_uuid(*strategy_id))
-    return base::unexpected(problem(problem_code::validation_failed, "strategy_id is a lowercase UUID.",
-                                    {{"strategy_id", "Invalid uuid"}}));
+  const auto strategy_id = strategy_id_of(a.request);
+  if (!strategy_id) return base::unexpected(strategy_id.error());
   const auto bucket = query_param(a.request.target, "bucket").value_or("day");
   if (bucket != "day" && bucket != "week")
     return base::unexpected(

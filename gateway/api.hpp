@@ -137,6 +137,8 @@ class api {
     std::optional<domain::timestamp> as_of;  // answered from the history, as it stood then
   };
   base::expected<heatmap_view, http_response> visible_heatmap(const route_args& a);
+  // ?strategy_id=, required and a lowercase UUID (422 naming it otherwise).
+  static base::expected<std::string, http_response> strategy_id_of(const http_request& request);
   // Analytics (API.md §7): the range of UTC days, CSV or JSON, the read-your-writes position
   // and the markets a LOCAL_USER is kept to; or the answer refusing the request.
   struct analytics_request {

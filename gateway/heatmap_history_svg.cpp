@@ -37,18 +37,10 @@ std::string heatmap_history_svg(const std::string& master_strategy_id, const std
   const int height = grid_bottom + 120;
   std::string svg;
   char buf[640];
-  std::snprintf(buf, sizeof buf,
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                "font-family=\"sans-serif\" font-size=\"13\" role=\"img\" aria-labelledby=\"title\">\n",
-                width, height, width, height);
-  svg += buf;
-  svg += "<title id=\"title\">Completion history of master strategy " + xml_escaped(master_strategy_id) +
-         "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
-  svg += "<text x=\"20\" y=\"30\" font-size=\"17\" font-weight=\"bold\">Weighted completion by market and " +
-         std::string(bucket == "week" ? "week" : "day") + "</text>\n";
-  svg += "<text x=\"20\" y=\"50\" fill=\"#555555\">strategy " + xml_escaped(master_strategy_id) +
-         " · each cell: the score at the end of that " + (bucket == "week" ? "week" : "day") + " (UTC)</text>\n";
+  const std::string period = bucket == "week" ? "week" : "day";
+  svg += svg_head(width, height, "Completion history of master strategy " + master_strategy_id,
+                  "Weighted completion by market and " + period,
+                  "strategy " + master_strategy_id + " · each cell: the score at the end of that " + period + " (UTC)");
   if (points.empty()) {
     std::snprintf(buf, sizeof buf,
                   "<text x=\"20\" y=\"%d\" fill=\"#555555\">No market ran this strategy then.</text>\n", top + 20);

@@ -19,17 +19,9 @@ std::string heatmap_svg(const std::string& master_strategy_id, const std::vector
   const int height = top + rows * row_height + 90;
   std::string svg;
   char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                "font-family=\"sans-serif\" font-size=\"13\" role=\"img\" aria-labelledby=\"title\">\n",
-                width, height, width, height);
-  svg += buf;
-  svg += "<title id=\"title\">Completion heatmap of master strategy " + xml_escaped(master_strategy_id) +
-         "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
-  svg += "<text x=\"20\" y=\"30\" font-size=\"17\" font-weight=\"bold\">Weighted completion by market</text>\n";
-  svg += "<text x=\"20\" y=\"50\" fill=\"#555555\">strategy " + xml_escaped(master_strategy_id) +
-         " · score = weights of DONE tasks / all weights</text>\n";
+  svg += svg_head(width, height, "Completion heatmap of master strategy " + master_strategy_id,
+                  "Weighted completion by market",
+                  "strategy " + master_strategy_id + " · score = weights of DONE tasks / all weights");
   if (cells.empty()) {
     std::snprintf(buf, sizeof buf, "<text x=\"20\" y=\"%d\" fill=\"#555555\">No market runs this strategy.</text>\n",
                   top + 20);

@@ -280,18 +280,24 @@ http_response api::usage(const route_args& a) {
   return json_ok(json.take());
 }
 
-// The cells of the heatmap the caller may see (a LOCAL_USER: their markets), after the
-// read-your-writes wait; or the answer refusing them.
-base::expected<api::heatmap_view, http_response> api::visible_heatmap(const route_args& a) {
-  const auto& request = a.request;
-  const auto* who = a.who;
-  const auto strategy_id = query_param(request.target, "strategy_id");
+base::expected<std::string, http_response> api::strategy_id_of(const http_request& request) {
+  auto strategy_id = query_param(request.target, "strategy_id");
   if (!strategy_id || strategy_id->empty())
     return base::unexpected(
         problem(problem_code::validation_failed, "strategy_id is required.", {{"strategy_id", "Required"}}));
   if (!base::is_uuid(*strategy_id))
     return base::unexpected(problem(problem_code::validation_failed, "strategy_id is a lowercase UUID.",
                                     {{"strategy_id", "Invalid uuid"}}));
+  return std::move(*strategy_id);
+}
+
+// The cells of the heatmap the caller may see (a LOCAL_USER: their markets), after the
+// read-your-writes wait; or the answer refusing them.
+base::expected<api::heatmap_view, http_response> api::visible_heatmap(const route_args& a) {
+  const auto& request = a.request;
+  const auto* who = a.who;
+  const auto strategy_id = strategy_id_of(request);
+  if (!strategy_id) return base::unexpected(strategy_id.error());
   std::optional<domain::timestamp> as_of;
   if (const auto text = query_param(request.target, "as_of")) {
     as_of = domain::parse_rfc3339(*text);

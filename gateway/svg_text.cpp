@@ -39,6 +39,21 @@ std::string score_colour(double score) {
   return hex;
 }
 
+std::string svg_head(int width, int height, const std::string& title, const std::string& heading,
+                     const std::string& subtitle) {
+  char buf[400];
+  std::snprintf(buf, sizeof buf,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                "font-family=\"sans-serif\" font-size=\"13\" role=\"img\" aria-labelledby=\"title\">\n",
+                width, height, width, height);
+  return buf + ("<title id=\"title\">" + xml_escaped(title) +
+                "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+                "<text x=\"20\" y=\"30\" font-size=\"17\" font-weight=\"bold\">" +
+                xml_escaped(heading) + "</text>\n<text x=\"20\" y=\"50\" fill=\"#555555\">" + xml_escaped(subtitle) +
+                "</text>\n");
+}
+
 std::string score_legend(int x, int y, int width) {
   std::string svg = "<defs><linearGradient id=\"scale\" x1=\"0\" x2=\"1\" y1=\"0\" y2=\"0\">";
   char buf[640];

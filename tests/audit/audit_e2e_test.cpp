@@ -25,27 +25,14 @@ using namespace std::chrono_literals;
 const std::string acme = "a5e1c0de-0000-4000-8000-000000000001";
 const std::string secret = "audit-e2e-secret-0123456789abcdef0123";
 
-struct run_result {
-  int status = -1;
-  std::string output;
-};
-
-run_result run_capture(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  child_process child(args, env);
-  run_result out;
-  for (const auto& line : child.remaining_lines()) out.output += line + "\n";
-  out.status = child.signal(0);
-  return out;
-}
-
 class Audit : public pg_test {
  protected:
   void SetUp() override {
     pg_test::SetUp();
     if (HasFatalFailure()) return;
     env_ = stradia_env(secret);
-    ASSERT_EQ(run_capture({"seed"}, env_).status, 0);
-    ASSERT_EQ(run_capture({"audit", "seal"}, env_).status, 0);
+    ASSERT_EQ(run_to_end({"seed"}, env_).status, 0);
+    ASSERT_EQ(run_to_end({"audit", "seal"}, env_).status, 0);
     dir_ = "/tmp/stradia-audit-" + new_uuid();
     std::filesystem::create_directories(dir_);
   }
@@ -56,17 +43,17 @@ class Audit : public pg_test {
 
   std::string export_of(const std::string& tenant, const std::string& name, const std::vector<std::string>& env) {
     const auto path = dir_ + "/" + name;
-    const auto r = run_capture({"audit", "export", "--tenant", tenant, "--output", path}, env);
+    const auto r = run_to_end({"audit", "export", "--tenant", tenant, "--output", path}, env);
     EXPECT_EQ(r.status, 0) << r.output;
     return path;
   }
   std::string export_of(const std::string& tenant, const std::string& name = "log.ndjson") {
     return export_of(tenant, name, env_);
   }
-  run_result verify(const std::string& path, std::vector<std::string> extra = {}) {
+  finished_run verify(const std::string& path, std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"audit", "verify", path, "--key", public_key()};
     args.insert(args.end(), extra.begin(), extra.end());
-    return run_capture(args, {});
+    return run_to_end(args, {});
   }
   // The key the tests' servers sign with (the seed in pg_fixture.hpp), as GET /audit/key gives it.
   std::string public_key() {
@@ -174,8 +161,8 @@ TEST_F(Audit, ALaterLogProvesItExtendsAnOlderHeadAndNotTheOtherWayRound) {
     if (!line.empty()) last = line;
   const auto head_file = dir_ + "/older-head.json";
   std::ofstream(head_file) << json::parse(last)["head"].dump();
-  ASSERT_EQ(run_capture({"plan", "--tenant", acme, "--ai-token-quota", "123456"}, env_).status, 0) << "one more event";
-  ASSERT_EQ(run_capture({"audit", "seal"}, env_).status, 0);
+  ASSERT_EQ(run_to_end({"plan", "--tenant", acme, "--ai-token-quota", "123456"}, env_).status, 0) << "one more event";
+  ASSERT_EQ(run_to_end({"audit", "seal"}, env_).status, 0);
   const auto newer = export_of(acme, "newer.ndjson");
   const auto extends = verify(newer, {"--since", head_file});
   EXPECT_EQ(extends.status, 0) << extends.output;
@@ -187,7 +174,7 @@ TEST_F(Audit, ALaterLogProvesItExtendsAnOlderHeadAndNotTheOtherWayRound) {
     if (!line.empty()) last = line;
   std::ofstream(newer_head) << last;
   EXPECT_EQ(verify(older, {"--since", newer_head}).status, 1) << "an older log cannot extend a newer head";
-  EXPECT_EQ(run_capture({"audit", "verify", newer, "--key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}, {}).status,
+  EXPECT_EQ(run_to_end({"audit", "verify", newer, "--key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}, {}).status,
             1)
       << "another key: the signature does not verify";
 }
@@ -280,7 +267,7 @@ TEST_F(Audit, ProofsHoldForAnIndependentImplementationAndStayWithinTheTenant) {
 }
 
 TEST_F(Audit, ExportImportAndRebuildGiveTheSourcesReadModels) {
-  ASSERT_EQ(run_capture({"rebuild"}, env_).status, 0);
+  ASSERT_EQ(run_to_end({"rebuild"}, env_).status, 0);
   const auto source_digest = read_model_digest(worker());
   std::vector<std::string> files;
   {
@@ -312,7 +299,7 @@ TEST_F(Audit, ExportImportAndRebuildGiveTheSourcesReadModels) {
   }
   std::vector<std::string> refused{"audit", "import", "--key", public_key(), edited};
   refused.insert(refused.end(), files.begin() + 1, files.end());
-  const auto refusal = run_capture(refused, target_env);
+  const auto refusal = run_to_end(refused, target_env);
   EXPECT_EQ(refusal.status, 1) << refusal.output;
   {
     pqxx::connection c(conninfo("stradia_owner", target));
@@ -320,12 +307,12 @@ TEST_F(Audit, ExportImportAndRebuildGiveTheSourcesReadModels) {
   }
   std::vector<std::string> args{"audit", "import", "--key", public_key()};
   args.insert(args.end(), files.begin(), files.end());
-  const auto imported = run_capture(args, target_env);
+  const auto imported = run_to_end(args, target_env);
   EXPECT_EQ(imported.status, 0) << imported.output;
-  EXPECT_EQ(run_capture(args, target_env).status, 1) << "only into an empty log";
-  EXPECT_EQ(run_capture({"rebuild"}, target_env).status, 0);
+  EXPECT_EQ(run_to_end(args, target_env).status, 1) << "only into an empty log";
+  EXPECT_EQ(run_to_end({"rebuild"}, target_env).status, 0);
   EXPECT_EQ(read_model_digest(conninfo("stradia_worker", target)), source_digest);
-  ASSERT_EQ(run_capture({"audit", "seal"}, target_env).status, 0);
+  ASSERT_EQ(run_to_end({"audit", "seal"}, target_env).status, 0);
   const auto again = export_of(acme, "again.ndjson", target_env);
   EXPECT_EQ(verify(again).status, 0) << "resealed, the imported log verifies";
   auto root_of = [](const std::string& file) {

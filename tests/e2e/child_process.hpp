@@ -93,4 +93,33 @@ class child_process {
   std::string last_line_;
 };
 
+// A subcommand run to its end: its exit status and what it printed (standard output, then
+// standard error when `with_errors`).
+struct finished_run {
+  int status = -1;
+  std::string output;
+};
+
+inline finished_run run_to_end(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                               bool with_errors = false) {
+  char errors[] = "/tmp/stradia-run-XXXXXX";
+  const int fd = with_errors ? ::mkstemp(errors) : -1;
+  if (fd >= 0) ::close(fd);
+  finished_run out;
+  {
+    child_process child(args, env, 0, fd >= 0 ? errors : "");
+    for (const auto& line : child.remaining_lines()) out.output += line + "\n";
+    out.status = child.signal(0);
+  }
+  if (fd >= 0) {
+    if (std::FILE* f = std::fopen(errors, "r")) {
+      char buffer[4096];
+      while (const auto n = std::fread(buffer, 1, sizeof buffer, f)) out.output.append(buffer, n);
+      std::fclose(f);
+    }
+    ::unlink(errors);
+  }
+  return out;
+}
+
 }  // namespace stradia::testing

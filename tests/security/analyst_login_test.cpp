@@ -5,9 +5,6 @@
 
 #include <pqxx/pqxx>
 
-#include <filesystem>
-#include <fstream>
-
 #include "e2e/child_process.hpp"
 #include "eventstore/pg_fixture.hpp"
 
@@ -19,24 +16,8 @@ const std::string globex = "9100be20-0000-4000-8000-000000000001";
 const char* const views[] = {"markets",   "heatmap_days", "heatmap_history", "heatmap_changes",
                              "flow_days", "cycle_times",  "ai_usage_days",   "ghost_card_decisions"};
 
-struct run_result {
-  int status = -1;
-  std::string output;
-};
-
-// The command's exit status and what it wrote, standard error after standard output.
-run_result run(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  const auto errors = std::filesystem::temp_directory_path() / ("stradia-analyst-" + new_uuid() + ".err");
-  run_result out;
-  {
-    child_process child(args, env, 0, errors.string());
-    for (const auto& line : child.remaining_lines()) out.output += line + "\n";
-    out.status = child.signal(0);
-  }
-  std::ifstream text(errors);
-  out.output += std::string(std::istreambuf_iterator<char>(text), {});
-  std::filesystem::remove(errors);
-  return out;
+finished_run run(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  return run_to_end(args, env, true);
 }
 
 class AnalystLogin : public pg_test {
