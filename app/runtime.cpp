@@ -128,8 +128,12 @@ runtime::runtime(const runtime_config& config)
   models.subscription_id = "read-models";
   const auto checkpoint = read_models_->checkpoint(embedded_source);
   models.start_after = checkpoint ? *checkpoint : 0;
-  read_model_watch_.advance(models.start_after);
-  read_model_feed_ = std::make_unique<eventstore::subscription>(models, [this](const auto& events) {
+  // A read model an upgrade added reads the log from its start; what the others had applied
+  // was readable and told to live boards already, so it is neither waited for nor told again.
+  const auto known = read_models_->known_checkpoint(embedded_source);
+  const std::int64_t told = std::max(models.start_after, known ? *known : 0);
+  read_model_watch_.advance(told);
+  read_model_feed_ = std::make_unique<eventstore::subscription>(models, [this, told](const auto& events) {
     const auto outcome = read_models_->apply(embedded_source, events);
     {
       std::lock_guard lock(read_model_error_mutex_);
@@ -142,7 +146,14 @@ runtime::runtime(const runtime_config& config)
       read_model_error_.clear();
     }
     read_model_watch_.advance(outcome->position);
-    tell_listener(events);
+    if (!events.empty() && events.front().global_position() > told) {
+      tell_listener(events);
+    } else {
+      std::vector<stradia::envelope::v1::EventEnvelope> fresh;
+      for (const auto& e : events)
+        if (e.global_position() > told) fresh.push_back(e);
+      if (!fresh.empty()) tell_listener(fresh);
+    }
     return true;
   });
   start_system_processes(config);

@@ -397,6 +397,21 @@ base::expected<std::int64_t, std::string> projector::checkpoint(const std::strin
   }
 }
 
+base::expected<std::int64_t, std::string> projector::known_checkpoint(const std::string& source) {
+  try {
+    pqxx::read_transaction r(connect().c);
+    return r
+        .exec_params1(
+            "SELECT coalesce(min(position), 0) FROM projection_checkpoints WHERE source = $2 AND "
+            "projection = ANY($1::text[])",
+            format_text_array(names_), source)[0]
+        .as<std::int64_t>();
+  } catch (const std::exception& e) {
+    connection_.reset();
+    return base::unexpected(std::string(e.what()));
+  }
+}
+
 base::expected<std::int64_t, std::string> projector::quarantined_count() {
   try {
     pqxx::read_transaction r(connect().c);

@@ -73,6 +73,9 @@ class projector {
   // The lowest checkpoint of the read models for `source`; a model without one counts from
   // the rebuild's floor, or 0 (so a read model added by an upgrade is filled from the log).
   base::expected<std::int64_t, std::string> checkpoint(const std::string& source);
+  // The lowest checkpoint among the read models that have one for `source` (0 when none):
+  // what every model but those an upgrade added has applied (and its listeners were told).
+  base::expected<std::int64_t, std::string> known_checkpoint(const std::string& source);
   // Events set aside in projection_quarantine, over every read model.
   base::expected<std::int64_t, std::string> quarantined_count();
 

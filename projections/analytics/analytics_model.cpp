@@ -254,7 +254,9 @@ void analytics_model::apply_task(const envelope& e) {
     r[t_removed] = "false";
     r[t_position] = std::to_string(position);
     row& task = tasks_.insert(std::move(r));
-    const auto subject = *subject_of(task);
+    const auto known = subject_of(task);
+    if (!known) return;  // a second creation of a task whose board is not the first's
+    const auto& subject = *known;
     moved(task, subject, std::string(name_of(created->status())), micros, position);
     if (created->is_ghost_card())
       ghost_cards_.record(subject,
@@ -270,7 +272,9 @@ void analytics_model::apply_task(const envelope& e) {
   row* board = boards_.change(*task[t_board]);
   if (!board) return;
   const auto before = heatmap_share(task);
-  const auto subject = *subject_of(task);
+  const auto known = subject_of(task);
+  if (!known) return;
+  const auto& subject = *known;
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;

@@ -39,7 +39,8 @@ constexpr const char* heatmap_as_of_sql =
     "  c.total_weight "
     "FROM analytics_boards b "
     "CROSS JOIN LATERAL (SELECT c.board_status, c.done_weight, c.total_weight FROM analytics_heatmap_changes c "
-    "  WHERE c.local_board_id = b.local_board_id AND c.at <= to_timestamp($2::float8 / 1000000) "
+    "  WHERE c.local_board_id = b.local_board_id AND c.at <= timestamptz 'epoch' + $2::bigint * interval '1 "
+    "microsecond' "
     "  ORDER BY c.at DESC, c.position DESC LIMIT 1) c "
     "LEFT JOIN read_markets m ON m.market_id = b.market_id "
     "WHERE b.master_strategy_id = $1::uuid ORDER BY 2, 3";
@@ -61,10 +62,14 @@ std::string with_markets(const char* column) {
 const std::string flow_sql =
     "WITH days AS (SELECT market_id, task_type, sum(started)::bigint AS started, sum(finished)::bigint AS finished, "
     "    sum(blocked_seconds) AS blocked, sum(lock_expiries)::bigint AS expiries FROM analytics_flow_days "
-    "  WHERE day BETWEEN $1::date AND $2::date" + with_markets("market_id") + " GROUP BY 1, 2), "
+    "  WHERE day BETWEEN $1::date AND $2::date" +
+    with_markets("market_id") +
+    " GROUP BY 1, 2), "
     "cycles AS (SELECT market_id, task_type, "
     "    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY cycle_seconds) AS p FROM analytics_cycles "
-    "  WHERE " + with_range("finished_at") + with_markets("market_id") + " GROUP BY 1, 2) "
+    "  WHERE " +
+    with_range("finished_at") + with_markets("market_id") +
+    " GROUP BY 1, 2) "
     "SELECT d.market_id::text, coalesce(m.name, ''), d.task_type, d.started, d.finished, c.p[1], c.p[2], d.blocked, "
     "  d.expiries "
     "FROM days d LEFT JOIN cycles c USING (market_id, task_type) LEFT JOIN read_markets m USING (market_id) "
@@ -75,7 +80,9 @@ const std::string ai_usage_sql =
     "    sum(pre_flight_tokens)::bigint AS pre_flight_tokens, sum(generation_tokens)::bigint AS generation_tokens, "
     "    sum(pre_flight_passed)::bigint AS passed, sum(pre_flight_failed)::bigint AS failed, "
     "    sum(generations)::bigint AS generations FROM analytics_ai_usage_days "
-    "  WHERE day BETWEEN $1::date AND $2::date" + with_markets("market_id") + " GROUP BY 1, 2, 3) "
+    "  WHERE day BETWEEN $1::date AND $2::date" +
+    with_markets("market_id") +
+    " GROUP BY 1, 2, 3) "
     "SELECT to_char(a.month, 'YYYY-MM'), a.market_id::text, coalesce(m.name, ''), a.task_type, a.pre_flight_tokens, "
     "  a.generation_tokens, a.passed, a.failed, a.generations "
     "FROM months a LEFT JOIN read_markets m USING (market_id) ORDER BY a.month, 3, a.market_id, 4";
@@ -84,7 +91,9 @@ const std::string ghost_counts_sql =
     "WITH counts AS (SELECT market_id, master_strategy_id, strategy_version, "
     "    count(*) FILTER (WHERE decision = 'OFFERED') AS offered, count(*) FILTER (WHERE decision = 'ACCEPTED') "
     "    AS accepted, count(*) FILTER (WHERE decision = 'REJECTED') AS rejected FROM analytics_ghost_cards "
-    "  WHERE " + with_range("at") + with_markets("market_id") + " GROUP BY 1, 2, 3) "
+    "  WHERE " +
+    with_range("at") + with_markets("market_id") +
+    " GROUP BY 1, 2, 3) "
     "SELECT g.market_id::text, coalesce(m.name, ''), g.master_strategy_id::text, g.strategy_version, g.offered, "
     "  g.accepted, g.rejected "
     "FROM counts g LEFT JOIN read_markets m USING (market_id) ORDER BY 2, g.market_id, g.master_strategy_id, 4";

@@ -153,10 +153,18 @@ REVOKE ALL ON SCHEMA analytics FROM PUBLIC;
 -- Owning a view there needs CREATE on the schema; nobody logs in as this role.
 GRANT USAGE, CREATE ON SCHEMA analytics TO stradia_analytics_owner;
 
--- The tenant of the session's login, or NULL for any other role.
+-- The tenant of the session's login, or NULL for any other role. Every name qualified and
+-- pg_temp searched last: a temporary table of the caller's cannot stand in for the mapping.
 CREATE FUNCTION analytics.session_tenant() RETURNS uuid
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-  SELECT tenant_id FROM analyst_logins WHERE role_name = session_user
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT l.tenant_id FROM public.analyst_logins l WHERE l.role_name = session_user
+$$;
+-- Nobody makes temporary tables but the service (the worker's rebuild stages rows in them).
+DO $$
+BEGIN
+  EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+  EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO stradia_app, stradia_worker', current_database());
+END
 $$;
 REVOKE ALL ON FUNCTION analytics.session_tenant() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION analytics.session_tenant() TO stradia_analytics_owner, stradia_analyst;

@@ -88,10 +88,25 @@ TEST_F(AnalystLogin, AnAcmeAnalystSeesAcmeAndNeverGlobex) {
   EXPECT_EQ(rows_of(analyst, globex_markets_), none) << "as the group role";
   pqxx::nontransaction(analyst).exec("RESET ROLE");
 
+  // A temporary table named like the mapping does not stand in for it (the function names
+  // its table with its schema and searches pg_temp last; where temporary tables are allowed
+  // at all, the analyst's own gets nowhere).
+  try {
+    pqxx::nontransaction shadow(analyst);
+    shadow.exec("SET default_transaction_read_only = off");
+    shadow.exec("CREATE TEMP TABLE analyst_logins (role_name text, tenant_id uuid)");
+    shadow.exec_params("INSERT INTO analyst_logins VALUES (session_user, $1::uuid)", globex);
+    shadow.exec("GRANT SELECT ON analyst_logins TO PUBLIC");  // so a definer could read it
+  } catch (const pqxx::sql_error&) {
+    // temporary tables refused: nothing to shadow with
+  }
+  EXPECT_EQ(rows_of(analyst, globex_markets_), none) << "with a temporary analyst_logins naming Globex";
+  EXPECT_EQ(rows_of(analyst, acme_markets_), own);
+
   // Nothing but the views, and nothing written.
   for (const char* refused :
        {"SELECT count(*) FROM read_boards", "SELECT count(*) FROM events", "SELECT count(*) FROM analytics_flow_days",
-        "SELECT count(*) FROM analyst_logins", "SET ROLE stradia_analytics_owner", "SET ROLE stradia_app",
+        "SELECT count(*) FROM public.analyst_logins", "SET ROLE stradia_analytics_owner", "SET ROLE stradia_app",
         "CREATE TABLE analytics.mine (x int)", "DELETE FROM analytics.markets"}) {
     EXPECT_THROW(pqxx::nontransaction(analyst).exec(refused), pqxx::sql_error) << refused;
   }
