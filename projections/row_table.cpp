@@ -45,8 +45,8 @@ constexpr auto copy_by_width = copy_table(std::make_index_sequence<widest_row>()
 
 }  // namespace
 
-row_table::row_table(std::string name, std::vector<std::string> columns, std::string key_type)
-    : name_(std::move(name)), columns_(std::move(columns)), key_type_(std::move(key_type)) {}
+row_table::row_table(std::string name, std::vector<std::string> columns, std::string key_type, bool unique_key)
+    : name_(std::move(name)), columns_(std::move(columns)), key_type_(std::move(key_type)), unique_key_(unique_key) {}
 
 row_table::~row_table() = default;
 
@@ -137,9 +137,12 @@ void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
     std::string head = "INSERT INTO " + name_ + " (";
     for (std::size_t i = 0; i < columns_.size(); ++i) head += (i ? ", " : "") + columns_[i];
     head += ") VALUES ";
-    std::string tail = " ON CONFLICT (" + columns_[0] + ") DO UPDATE SET ";
-    for (std::size_t i = 1; i < columns_.size(); ++i)
-      tail += (i > 1 ? ", " : "") + columns_[i] + " = EXCLUDED." + columns_[i];
+    std::string tail;
+    if (unique_key_) {
+      tail = " ON CONFLICT (" + columns_[0] + ") DO UPDATE SET ";
+      for (std::size_t i = 1; i < columns_.size(); ++i)
+        tail += (i > 1 ? ", " : "") + columns_[i] + " = EXCLUDED." + columns_[i];
+    }
     for (std::size_t from = 0; from < changed_.size(); from += rows_per_statement) {
       std::string sql = head;
       const auto to = std::min(changed_.size(), from + rows_per_statement);

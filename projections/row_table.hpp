@@ -24,8 +24,10 @@ enum class write_mode { upsert, copy };
 
 class row_table {
  public:
-  // `key_type` is the SQL type of the first column (uuid, text, bigint).
-  row_table(std::string name, std::vector<std::string> columns, std::string key_type);
+  // `key_type` is the SQL type of the first column (uuid, text, bigint). `unique_key` false:
+  // an append-only table whose first column (a log position) no index holds unique, written
+  // by plain INSERT; the projector's checkpoints keep an event from being applied twice.
+  row_table(std::string name, std::vector<std::string> columns, std::string key_type, bool unique_key = true);
   ~row_table();
 
   const std::string& name() const { return name_; }
@@ -68,6 +70,7 @@ class row_table {
   std::vector<std::size_t> changed_;                     // in first-change order
   std::unique_ptr<pqxx::stream_to> stream_;              // the open COPY while streaming
   bool direct_ = false;                                  // COPY went straight into the table
+  bool unique_key_ = true;
 };
 
 // Postgres array text ("{a,b}") of plain tokens (uuids, read-model and source names), and back.

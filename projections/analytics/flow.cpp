@@ -20,7 +20,7 @@ flow::flow()
       cycles_("analytics_cycles",
               {"position", "tenant_id", "local_task_id", "local_board_id", "market_id", "task_type", "started_at",
                "finished_at", "cycle_seconds"},
-              "bigint") {}
+              "bigint", false) {}
 
 void flow::started(const task_subject& task, std::int64_t micros, std::int64_t position) {
   days_.add(task, utc_day(micros), started_count, 1, position);

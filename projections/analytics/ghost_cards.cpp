@@ -27,7 +27,7 @@ ghost_cards::ghost_cards()
     : rows_("analytics_ghost_cards",
             {"position", "tenant_id", "local_board_id", "market_id", "master_strategy_id", "strategy_version",
              "local_task_id", "title", "decision", "ghost_change", "at", "user_id", "justification"},
-            "bigint") {}
+            "bigint", false) {}
 
 void ghost_cards::record(const task_subject& task, const ghost_decision& d, std::int64_t micros,
                          std::int64_t position) {

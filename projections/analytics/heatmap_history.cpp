@@ -30,7 +30,7 @@ heatmap_history::heatmap_history()
       changes_("analytics_heatmap_changes",
                {"position", "tenant_id", "local_board_id", "market_id", "master_strategy_id", "at", "board_status",
                 "done_weight", "total_weight"},
-               "bigint") {}
+               "bigint", false) {}
 
 void heatmap_history::changed(const board_weights& board, std::int64_t micros, std::int64_t position) {
   const auto day = utc_day(micros);

@@ -46,8 +46,11 @@ CREATE TABLE analytics_heatmap_days (
 );
 CREATE INDEX analytics_heatmap_days_strategy ON analytics_heatmap_days (master_strategy_id, local_board_id, day);
 
+-- Append-only tables (changes, cycles, ghost cards) carry the event's log position but no
+-- unique index on it: the projector's checkpoints apply each event once, and a rebuild's
+-- refill then maintains only the indexes the queries use.
 CREATE TABLE analytics_heatmap_changes (
-  position            bigint      PRIMARY KEY,
+  position            bigint      NOT NULL,
   tenant_id           uuid        NOT NULL,
   local_board_id      uuid        NOT NULL,
   market_id           uuid        NOT NULL,
@@ -77,7 +80,7 @@ CREATE TABLE analytics_flow_days (
 CREATE INDEX analytics_flow_days_day ON analytics_flow_days (tenant_id, day);
 
 CREATE TABLE analytics_cycles (
-  position        bigint           PRIMARY KEY,
+  position        bigint           NOT NULL,
   tenant_id       uuid             NOT NULL,
   local_task_id   uuid             NOT NULL,
   local_board_id  uuid             NOT NULL,
@@ -108,7 +111,7 @@ CREATE INDEX analytics_ai_usage_days_day ON analytics_ai_usage_days (tenant_id, 
 
 -- Ghost cards: every offer, accept and reject (with its justification).
 CREATE TABLE analytics_ghost_cards (
-  position            bigint      PRIMARY KEY,
+  position            bigint      NOT NULL,
   tenant_id           uuid        NOT NULL,
   local_board_id      uuid        NOT NULL,
   market_id           uuid        NOT NULL,
