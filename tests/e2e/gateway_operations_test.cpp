@@ -2,6 +2,10 @@
 #include "gateway_fixture.hpp"
 #include "projections/projector.hpp"
 
+#include <chrono>
+#include <pqxx/pqxx>
+#include <thread>
+
 namespace stradia::testing {
 namespace {
 
@@ -45,6 +49,37 @@ TEST_F(Gateway, RebuildReplaysTheLogIntoTheSameReadModels) {
   EXPECT_NE(one.next_line().find("into 1 read models"), std::string::npos) << one.last_line();
   EXPECT_EQ(one.signal(0), 0);
   EXPECT_EQ(run_stradia({"rebuild", "--projection", "heat"}, env_), 2);
+}
+
+// A database from before the analytics read model: its tables empty, no checkpoint of its
+// own. The server fills it from the log when it starts (the other models skip those events).
+TEST_F(Gateway, AReadModelAnUpgradeAddsIsFilledWhenTheServerStarts) {
+  ASSERT_GT(review_moved_to_done(), 0);
+  const auto strategy = acme_strategy();
+  server_.reset();
+  {
+    pqxx::connection c(owner());
+    pqxx::work w(c);
+    w.exec("DELETE FROM projection_checkpoints WHERE projection = 'analytics'");
+    for (const auto& table : projections::projector::all_read_model_tables())
+      if (table.rfind("analytics_", 0) == 0) w.exec("DELETE FROM " + table);
+    w.commit();
+  }
+  server_ = std::make_unique<server_process>(env_);
+  const auto admin = token("admin@acme.com");
+  std::string body;
+  for (int i = 0; i < 100 && body.find("Spain - Retail") == std::string::npos; ++i) {
+    if (i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    body = http_call(server_->port(), "GET", "/api/v1/analytics/heatmap-history?strategy_id=" + strategy, "",
+                     {{"Authorization", "Bearer " + admin}})
+               .body;
+  }
+  // By hand, as before the upgrade: Spain's "Review Privacy Law" (weight 1) DONE of 1 + 5.
+  EXPECT_NE(body.find(R"("heatmap_score":0.16666666666666666)"), std::string::npos) << body;
+  EXPECT_EQ(
+      http_call(server_->port(), "GET", "/api/v1/boards/" + spain_board_, "", {{"Authorization", "Bearer " + admin}})
+          .status,
+      200);
 }
 
 TEST_F(Gateway, SeedingTwiceChangesNothing) {

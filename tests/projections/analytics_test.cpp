@@ -347,6 +347,8 @@ TEST_F(Analytics, AReadModelAnUpgradeAddsIsFilledFromTheLog) {
   // The embedded feed starts after the lowest checkpoint: the new model has none.
   projections::projector upgraded(worker());
   EXPECT_EQ(*upgraded.checkpoint("embedded"), 0);
+  EXPECT_EQ(*upgraded.known_checkpoint("embedded"), store_->read_all(0, 100000)->back().global_position())
+      << "what the other models applied (and live boards were told) stands";
   const auto replay = upgraded.apply("embedded", *store_->read_all(0, 100000));
   ASSERT_TRUE(replay.has_value());
   EXPECT_EQ(replay->applied, times_.size()) << "every event is new to the analytics model";
