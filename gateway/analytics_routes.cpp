@@ -21,9 +21,7 @@ using std::chrono::days;
 constexpr int default_days = 30;
 constexpr int max_days = 731;
 
-http_response unreachable() { return problem(problem_code::service_unavailable, "The read model is not reachable."); }
-
-report_cell text_or_null(const std::optional<double>& v) {
+report_cell number_or_null(const std::optional<double>& v) {
   if (!v) return std::monostate{};
   return *v;
 }
@@ -95,7 +93,7 @@ base::expected<api::heatmap_history_view, http_response> api::visible_heatmap_hi
           .heatmap_history(a.who->tenant_id, *strategy_id, request->range,
                            bucket == "week" ? analytics::history_bucket::week : analytics::history_bucket::day,
                            std::chrono::floor<days>(options_.clock()), request->markets);
-  if (!points) return base::unexpected(unreachable());
+  if (!points) return base::unexpected(read_model_unreachable());
   if (!*points) return base::unexpected(problem(problem_code::not_found, "No such strategy deployed."));
   return heatmap_history_view{*strategy_id, bucket, std::move(*request), std::move(**points)};
 }
@@ -130,13 +128,13 @@ http_response api::flow(const route_args& a) {
   if (!request) return request.error();
   const auto rows =
       analytics::analytics_reader(*options_.read_models).flow(a.who->tenant_id, request->range, request->markets);
-  if (!rows) return unreachable();
+  if (!rows) return read_model_unreachable();
   report_table table{{"market_id", "market_name", "task_type", "started", "finished", "cycle_time_median_seconds",
                       "cycle_time_p90_seconds", "blocked_seconds", "lock_expiries"},
                      {}};
   for (const auto& f : *rows)
     table.rows.push_back({f.market_id, f.market_name, f.task_type, f.started, f.finished,
-                          text_or_null(f.cycle_time_median_seconds), text_or_null(f.cycle_time_p90_seconds),
+                          number_or_null(f.cycle_time_median_seconds), number_or_null(f.cycle_time_p90_seconds),
                           f.blocked_seconds, f.lock_expiries});
   if (request->csv) return csv_answer(csv_of(table), "flow", request->range);
   base::json_writer json;
@@ -151,7 +149,7 @@ http_response api::ai_usage(const route_args& a) {
   if (!request) return request.error();
   const auto rows =
       analytics::analytics_reader(*options_.read_models).ai_usage(a.who->tenant_id, request->range, request->markets);
-  if (!rows) return unreachable();
+  if (!rows) return read_model_unreachable();
   report_table table{{"month", "market_id", "market_name", "task_type", "tokens", "pre_flight_tokens",
                       "generation_tokens", "pre_flight_passed", "pre_flight_failed", "generations"},
                      {}};
@@ -173,7 +171,7 @@ http_response api::ghost_cards(const route_args& a) {
   if (!request) return request.error();
   const auto rows = analytics::analytics_reader(*options_.read_models)
                         .ghost_cards(a.who->tenant_id, request->range, request->markets);
-  if (!rows) return unreachable();
+  if (!rows) return read_model_unreachable();
   if (request->csv) {
     report_table table{
         {"market_id", "market_name", "master_strategy_id", "strategy_version", "offered", "accepted", "rejected",

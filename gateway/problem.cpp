@@ -98,4 +98,8 @@ http_response problem(const domain::domain_error& error) {
   return problem(problem_code_of(error.code), error.detail, error.errors);
 }
 
+http_response read_model_unreachable() {
+  return problem(problem_code::service_unavailable, "The read model is not reachable.");
+}
+
 }  // namespace stradia::gateway

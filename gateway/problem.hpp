@@ -53,5 +53,7 @@ problem_code problem_code_of(base::errc code);
 http_response problem(problem_code code, std::string detail, const std::vector<domain::field_error>& errors = {},
                       int status = 0);
 http_response problem(const domain::domain_error& error);
+// 503: a query could not reach the read models.
+http_response read_model_unreachable();
 
 }  // namespace stradia::gateway

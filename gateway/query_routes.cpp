@@ -27,10 +27,6 @@ constexpr std::size_t default_log_limit = 100;
 constexpr std::size_t max_log_limit = 1000;
 constexpr std::size_t stream_page = 100;  // events read from Postgres per piece of a streamed answer
 
-http_response read_model_unreachable() {
-  return problem(problem_code::service_unavailable, "The read model is not reachable.");
-}
-
 // ?limit= (1 to 1,000, 100 when absent) and ?cursor= of a list (API.md §4). A cursor is
 // what the list pages by: a log position (a whole number), an entity's id (a UUID), or text.
 struct list_request {

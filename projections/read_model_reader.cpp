@@ -1,5 +1,7 @@
 #include "projections/read_model_reader.hpp"
 
+#include "projections/heatmap_rule.hpp"
+
 #include "projections/row_table.hpp"
 
 #include <algorithm>
@@ -208,10 +210,7 @@ base::expected<std::optional<board_view>, std::string> read_model_reader::board(
     std::int64_t done = 0, total = 0;
     for (const auto& row : r.exec_params(std::string(task_columns) + tasks_of_board_where, board_id)) {
       auto t = task_of(row);
-      // The heatmap weighs the strategy's GlobalTasks (API.md §4); a market's own custom
-      // tasks cannot move its score.
-      // Nor do added ghost cards nobody accepted yet (a person has not taken the task on).
-      if (!t.is_custom_local_task && t.ghost_change != "ADDED") {
+      if (counts_in_heatmap(t.is_custom_local_task, t.ghost_change, t.removed_at.has_value())) {
         total += t.weight;
         if (t.status == "DONE") done += t.weight;
       }

@@ -7,6 +7,7 @@
 #include "domain/event_codec.hpp"
 #include "domain/local_board.hpp"
 #include "domain/local_task.hpp"
+#include "projections/heatmap_rule.hpp"
 
 namespace stradia::projections::analytics {
 
@@ -48,10 +49,9 @@ bool one_of(std::string_view type, const auto& names) {
 
 std::int64_t number(const std::optional<std::string>& text) { return text ? std::stoll(*text) : 0; }
 
-// The heatmap weighs the strategy's tasks that are on the board: not a market's custom task,
-// not an added ghost card nobody accepted, not a task that left the board (as read_heatmap).
+// The task's (DONE weight, weight) in its board's score.
 std::pair<std::int64_t, std::int64_t> heatmap_share(const row& task) {
-  if (task[t_custom] == "true" || task[t_ghost_change] == "ADDED" || task[t_removed] == "true") return {0, 0};
+  if (!counts_in_heatmap(task[t_custom] == "true", task[t_ghost_change], task[t_removed] == "true")) return {0, 0};
   const auto weight = number(task[t_weight]);
   return {task[t_status] == "DONE" ? weight : 0, weight};
 }
@@ -85,53 +85,46 @@ bool analytics_model::reads(const envelope& e) const {
 }
 
 void analytics_model::load(pqxx::transaction_base& t, const std::vector<const envelope*>& batch) {
-  std::vector<std::string> boards, tasks;
-  for (const auto* e : batch) {
-    if (auto id = stream_id_of(*e, "board"); !id.empty()) boards.emplace_back(id);
-    if (auto id = stream_id_of(*e, "task"); !id.empty()) {
-      tasks.emplace_back(id);
-      if (e->event_type() == "LocalTaskCreated") {
-        task_pb::LocalTaskCreated created;
-        if (created.ParseFromString(e->payload())) boards.push_back(created.local_board_id());
-      }
-    }
-  }
-  tasks_.load(t, tasks);
-  for (const auto& id : tasks)
-    if (const row* task = tasks_.find(id)) boards.push_back(*(*task)[t_board]);
-  boards_.load(t, boards);
-  // The days the batch counts on, per task: under the task's type and under any type an
-  // accepted ghost card gives it within the batch.
+  // What each task event of the batch touches: its board, and the days it counts on under the
+  // task's type and under any type an accepted ghost card gives it within the batch.
   struct touched {
     std::string board;
     std::set<std::string> types, days;
   };
   std::map<std::string, touched> by_task;
+  std::vector<std::string> boards, tasks;
   for (const auto* e : batch) {
+    if (auto id = stream_id_of(*e, "board"); !id.empty()) boards.emplace_back(id);
     const auto id = stream_id_of(*e, "task");
     if (id.empty()) continue;
-    auto& t = by_task[std::string(id)];
-    if (const row* task = tasks_.find(std::string(id))) {
-      t.board = *(*task)[t_board];
-      t.types.insert(*(*task)[t_type]);
-    } else if (e->event_type() == "LocalTaskCreated") {
+    tasks.emplace_back(id);
+    auto& touch = by_task[std::string(id)];
+    if (e->event_type() == "LocalTaskCreated") {
       task_pb::LocalTaskCreated created;
       if (created.ParseFromString(e->payload())) {
-        t.board = created.local_board_id();
-        t.types.emplace(name_of(created.definition().task_type()));
+        touch.board = created.local_board_id();
+        touch.types.emplace(name_of(created.definition().task_type()));
+        boards.push_back(touch.board);
       }
-    }
-    if (e->event_type() == "GhostCardAccepted") {
+    } else if (e->event_type() == "GhostCardAccepted") {
       task_pb::GhostCardAccepted accepted;
-      if (accepted.ParseFromString(e->payload())) t.types.emplace(name_of(accepted.definition().task_type()));
+      if (accepted.ParseFromString(e->payload())) touch.types.emplace(name_of(accepted.definition().task_type()));
     }
-    t.days.insert(utc_day(recorded_micros(*e)));
+    touch.days.insert(utc_day(recorded_micros(*e)));
   }
+  tasks_.load(t, tasks);
+  for (auto& [id, touch] : by_task)
+    if (const row* task = tasks_.find(id)) {
+      touch.board = *(*task)[t_board];
+      touch.types.insert(*(*task)[t_type]);
+      boards.push_back(touch.board);
+    }
+  boards_.load(t, boards);
   std::set<std::string> days;
-  for (const auto& [id, t] : by_task)
-    if (!t.board.empty())
-      for (const auto& type : t.types)
-        for (const auto& day : t.days) days.insert(t.board + "/" + type + "/" + day);
+  for (const auto& [id, touch] : by_task)
+    if (!touch.board.empty())
+      for (const auto& type : touch.types)
+        for (const auto& day : touch.days) days.insert(daily_counters::key_of(touch.board, type, day));
   const std::vector<std::string> keys(days.begin(), days.end());
   flow_.load(t, keys);
   ai_usage_.load(t, keys);

@@ -4,7 +4,6 @@
 #include <map>
 #include <pqxx/pqxx>
 
-#include "base/clock.hpp"
 #include "projections/row_table.hpp"
 
 namespace stradia::projections::analytics {
@@ -128,30 +127,6 @@ bool kept(const market_filter& markets, const std::string& market_id) {
 
 }  // namespace
 
-std::string day_text(sys_days day) {
-  const std::chrono::year_month_day ymd{day};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return text;
-}
-
-std::optional<sys_days> parse_day(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int parts[3] = {0, 0, 0};
-  const std::size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
-  for (int p = 0; p < 3; ++p)
-    for (std::size_t i = starts[p]; i < starts[p] + lengths[p]; ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-      parts[p] = parts[p] * 10 + (text[i] - '0');
-    }
-  const std::chrono::year_month_day ymd{std::chrono::year(parts[0]),
-                                        std::chrono::month(static_cast<unsigned>(parts[1])),
-                                        std::chrono::day(static_cast<unsigned>(parts[2]))};
-  if (!ymd.ok()) return std::nullopt;
-  return sys_days(ymd);
-}
-
 base::expected<std::optional<std::vector<heatmap_history_point>>, std::string> analytics_reader::heatmap_history(
     const std::string& tenant_id, const std::string& master_strategy_id, day_range range, history_bucket bucket,
     sys_days today, const market_filter& markets) {
@@ -274,9 +249,9 @@ base::expected<std::vector<ghost_card_row>, std::string> analytics_reader::ghost
     for (const auto& row : r.exec_params(ghost_rejections_sql, from, to, only)) {
       const auto at = index.find({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::int32_t>()});
       if (at == index.end()) continue;
-      out[at->second].rejections.push_back(
-          {row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(), row[6].as<std::string>(),
-           base::format_rfc3339(base::timestamp(std::chrono::microseconds(row[7].as<std::int64_t>())))});
+      out[at->second].rejections.push_back({row[3].as<std::string>(), row[4].as<std::string>(),
+                                            row[5].as<std::string>(), row[6].as<std::string>(),
+                                            rfc3339(row[7].as<std::int64_t>())});
     }
   });
   if (!ok) return base::unexpected(ok.error());

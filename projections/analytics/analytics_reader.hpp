@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/expected.hpp"
+#include "projections/analytics/analytics_subject.hpp"
 #include "projections/read_model_reader.hpp"
 
 namespace stradia::projections::analytics {
@@ -75,9 +76,5 @@ class analytics_reader {
  private:
   read_model_reader& reads_;
 };
-
-// "YYYY-MM-DD" of a day, and back (nullopt unless exactly that form and a real date).
-std::string day_text(std::chrono::sys_days day);
-std::optional<std::chrono::sys_days> parse_day(std::string_view text);
 
 }  // namespace stradia::projections::analytics

@@ -1,8 +1,11 @@
 #pragma once
 // What every analytics row is about: the task's board, market, strategy and type, and the
 // UTC day of the event (from its recorded_at, so a rebuild gives the same days).
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "envelope.pb.h"
 
@@ -14,6 +17,9 @@ struct task_subject {
 
 // The event's recorded_at in microseconds since the epoch.
 std::int64_t recorded_micros(const stradia::envelope::v1::EventEnvelope& e);
+// "YYYY-MM-DD" of a day, and back (nullopt unless exactly that form and a real date).
+std::string day_text(std::chrono::sys_days day);
+std::optional<std::chrono::sys_days> parse_day(std::string_view text);
 // "YYYY-MM-DD" of a time in microseconds since the epoch, in UTC.
 std::string utc_day(std::int64_t micros);
 // RFC 3339 of a time in microseconds since the epoch.

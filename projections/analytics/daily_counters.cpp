@@ -28,13 +28,14 @@ std::string number_text(double value, bool whole) {
 daily_counters::daily_counters(std::string table, std::vector<counter_column> counters)
     : counters_(std::move(counters)), rows_(std::move(table), columns_of(counters_), "text") {}
 
-std::string daily_counters::key_of(const task_subject& subject, const std::string& day) {
-  return subject.local_board_id + "/" + subject.task_type + "/" + day;
+std::string daily_counters::key_of(const std::string& local_board_id, const std::string& task_type,
+                                   const std::string& day) {
+  return local_board_id + "/" + task_type + "/" + day;
 }
 
 void daily_counters::add(const task_subject& subject, const std::string& day, std::size_t counter, double amount,
                          std::int64_t position) {
-  const auto key = key_of(subject, day);
+  const auto key = key_of(subject.local_board_id, subject.task_type, day);
   row* r = rows_.change(key);
   if (!r) {
     row fresh(rows_.width());

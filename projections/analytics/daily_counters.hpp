@@ -20,7 +20,8 @@ class daily_counters {
  public:
   daily_counters(std::string table, std::vector<counter_column> counters);
   const std::string& table() const { return rows_.name(); }
-  static std::string key_of(const task_subject& subject, const std::string& day);
+  // A row's key: "<local_board_id>/<task_type>/<day>".
+  static std::string key_of(const std::string& local_board_id, const std::string& task_type, const std::string& day);
   void load(pqxx::transaction_base& t, const std::vector<std::string>& keys) { rows_.load(t, keys); }
   // Adds `amount` to counter `counter` (its index among the counters) of the subject's day.
   void add(const task_subject& subject, const std::string& day, std::size_t counter, double amount,
