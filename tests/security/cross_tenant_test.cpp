@@ -122,10 +122,21 @@ TEST_F(CrossTenant, EveryCommandAndQueryWithAnotherTenantsIdsIsRefusedAndTheLogS
           "/api/v1/streams/task-" + v.task, "/api/v1/streams/board-" + v.board, "/api/v1/streams/market-" + v.market,
           "/api/v1/streams/tenant-" + v.tenant, "/api/v1/streams/user-" + v.user,
           "/api/v1/streams/strategy-" + v.strategy, "/api/v1/events?stream_id=task-" + v.task,
-          "/api/v1/tasks/" + v.task + "?min_position=1", "/api/v1/strategies/" + v.strategy}) {
+          "/api/v1/tasks/" + v.task + "?min_position=1", "/api/v1/strategies/" + v.strategy,
+          "/api/v1/heatmap?strategy_id=" + v.strategy + "&as_of=2999-01-01T00:00:00Z",
+          "/api/v1/analytics/heatmap-history?strategy_id=" + v.strategy,
+          "/api/v1/analytics/heatmap-history.svg?strategy_id=" + v.strategy + "&bucket=week"}) {
       const auto r = get(path, tokens[a.email]);
       EXPECT_TRUE(r.status == 403 || r.status == 404)
           << a.email << " GET " << path << " -> " << r.status << " " << r.body;
+      ++probes;
+    }
+    // Tenant-wide analytics answer the caller's own tenant: nothing of the victim's market.
+    for (const char* path : {"/api/v1/analytics/flow", "/api/v1/analytics/ai-usage?format=csv",
+                             "/api/v1/analytics/ghost-cards", "/api/v1/analytics/flow?from=2000-01-01&to=2001-12-31"}) {
+      const auto r = get(path, tokens[a.email]);
+      EXPECT_TRUE(r.status == 200 || r.status == 403) << a.email << " GET " << path << " -> " << r.status;
+      EXPECT_EQ(r.body.find(v.market), std::string::npos) << a.email << " GET " << path << ": " << r.body;
       ++probes;
     }
   }
