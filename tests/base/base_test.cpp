@@ -88,6 +88,19 @@ TEST(Clock, Rfc3339RoundTripsAndTrimsFractions) {
   EXPECT_FALSE(base::parse_rfc3339("2026-02-30T10:15:00Z").has_value());
 }
 
+TEST(Clock, Rfc3339PadsEveryFieldAndKeepsWholeSecondsBare) {
+  using namespace std::chrono;
+  EXPECT_EQ(base::format_rfc3339(base::timestamp(sys_days(year{1970} / 1 / 1))), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(base::format_rfc3339(
+                base::timestamp(sys_days(year{987} / 3 / 4) + hours(5) + minutes(6) + seconds(7) + microseconds(8))),
+            "0987-03-04T05:06:07.000008Z");
+  EXPECT_EQ(base::format_rfc3339(base::timestamp(sys_days(year{2026} / 12 / 31) + hours(23) + minutes(59) +
+                                                 seconds(59) + microseconds(999999))),
+            "2026-12-31T23:59:59.999999Z");
+  EXPECT_EQ(base::format_rfc3339(base::timestamp(sys_days(year{2026} / 11 / 29) - microseconds(1))),
+            "2026-11-28T23:59:59.999999Z");
+}
+
 }  // namespace
 }  // namespace stradia::testing
 
