@@ -1,10 +1,10 @@
 #include "projections/row_table.hpp"
 
-#include <array>
 #include <pqxx/pqxx>
 #include <utility>
 
 #include "base/uuid_text.hpp"
+#include "projections/copy_in.hpp"
 
 namespace stradia::projections {
 
@@ -25,23 +25,6 @@ std::string quoted_array(const std::vector<std::string>& items) {
   }
   return out + "}";
 }
-
-// libpqxx 6 streams tuples only, so rows go out as std::arrays of their table's width.
-constexpr std::size_t widest_row = 24;
-
-template <std::size_t N>
-void copy_out(pqxx::stream_to& out, row&& values) {
-  std::array<std::optional<std::string>, N> fixed;
-  for (std::size_t i = 0; i < N; ++i) fixed[i] = std::move(values[i]);
-  out << fixed;
-}
-
-template <std::size_t... N>
-constexpr auto copy_table(std::index_sequence<N...>) {
-  return std::array<void (*)(pqxx::stream_to&, row &&), sizeof...(N)>{&copy_out<N + 1>...};  // widths 1..widest_row
-}
-
-constexpr auto copy_by_width = copy_table(std::make_index_sequence<widest_row>());
 
 }  // namespace
 
@@ -69,7 +52,7 @@ void row_table::insert_staged(pqxx::transaction_base& t) const {
 
 void row_table::stream_into(pqxx::transaction_base& t) {
   const auto stage = stage_for_copy(t);
-  stream_ = std::make_unique<pqxx::stream_to>(t, stage, columns_);
+  stream_ = std::make_unique<copy_in>(t, stage, columns_);
 }
 
 void row_table::load(pqxx::transaction_base& t, const std::vector<std::string>& keys) {
@@ -115,7 +98,7 @@ row& row_table::insert(row values) {
 
 void row_table::append(row values) {
   if (stream_) {
-    copy_by_width.at(columns_.size() - 1)(*stream_, std::move(values));
+    stream_->write(values);
     return;
   }
   rows_.push_back({std::move(values), false});
@@ -128,9 +111,8 @@ void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
     stream_.reset();
     insert_staged(t);
   } else if (mode == write_mode::copy && !changed_.empty()) {
-    pqxx::stream_to out(t, stage_for_copy(t), columns_);
-    const auto copy = copy_by_width.at(columns_.size() - 1);
-    for (const auto at : changed_) copy(out, std::move(rows_[at].values));  // forgotten right after
+    copy_in out(t, stage_for_copy(t), columns_);
+    for (const auto at : changed_) out.write(rows_[at].values);
     out.complete();
     insert_staged(t);
   } else {

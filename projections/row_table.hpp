@@ -13,12 +13,12 @@
 
 namespace pqxx {
 class transaction_base;
-class stream_to;
 }  // namespace pqxx
 
 namespace stradia::projections {
 
 using row = std::vector<std::optional<std::string>>;
+class copy_in;
 
 enum class write_mode { upsert, copy };
 
@@ -68,7 +68,7 @@ class row_table {
   std::vector<held> rows_;
   std::unordered_map<std::string, std::size_t> by_key_;  // index into rows_
   std::vector<std::size_t> changed_;                     // in first-change order
-  std::unique_ptr<pqxx::stream_to> stream_;              // the open COPY while streaming
+  std::unique_ptr<copy_in> stream_;                      // the open COPY while streaming
   bool direct_ = false;                                  // COPY went straight into the table
   bool unique_key_ = true;
 };
