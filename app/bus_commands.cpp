@@ -105,11 +105,11 @@ int run_rebuild(const rebuild_flags& flags) {
   // security, copies them through a staging table.
   projections::projector read_models(flags.owner_database_url.empty() ? worker_url : flags.owner_database_url, names);
   auto replayed = read_models.rebuild(
-      [&](std::int64_t after,
-          std::size_t max_count) -> base::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string> {
-        auto batch = (*reader)->read_after(after, max_count);
-        if (!batch) return base::unexpected(batch.error().message);
-        return std::move(*batch);
+      [&](std::int64_t after, std::size_t max_count,
+          std::vector<stradia::envelope::v1::EventEnvelope>& into) -> base::expected<void, std::string> {
+        if (auto read = (*reader)->read_after(after, max_count, into); !read)
+          return base::unexpected(read.error().message);
+        return {};
       },
       [&](std::int64_t done, std::int64_t total) {
         if (terminal) {

@@ -88,28 +88,38 @@ result<void> log_reader::finish_query(PGresult** into) {
 
 result<std::vector<stradia::envelope::v1::EventEnvelope>> log_reader::read_after(std::int64_t after_position,
                                                                                  std::size_t max_count) {
+  std::vector<stradia::envelope::v1::EventEnvelope> out;
+  if (auto ok = read_after(after_position, max_count, out); !ok) return base::unexpected(ok.error());
+  return out;
+}
+
+result<void> log_reader::read_after(std::int64_t after_position, std::size_t max_count,
+                                    std::vector<stradia::envelope::v1::EventEnvelope>& into) {
   const bool wanted = prefetched_ == std::pair{after_position, max_count};
   if (prefetched_ && !wanted) {
-    if (auto ok = finish_query(nullptr); !ok) return base::unexpected(ok.error());
+    if (auto ok = finish_query(nullptr); !ok) return ok;
   }
   if (!wanted) {
-    if (auto ok = send_read(after_position, max_count); !ok) return base::unexpected(ok.error());
+    if (auto ok = send_read(after_position, max_count); !ok) return ok;
   }
   PGresult* received = nullptr;
-  if (auto ok = finish_query(&received); !ok) return base::unexpected(ok.error());
+  if (auto ok = finish_query(&received); !ok) return ok;
   result_guard rows{received};
   const int full = static_cast<int>(max_count);
   if (PQntuples(rows.r) == full && full > 0) {
     // Most likely more follows: let Postgres produce it while this batch is decoded.
-    if (auto ok = send_read(be64(PQgetvalue(rows.r, full - 1, 0)), max_count); !ok) return base::unexpected(ok.error());
+    if (auto ok = send_read(be64(PQgetvalue(rows.r, full - 1, 0)), max_count); !ok) return ok;
   }
   const int n = PQntuples(rows.r);
-  std::vector<stradia::envelope::v1::EventEnvelope> out(static_cast<std::size_t>(n));
-  auto text = [&](int row, int col, std::string* into) {
-    if (!PQgetisnull(rows.r, row, col)) into->assign(PQgetvalue(rows.r, row, col), PQgetlength(rows.r, row, col));
+  into.resize(static_cast<std::size_t>(n));
+  auto text = [&](int row, int col, std::string* out) {
+    if (PQgetisnull(rows.r, row, col))
+      out->clear();
+    else
+      out->assign(PQgetvalue(rows.r, row, col), PQgetlength(rows.r, row, col));
   };
   for (int i = 0; i < n; ++i) {
-    auto& e = out[static_cast<std::size_t>(i)];
+    auto& e = into[static_cast<std::size_t>(i)];
     e.set_global_position(be64(PQgetvalue(rows.r, i, 0)));
     base::format_uuid(reinterpret_cast<const unsigned char*>(PQgetvalue(rows.r, i, 1)), *e.mutable_event_id());
     base::format_uuid(reinterpret_cast<const unsigned char*>(PQgetvalue(rows.r, i, 2)), *e.mutable_tenant_id());
@@ -125,7 +135,7 @@ result<std::vector<stradia::envelope::v1::EventEnvelope>> log_reader::read_after
     e.mutable_recorded_at()->set_seconds(micros / 1000000);
     e.mutable_recorded_at()->set_nanos(static_cast<int>(micros % 1000000) * 1000);
   }
-  return out;
+  return {};
 }
 
 result<void> log_reader::listen(const std::string& channel) {

@@ -28,6 +28,10 @@ class log_reader {
   // Events after `after_position`, at most `max_count`, in position order.
   result<std::vector<stradia::envelope::v1::EventEnvelope>> read_after(std::int64_t after_position,
                                                                        std::size_t max_count);
+  // The same into `into`, whose envelopes are reused: their strings keep their buffers, so a
+  // reader that hands the same batch back every time allocates nothing once warm.
+  result<void> read_after(std::int64_t after_position, std::size_t max_count,
+                          std::vector<stradia::envelope::v1::EventEnvelope>& into);
   result<void> listen(const std::string& channel);
   // True when a notification arrived within `timeout` (all pending ones are consumed).
   result<bool> wait_for_notification(std::chrono::milliseconds timeout);

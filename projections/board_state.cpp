@@ -103,11 +103,11 @@ void board_state::load(pqxx::transaction_base& t, const std::vector<const envelo
   tasks_.load(t, tasks);
 }
 
-void board_state::apply(const envelope& e) {
+void board_state::apply(const envelope& e, const decoded_payload& payload) {
   if (!stream_id_of(e, "task").empty())
-    apply_task(e);
+    apply_task(e, payload);
   else
-    apply_board(e);
+    apply_board(e, payload);
 }
 
 void board_state::flush(pqxx::transaction_base& t, write_mode mode) {
@@ -115,8 +115,8 @@ void board_state::flush(pqxx::transaction_base& t, write_mode mode) {
   tasks_.flush(t, mode);
 }
 
-void board_state::apply_board(const envelope& e) {
-  auto event = decode_checked<domain::local_board::event>(e);
+void board_state::apply_board(const envelope& e, const decoded_payload& payload) {
+  const auto* event = payload.board();
   if (!event) return;
   const auto id = entity_key(e, "board");
   if (const auto* created = std::get_if<board_pb::LocalBoardCreated>(&*event)) {
@@ -140,8 +140,8 @@ void board_state::apply_board(const envelope& e) {
   (*r)[b_position] = std::to_string(e.global_position());
 }
 
-void board_state::apply_task(const envelope& e) {
-  auto event = decode_checked<domain::local_task::event>(e);
+void board_state::apply_task(const envelope& e, const decoded_payload& payload) {
+  const auto* event = payload.task();
   if (!event) return;
   const auto id = entity_key(e, "task");
   if (const auto* m = std::get_if<task_pb::LocalTaskCreated>(&*event)) {

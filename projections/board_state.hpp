@@ -13,7 +13,7 @@ class board_state final : public read_model {
   std::vector<std::string> tables() const override { return {"read_boards", "read_board_tasks"}; }
   bool reads(const stradia::envelope::v1::EventEnvelope& e) const override;
   void load(pqxx::transaction_base& t, const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) override;
-  void apply(const stradia::envelope::v1::EventEnvelope& e) override;
+  void apply(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload) override;
   void flush(pqxx::transaction_base& t, write_mode mode) override;
   void discard() override {
     boards_.discard();
@@ -21,8 +21,8 @@ class board_state final : public read_model {
   }
 
  private:
-  void apply_board(const stradia::envelope::v1::EventEnvelope& e);
-  void apply_task(const stradia::envelope::v1::EventEnvelope& e);
+  void apply_board(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload);
+  void apply_task(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload);
   row_table boards_;
   row_table tasks_;
 };

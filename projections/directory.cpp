@@ -55,7 +55,7 @@ void directory::load(pqxx::transaction_base& t, const std::vector<const envelope
   users_.load(t, users);
 }
 
-void directory::apply(const envelope& e) {
+void directory::apply(const envelope& e, const decoded_payload&) {
   if (!stream_id_of(e, "market").empty())
     apply_market(e);
   else

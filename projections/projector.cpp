@@ -55,6 +55,7 @@ struct forget_rows_at_end {
 };
 
 // The log read ahead by a thread: next() hands out batches in order, nullopt at the end.
+// A batch handed back (recycle) is read into again, its envelopes reused.
 class prefetched_log {
  public:
   using batch = base::expected<std::vector<envelope>, std::string>;
@@ -63,9 +64,20 @@ class prefetched_log {
       : reader_([this, &read, head, batch_size] {
           std::int64_t after = 0;
           while (after < head) {
+            std::vector<envelope> events;
+            {
+              std::lock_guard lock(mutex_);
+              if (!spare_.empty()) {
+                events = std::move(spare_.back());
+                spare_.pop_back();
+              }
+            }
             batch b = base::unexpected(std::string("the log could not be read"));
             try {
-              b = read(after, batch_size);
+              if (auto read_ok = read(after, batch_size, events); read_ok)
+                b = std::move(events);
+              else
+                b = base::unexpected(read_ok.error());
             } catch (const std::exception& e) {
               b = base::unexpected(std::string(e.what()));
             }
@@ -102,10 +114,16 @@ class prefetched_log {
     return b;
   }
 
+  void recycle(std::vector<envelope>&& events) {
+    std::lock_guard lock(mutex_);
+    spare_.push_back(std::move(events));
+  }
+
  private:
   std::mutex mutex_;
   std::condition_variable filled_, room_;
   std::deque<batch> ready_;
+  std::vector<std::vector<envelope>> spare_;
   bool done_ = false, stopping_ = false;
   std::thread reader_;
 };
@@ -221,20 +239,52 @@ bool transient(const std::exception& failure) {
          !dynamic_cast<const pqxx::conversion_error*>(&failure) && !dynamic_cast<const std::logic_error*>(&failure);
 }
 
+// Empties tables a rebuild refills. TRUNCATE leaves no dead rows for the refill to insert
+// next to (it writes about twice as fast; a unique index need not look at the old rows),
+// but keeps readers out of the tables until the commit: it runs after the fold, so only
+// for the writing, and waits for a lock at most two seconds, so a reader holding a table
+// open (an analyst's transaction) costs this rebuild its speed, not everyone their reads.
+// DELETE when it cannot have the lock or the role may not truncate (the worker).
+void empty_for_refill(pqxx::dbtransaction& w, const std::vector<std::string>& tables) {
+  if (tables.empty()) return;
+  const auto list = format_text_array(tables);
+  if (w.exec_params1("SELECT bool_and(has_table_privilege(t, 'TRUNCATE')) FROM unnest($1::text[]) t", list)[0]
+          .as<bool>()) {
+    try {
+      pqxx::subtransaction truncate(w, "empty_for_refill");
+      truncate.exec("SET LOCAL lock_timeout = '2s'");
+      std::string sql = "TRUNCATE ";
+      for (std::size_t i = 0; i < tables.size(); ++i) sql += (i ? ", " : "") + tables[i];
+      truncate.exec(sql);
+      truncate.exec("SET LOCAL lock_timeout = DEFAULT");
+      truncate.commit();
+      return;
+    } catch (const pqxx::sql_error& failure) {
+      if (failure.sqlstate() != "55P03") throw;  // lock_not_available
+    }
+  }
+  for (const auto& table : tables) w.exec("DELETE FROM " + table);
+}
+
 }  // namespace
 
-void projector::fold(pqxx::dbtransaction& w, std::size_t m, const std::vector<const envelope*>& events, fold_mode mode,
+void projector::fold(pqxx::dbtransaction& w, std::size_t m, const std::vector<event_to_fold>& events, fold_mode mode,
                      write_mode writing, std::vector<quarantined_event>& quarantined, const std::string& source) {
   auto& model = *models_[m];
   auto refuse = [&](const envelope& e, const char* why) {
     quarantined.push_back({e.global_position(), names_[m], source, why});
   };
-  auto fold_all = [&](pqxx::transaction_base& t, const std::vector<const envelope*>& some) {
-    if (writing == write_mode::upsert) model.load(t, some);
-    for (const auto* e : some) try {
-        model.apply(*e);
+  auto fold_all = [&](pqxx::transaction_base& t, const std::vector<event_to_fold>& some) {
+    if (writing == write_mode::upsert) {
+      std::vector<const envelope*> batch;
+      batch.reserve(some.size());
+      for (const auto& f : some) batch.push_back(f.event);
+      model.load(t, batch);
+    }
+    for (const auto& f : some) try {
+        model.apply(*f.event, *f.payload);
       } catch (const unprojectable_event& refused) {
-        refuse(*e, refused.what());
+        refuse(*f.event, refused.what());
       }
     model.flush(t, writing);
   };
@@ -251,15 +301,15 @@ void projector::fold(pqxx::dbtransaction& w, std::size_t m, const std::vector<co
     model.discard();
     quarantined.resize(refused_before);
   }
-  for (const auto* e : events) {
+  for (const auto& f : events) {
     try {
       pqxx::subtransaction one(w, "fold_event");
-      fold_all(one, {e});
+      fold_all(one, {f});
       one.commit();
     } catch (const pqxx::sql_error& failure) {
       if (transient(failure)) throw;
       model.discard();
-      refuse(*e, failure.what());
+      refuse(*f.event, failure.what());
     }
   }
 }
@@ -327,19 +377,24 @@ std::vector<batch_outcome> projector::apply_in_transaction(const std::vector<sou
 
   std::vector<batch_outcome> outcomes;
   std::vector<quarantined_event> quarantined;
+  std::vector<decoded_payload> payloads;  // the batch's events decoded, each once
   for (const auto& b : batches) {
     batch_outcome outcome;
     outcome.position = b.watermark;
-    std::vector<std::vector<const envelope*>> todo(models_.size());
-    for (const auto& e : *b.events) {
-      bool fresh = false;
+    std::vector<std::vector<event_to_fold>> todo(models_.size());
+    payloads.resize(b.events->size());
+    for (std::size_t i = 0; i < b.events->size(); ++i) {
+      const auto& e = (*b.events)[i];
+      bool fresh = false, decoded = false;
       for (std::size_t m = 0; m < models_.size(); ++m) {
         // At or below the checkpoint, or a copy of an event earlier in this batch.
         auto& applied_up_to = done[{b.source, names_[m]}];
         if (e.global_position() <= applied_up_to) continue;
         applied_up_to = e.global_position();
         fresh = true;
-        if (models_[m]->reads(e)) todo[m].push_back(&e);
+        if (!models_[m]->reads(e)) continue;
+        if (!decoded) payloads[i] = decoded_payload(e), decoded = true;
+        todo[m].push_back({&e, &payloads[i]});
       }
       ++(fresh ? outcome.applied : outcome.skipped);
       outcome.position = std::max(outcome.position, e.global_position());
@@ -434,57 +489,71 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
                                                fold_mode mode) {
   pqxx::work w(connect().c);
   const forget_rows_at_end guard{models_};
-  // Workers wait on their checkpoints until this commits; queries keep reading old rows.
+  // Workers wait on their checkpoints until this commits; queries read the old rows until
+  // the fold is done, then wait for the writing (empty_for_refill).
   // The head is read after the lock: nothing applied before it lies beyond the head.
   w.exec("LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE");
   const auto head = w.exec("SELECT coalesce(max(global_position), 0) FROM events")[0][0].as<std::int64_t>();
   const auto names = format_text_array(names_);
-  for (const auto& model : models_)
-    for (const auto& table : model->tables()) w.exec("DELETE FROM " + table);
   w.exec_params("DELETE FROM projection_quarantine WHERE projection = ANY($1::text[])", names);
+  // A model that streams its rows during the fold needs its tables empty now; the others'
+  // are emptied after the fold, right before they are written (empty_for_refill).
   std::vector<quarantined_event> quarantined;
   read_model* streaming = nullptr;
-  if (mode == fold_mode::whole_batch)
-    for (const auto& model : models_)
-      if (!streaming && model->begin_rebuild(w)) streaming = model.get();
+  std::vector<std::string> refilled;
+  for (const auto& model : models_) {
+    const bool streams = mode == fold_mode::whole_batch && !streaming && model->streams_rebuild();
+    if (streams) streaming = model.get();
+    for (auto& table : model->tables())
+      if (streams || mode == fold_mode::savepoints)
+        w.exec("DELETE FROM " + table);
+      else
+        refilled.push_back(std::move(table));
+  }
+  if (streaming) streaming->begin_rebuild(w);
   // Reading and decoding the log runs on its own thread, a batch ahead of the fold.
   prefetched_log log(read, head, rebuild_batch);
-  side_by_side folds;
+  side_by_side decodes, folds;
   std::int64_t replayed = 0;
+  std::vector<decoded_payload> payloads;  // the batch's events decoded, each once
   while (auto batch = log.next()) {
     if (!*batch) throw std::runtime_error((*batch).error());
+    const auto& events = **batch;
+    std::size_t count = 0;
+    while (count < events.size() && events[count].global_position() <= head) ++count;
+    // The payloads first, half of the batch on each thread.
+    payloads.resize(count);
+    decodes.run(2, [&](std::size_t half, std::vector<quarantined_event>&) {
+      for (std::size_t i = half * count / 2; i < (half + 1) * count / 2; ++i) payloads[i] = decoded_payload(events[i]);
+    });
     if (mode == fold_mode::whole_batch) {
       // All of the log in memory, written once at the end by COPY; the models fold the batch
       // side by side (each its own rows), the slowest first.
-      const auto& events = **batch;
-      std::size_t count = 0;
-      while (count < events.size() && events[count].global_position() <= head) ++count;
       folds.run(models_.size(), [&](std::size_t m, std::vector<quarantined_event>& refused) {
         auto& model = *models_[m];
         for (std::size_t i = 0; i < count; ++i) try {
-            if (model.reads(events[i])) model.apply(events[i]);
+            if (model.reads(events[i])) model.apply(events[i], payloads[i]);
           } catch (const unprojectable_event& why) {
             refused.push_back({events[i].global_position(), names_[m], rebuilt_source, why.what()});
           }
       });
-      replayed += static_cast<std::int64_t>(count);
     } else {
       // Batch by batch into the tables, each model's batch behind a savepoint.
-      std::vector<std::vector<const envelope*>> todo(models_.size());
-      for (const auto& e : **batch) {
-        if (e.global_position() > head) break;
+      std::vector<std::vector<event_to_fold>> todo(models_.size());
+      for (std::size_t i = 0; i < count; ++i)
         for (std::size_t m = 0; m < models_.size(); ++m)
-          if (models_[m]->reads(e)) todo[m].push_back(&e);
-        ++replayed;
-      }
+          if (models_[m]->reads(events[i])) todo[m].push_back({&events[i], &payloads[i]});
       for (std::size_t m = 0; m < models_.size(); ++m)
         if (!todo[m].empty()) fold(w, m, todo[m], mode, write_mode::upsert, quarantined, rebuilt_source);
     }
+    replayed += static_cast<std::int64_t>(count);
+    log.recycle(std::move(**batch));
     if (progress) progress(replayed, head);
   }
   if (mode == fold_mode::whole_batch) {
     folds.take_refused(quarantined);
     if (streaming) streaming->flush(w, write_mode::copy);  // first: its COPY holds the transaction
+    empty_for_refill(w, refilled);
     for (const auto& model : models_)
       if (model.get() != streaming) model->flush(w, write_mode::copy);
   }

@@ -44,9 +44,11 @@ struct source_batch {
   std::int64_t watermark = 0;
 };
 
-// Reads the log after a position (at most `max_count` events), for rebuilds.
-using log_source = std::function<base::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string>(
-    std::int64_t after, std::size_t max_count)>;
+// Reads the log after a position (at most `max_count` events) into `into`, for rebuilds;
+// an empty batch at the end. `into` holds a batch read before: a reader may reuse its
+// envelopes instead of allocating new ones.
+using log_source = std::function<base::expected<void, std::string>(
+    std::int64_t after, std::size_t max_count, std::vector<stradia::envelope::v1::EventEnvelope>& into)>;
 
 class projector {
  public:
@@ -80,7 +82,7 @@ class projector {
   base::expected<std::int64_t, std::string> quarantined_count();
 
   // Empties the read models' tables and replays the log up to its head in one transaction
-  // (readers see the old rows until it commits; workers wait), the quarantined events
+  // (readers see the old rows while it folds and wait while it writes; workers wait), the quarantined events
   // included: those that still fail are quarantined again. Returns the events replayed.
   base::expected<std::int64_t, std::string> rebuild(
       const log_source& read, const std::function<void(std::int64_t done, std::int64_t total)>& progress);
@@ -97,9 +99,13 @@ class projector {
   std::vector<batch_outcome> apply_in_transaction(const std::vector<source_batch>& batches, fold_mode mode);
   std::int64_t rebuild_in_transaction(const log_source& read,
                                       const std::function<void(std::int64_t, std::int64_t)>& progress, fold_mode mode);
-  void fold(pqxx::dbtransaction& w, std::size_t model,
-            const std::vector<const stradia::envelope::v1::EventEnvelope*>& events, fold_mode mode, write_mode writing,
-            std::vector<quarantined_event>& quarantined, const std::string& source);
+  // An event a model folds, with its payload decoded once for every model.
+  struct event_to_fold {
+    const stradia::envelope::v1::EventEnvelope* event;
+    const decoded_payload* payload;
+  };
+  void fold(pqxx::dbtransaction& w, std::size_t model, const std::vector<event_to_fold>& events, fold_mode mode,
+            write_mode writing, std::vector<quarantined_event>& quarantined, const std::string& source);
   static void record_quarantine(pqxx::transaction_base& t, const std::vector<quarantined_event>& events);
   static void report_quarantine(const std::vector<quarantined_event>& events);
   std::string conninfo_;

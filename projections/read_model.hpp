@@ -13,6 +13,7 @@
 #include "base/uuid_text.hpp"
 #include "domain/field_rules.hpp"
 #include "envelope.pb.h"
+#include "projections/decoded_payload.hpp"
 #include "projections/row_table.hpp"
 
 namespace stradia::projections {
@@ -29,11 +30,13 @@ class read_model {
                     const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) = 0;
   // Folds one event into the rows in memory. Throws unprojectable_event, before changing
   // anything, when the event cannot be applied; the projector quarantines it.
-  virtual void apply(const stradia::envelope::v1::EventEnvelope& e) = 0;
+  // `payload` is the event decoded once for every model (task and board streams).
+  virtual void apply(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload) = 0;
   virtual void flush(pqxx::transaction_base& t, write_mode mode) = 0;
-  // A rebuild into emptied tables starts; a model may begin streaming rows to Postgres
-  // (true), and then holds the transaction until its flush(). At most one model streams.
-  virtual bool begin_rebuild(pqxx::transaction_base&) { return false; }
+  // Whether a rebuild streams this model's rows to Postgres while it folds (its tables are
+  // emptied first; it holds the transaction until its flush()). At most one model streams.
+  virtual bool streams_rebuild() const { return false; }
+  virtual void begin_rebuild(pqxx::transaction_base&) {}
   // Drops the rows held in memory: the transaction failed, the next batch loads afresh.
   virtual void discard() = 0;
 };
@@ -67,7 +70,8 @@ template <class Variant>
 std::optional<Variant> decode_checked(const stradia::envelope::v1::EventEnvelope& envelope) {
   std::optional<Variant> out;
   auto try_one = [&]<class Message>(std::in_place_type_t<Message>) {
-    if (out || Message::descriptor()->name() != envelope.event_type()) return;
+    static const std::string& type = Message::descriptor()->name();
+    if (out || type != envelope.event_type()) return;
     Message m;
     if (!m.ParseFromString(envelope.payload()))
       throw unprojectable_event("the payload does not parse as " + envelope.event_type());

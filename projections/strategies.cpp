@@ -98,7 +98,7 @@ void strategies::load(pqxx::transaction_base& t, const std::vector<const envelop
   tasks_.load(t, tasks);
 }
 
-void strategies::apply(const envelope& e) {
+void strategies::apply(const envelope& e, const decoded_payload&) {
   auto event = decode_checked<domain::master_strategy::event>(e);
   if (!event) return;
   const auto id = entity_key(e, "strategy");

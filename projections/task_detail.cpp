@@ -76,8 +76,8 @@ void task_detail::load(pqxx::transaction_base& t, const std::vector<const envelo
   details_.load(t, keys);
 }
 
-void task_detail::apply(const envelope& e) {
-  auto event = decode_checked<domain::local_task::event>(e);
+void task_detail::apply(const envelope& e, const decoded_payload& payload) {
+  const auto* event = payload.task();
   if (!event) return;
   const auto id = entity_key(e, "task");
   if (const auto* created = std::get_if<task_pb::LocalTaskCreated>(&*event)) {

@@ -15,7 +15,7 @@ class task_detail final : public read_model {
   std::vector<std::string> tables() const override { return {"read_task_details"}; }
   bool reads(const stradia::envelope::v1::EventEnvelope& e) const override;
   void load(pqxx::transaction_base& t, const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) override;
-  void apply(const stradia::envelope::v1::EventEnvelope& e) override;
+  void apply(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload) override;
   void flush(pqxx::transaction_base& t, write_mode mode) override { details_.flush(t, mode); }
   void discard() override { details_.discard(); }
 

@@ -27,8 +27,8 @@ bool task_timeline::reads(const envelope& e) const {
          type == "TaskExecutionCompleted" || type == "TaskExecutionPaused" || type == "TaskExecutionResumed";
 }
 
-void task_timeline::apply(const envelope& e) {
-  auto event = decode_checked<domain::local_task::event>(e);
+void task_timeline::apply(const envelope& e, const decoded_payload& payload) {
+  const auto* event = payload.task();
   if (!event) return;
   row r(width);
   r[c_position] = std::to_string(e.global_position());

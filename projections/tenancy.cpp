@@ -77,7 +77,7 @@ void tenancy::load(pqxx::transaction_base& t, const std::vector<const envelope*>
   policies_.load(t, policies);
 }
 
-void tenancy::apply(const envelope& e) {
+void tenancy::apply(const envelope& e, const decoded_payload&) {
   auto event = decode_checked<domain::tenant::event>(e);
   if (!event) return;
   const auto tenant_id = entity_key(e, "tenant");

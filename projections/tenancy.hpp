@@ -12,7 +12,7 @@ class tenancy final : public read_model {
   std::vector<std::string> tables() const override { return {"read_tenants", "read_policies"}; }
   bool reads(const stradia::envelope::v1::EventEnvelope& e) const override;
   void load(pqxx::transaction_base& t, const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) override;
-  void apply(const stradia::envelope::v1::EventEnvelope& e) override;
+  void apply(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload&) override;
   void flush(pqxx::transaction_base& t, write_mode mode) override;
   void discard() override {
     tenants_.discard();

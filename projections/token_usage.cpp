@@ -40,7 +40,7 @@ void token_usage::load(pqxx::transaction_base& t, const std::vector<const envelo
   periods_.load(t, ledgers);
 }
 
-void token_usage::apply(const envelope& e) {
+void token_usage::apply(const envelope& e, const decoded_payload&) {
   const auto position = std::to_string(e.global_position());
   if (!stream_id_of(e, "ledger").empty()) {
     auto event = decode_checked<domain::token_ledger::event>(e);

@@ -41,7 +41,7 @@ void vault_status::load(pqxx::transaction_base& t, const std::vector<const envel
   credentials_.load(t, streams);
 }
 
-void vault_status::apply(const envelope& e) {
+void vault_status::apply(const envelope& e, const decoded_payload&) {
   auto event = decode_checked<domain::vault_credential::event>(e);
   if (!event) return;
   const auto position = std::to_string(e.global_position());

@@ -130,11 +130,11 @@ void analytics_model::load(pqxx::transaction_base& t, const std::vector<const en
   ai_usage_.load(t, keys);
 }
 
-void analytics_model::apply(const envelope& e) {
+void analytics_model::apply(const envelope& e, const decoded_payload& payload) {
   if (!stream_id_of(e, "task").empty())
-    apply_task(e);
+    apply_task(e, payload);
   else
-    apply_board(e);
+    apply_board(e, payload);
 }
 
 void analytics_model::flush(pqxx::transaction_base& t, write_mode mode) {
@@ -167,8 +167,8 @@ std::optional<task_subject> analytics_model::subject_of(const row& task) const {
   return task_subject{*task[t_tenant], *task[t_board], *(*board)[b_market], *(*board)[b_strategy], *task[t_type]};
 }
 
-void analytics_model::apply_board(const envelope& e) {
-  auto event = decode_checked<domain::local_board::event>(e);
+void analytics_model::apply_board(const envelope& e, const decoded_payload& payload) {
+  const auto* event = payload.board();
   if (!event) return;
   const auto id = entity_key(e, "board");
   const auto micros = recorded_micros(e);
@@ -228,8 +228,8 @@ void analytics_model::reweigh(row& board, const row& task, std::pair<std::int64_
   record_heatmap(board, micros, position);
 }
 
-void analytics_model::apply_task(const envelope& e) {
-  auto event = decode_checked<domain::local_task::event>(e);
+void analytics_model::apply_task(const envelope& e, const decoded_payload& payload) {
+  const auto* event = payload.task();
   if (!event) return;
   const auto id = entity_key(e, "task");
   const auto micros = recorded_micros(e);

@@ -20,13 +20,13 @@ class analytics_model final : public read_model {
   std::vector<std::string> tables() const override;
   bool reads(const stradia::envelope::v1::EventEnvelope& e) const override;
   void load(pqxx::transaction_base& t, const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) override;
-  void apply(const stradia::envelope::v1::EventEnvelope& e) override;
+  void apply(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload) override;
   void flush(pqxx::transaction_base& t, write_mode mode) override;
   void discard() override;
 
  private:
-  void apply_board(const stradia::envelope::v1::EventEnvelope& e);
-  void apply_task(const stradia::envelope::v1::EventEnvelope& e);
+  void apply_board(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload);
+  void apply_task(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload);
   // A task's status changed to `to` (from `row`'s status, or from nothing when created).
   void moved(row& task, const task_subject& subject, const std::string& to, std::int64_t micros, std::int64_t position);
   // The board's weights after `task` changed from counting `before` (done, total).

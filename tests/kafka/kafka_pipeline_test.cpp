@@ -110,11 +110,10 @@ class KafkaPipeline : public store_test {
     projections::projector models(worker());
     auto reader = eventstore::log_reader::connect(worker());
     auto replayed = models.rebuild(
-        [&](std::int64_t after,
-            std::size_t max) -> base::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string> {
-          auto batch = (*reader)->read_after(after, max);
-          if (!batch) return base::unexpected(batch.error().message);
-          return std::move(*batch);
+        [&](std::int64_t after, std::size_t max,
+            std::vector<stradia::envelope::v1::EventEnvelope>& into) -> base::expected<void, std::string> {
+          if (auto read = (*reader)->read_after(after, max, into); !read) return base::unexpected(read.error().message);
+          return {};
         },
         {});
     EXPECT_TRUE(replayed.has_value()) << replayed.error();

@@ -158,11 +158,13 @@ class Analytics : public store_test {
   }
 
   projections::log_source reader() {
-    return [this](std::int64_t after, std::size_t max) -> base::expected<std::vector<envelope>, std::string> {
-      auto batch = store_->read_all(after, max);
-      if (!batch) return base::unexpected(batch.error().message);
-      return std::move(*batch);
-    };
+    return
+        [this](std::int64_t after, std::size_t max, std::vector<envelope>& into) -> base::expected<void, std::string> {
+          auto batch = store_->read_all(after, max);
+          if (!batch) return base::unexpected(batch.error().message);
+          into = std::move(*batch);
+          return {};
+        };
   }
 
   std::vector<std::pair<std::string, std::string>> times_;

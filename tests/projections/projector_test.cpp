@@ -3,6 +3,9 @@
 // watermarks, and rebuilt.
 #include "projections/projector.hpp"
 
+#include <chrono>
+#include <pqxx/pqxx>
+
 #include "domain/local_board.hpp"
 #include "domain/local_task.hpp"
 #include "eventstore/log_reader.hpp"
@@ -29,11 +32,12 @@ class Projector : public store_test {
   std::vector<stradia::envelope::v1::EventEnvelope> log() { return *store_->read_all(0, 100000); }
 
   projections::log_source reader() {
-    return [this](std::int64_t after,
-                  std::size_t max) -> base::expected<std::vector<stradia::envelope::v1::EventEnvelope>, std::string> {
+    return [this](std::int64_t after, std::size_t max,
+                  std::vector<stradia::envelope::v1::EventEnvelope>& into) -> base::expected<void, std::string> {
       auto batch = store_->read_all(after, max);
       if (!batch) return base::unexpected(batch.error().message);
-      return std::move(*batch);
+      into = std::move(*batch);
+      return {};
     };
   }
 };
@@ -139,6 +143,76 @@ TEST_F(Projector, SwitchingBetweenEmbeddedAndKafkaWantsARebuildFirst) {
   ASSERT_TRUE(fresh.has_value()) << fresh.error();
   EXPECT_EQ(fresh->applied, 0u);
   EXPECT_EQ(fresh->skipped, events.size());
+}
+
+// As the tables' owner a rebuild empties them by TRUNCATE and copies the rows straight in,
+// in COPY's text format written by hand: text with a tab, a backslash, a carriage return,
+// a newline and the letters COPY spells NULL with comes back as it went in.
+TEST_F(Projector, ARebuildAsTheOwnerMakesWhatLiveBatchesMade) {
+  const auto tenant = new_uuid(), task = new_uuid();
+  ASSERT_GT(append_synthetic_board_log(*store_, tenant, {.boards = 2, .tasks_per_board = 3, .events_per_task = 12},
+                                       &new_uuid),
+            0u);
+  task::v1::LocalTaskCreated created;
+  created.set_local_task_id(task);
+  created.set_tenant_id(tenant);
+  created.set_local_board_id(new_uuid());
+  created.set_market_id(new_uuid());
+  created.mutable_definition()->set_title("Title\twith\\N and a \\ backslash");
+  created.mutable_definition()->set_weight(3);
+  created.set_status(domain::statuses::TODO);
+  const std::string awkward = "line one\r\nline\ttwo \\N \\\\ ends with a backslash\\";
+  task::v1::TaskNoteAdded note;
+  note.set_user_id(new_uuid());
+  note.set_note_id(new_uuid());
+  note.set_content(awkward);
+  append(tenant, "task-" + task, {{"LocalTaskCreated", &created}, {"TaskNoteAdded", &note}});
+
+  const auto events = log();
+  ASSERT_TRUE(projections::projector(worker()).apply("embedded", events).has_value());
+  const auto live = read_model_digest(worker());
+  // TRUNCATE gives a table new storage: the rows came in by the fast path, not by the
+  // row-by-row retry a refused COPY falls back to.
+  auto storage = [&] {
+    pqxx::connection c(owner());
+    return pqxx::nontransaction(c).exec("SELECT pg_relation_filenode('read_board_tasks')")[0][0].as<long>();
+  };
+  const auto storage_before = storage();
+  auto rebuilt = projections::projector(owner()).rebuild(reader(), {});
+  ASSERT_TRUE(rebuilt.has_value()) << rebuilt.error();
+  EXPECT_EQ(*rebuilt, static_cast<std::int64_t>(events.size()));
+  EXPECT_NE(storage(), storage_before) << "the rebuild went the slow way";
+  EXPECT_EQ(read_model_digest(worker()), live);
+
+  const auto found = projections::read_model_reader(app()).task(tenant, task);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  ASSERT_EQ((*found)->timeline.size(), 1u);
+  EXPECT_EQ((*found)->timeline[0].detail, awkward);
+  EXPECT_EQ((*found)->task.title, created.definition().title());
+}
+
+// A reader that keeps a read model's table open (an analyst's transaction) cannot hold a
+// rebuild up: it waits two seconds for the table, then empties it row by row instead (with
+// no time limit on the wait, this test would never end). The reader is not cancelled.
+TEST_F(Projector, AReaderHoldingATableOpenDoesNotHoldTheRebuildUp) {
+  const auto tenant = new_uuid();
+  ASSERT_GT(
+      append_synthetic_board_log(*store_, tenant, {.boards = 2, .tasks_per_board = 2, .events_per_task = 8}, &new_uuid),
+      0u);
+  ASSERT_TRUE(projections::projector(worker()).apply("embedded", log()).has_value());
+  const auto live = read_model_digest(worker());
+
+  pqxx::connection held(owner());
+  pqxx::work reading(held);
+  ASSERT_GT(reading.exec("SELECT count(*) FROM read_board_tasks")[0][0].as<long>(), 0);
+
+  const auto started = std::chrono::steady_clock::now();
+  auto rebuilt = projections::projector(owner()).rebuild(reader(), {});
+  ASSERT_TRUE(rebuilt.has_value()) << rebuilt.error();
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::seconds(2)) << "it waited for the table";
+  EXPECT_GT(reading.exec("SELECT count(*) FROM read_board_tasks")[0][0].as<long>(), 0);
+  reading.commit();
+  EXPECT_EQ(read_model_digest(worker()), live);
 }
 
 TEST_F(Projector, TimelineUsageAndDirectoryFollowTheirStreams) {
