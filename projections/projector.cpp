@@ -521,10 +521,14 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
     const auto& events = **batch;
     std::size_t count = 0;
     while (count < events.size() && events[count].global_position() <= head) ++count;
-    // The payloads first, half of the batch on each thread.
+    // The payloads some model reads first, half of the batch on each thread.
     payloads.resize(count);
     decodes.run(2, [&](std::size_t half, std::vector<quarantined_event>&) {
-      for (std::size_t i = half * count / 2; i < (half + 1) * count / 2; ++i) payloads[i] = decoded_payload(events[i]);
+      for (std::size_t i = half * count / 2; i < (half + 1) * count / 2; ++i) {
+        const auto read =
+            std::any_of(models_.begin(), models_.end(), [&](const auto& m) { return m->reads(events[i]); });
+        payloads[i] = read ? decoded_payload(events[i]) : decoded_payload();
+      }
     });
     if (mode == fold_mode::whole_batch) {
       // All of the log in memory, written once at the end by COPY; the models fold the batch
