@@ -239,33 +239,6 @@ bool transient(const std::exception& failure) {
          !dynamic_cast<const pqxx::conversion_error*>(&failure) && !dynamic_cast<const std::logic_error*>(&failure);
 }
 
-// Empties tables a rebuild refills. TRUNCATE leaves no dead rows for the refill to insert
-// next to (it writes about twice as fast; a unique index need not look at the old rows),
-// but keeps readers out of the tables until the commit: it runs after the fold, so only
-// for the writing, and waits for a lock at most two seconds, so a reader holding a table
-// open (an analyst's transaction) costs this rebuild its speed, not everyone their reads.
-// DELETE when it cannot have the lock or the role may not truncate (the worker).
-void empty_for_refill(pqxx::dbtransaction& w, const std::vector<std::string>& tables) {
-  if (tables.empty()) return;
-  const auto list = format_text_array(tables);
-  if (w.exec_params1("SELECT bool_and(has_table_privilege(t, 'TRUNCATE')) FROM unnest($1::text[]) t", list)[0]
-          .as<bool>()) {
-    try {
-      pqxx::subtransaction truncate(w, "empty_for_refill");
-      truncate.exec("SET LOCAL lock_timeout = '2s'");
-      std::string sql = "TRUNCATE ";
-      for (std::size_t i = 0; i < tables.size(); ++i) sql += (i ? ", " : "") + tables[i];
-      truncate.exec(sql);
-      truncate.exec("SET LOCAL lock_timeout = DEFAULT");
-      truncate.commit();
-      return;
-    } catch (const pqxx::sql_error& failure) {
-      if (failure.sqlstate() != "55P03") throw;  // lock_not_available
-    }
-  }
-  for (const auto& table : tables) w.exec("DELETE FROM " + table);
-}
-
 }  // namespace
 
 void projector::fold(pqxx::dbtransaction& w, std::size_t m, const std::vector<event_to_fold>& events, fold_mode mode,
@@ -489,27 +462,21 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
                                                fold_mode mode) {
   pqxx::work w(connect().c);
   const forget_rows_at_end guard{models_};
-  // Workers wait on their checkpoints until this commits; queries read the old rows until
-  // the fold is done, then wait for the writing (empty_for_refill).
+  // Workers wait on their checkpoints until this commits; queries keep reading old rows.
   // The head is read after the lock: nothing applied before it lies beyond the head.
   w.exec("LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE");
   const auto head = w.exec("SELECT coalesce(max(global_position), 0) FROM events")[0][0].as<std::int64_t>();
   const auto names = format_text_array(names_);
   w.exec_params("DELETE FROM projection_quarantine WHERE projection = ANY($1::text[])", names);
-  // A model that streams its rows during the fold needs its tables empty now; the others'
-  // are emptied after the fold, right before they are written (empty_for_refill).
+  // DELETE, not TRUNCATE: TRUNCATE is not MVCC-safe, so a query whose snapshot was taken
+  // before this commits would find the tables empty.
+  for (const auto& model : models_)
+    for (const auto& table : model->tables()) w.exec("DELETE FROM " + table);
   std::vector<quarantined_event> quarantined;
   read_model* streaming = nullptr;
-  std::vector<std::string> refilled;
-  for (const auto& model : models_) {
-    const bool streams = mode == fold_mode::whole_batch && !streaming && model->streams_rebuild();
-    if (streams) streaming = model.get();
-    for (auto& table : model->tables())
-      if (streams || mode == fold_mode::savepoints)
-        w.exec("DELETE FROM " + table);
-      else
-        refilled.push_back(std::move(table));
-  }
+  if (mode == fold_mode::whole_batch)
+    for (const auto& model : models_)
+      if (!streaming && model->streams_rebuild()) streaming = model.get();
   if (streaming) streaming->begin_rebuild(w);
   // Reading and decoding the log runs on its own thread, a batch ahead of the fold.
   prefetched_log log(read, head, rebuild_batch);
@@ -557,7 +524,6 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
   if (mode == fold_mode::whole_batch) {
     folds.take_refused(quarantined);
     if (streaming) streaming->flush(w, write_mode::copy);  // first: its COPY holds the transaction
-    empty_for_refill(w, refilled);
     for (const auto& model : models_)
       if (model.get() != streaming) model->flush(w, write_mode::copy);
   }

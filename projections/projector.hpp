@@ -82,7 +82,7 @@ class projector {
   base::expected<std::int64_t, std::string> quarantined_count();
 
   // Empties the read models' tables and replays the log up to its head in one transaction
-  // (readers see the old rows while it folds and wait while it writes; workers wait), the quarantined events
+  // (readers see the old rows until it commits; workers wait), the quarantined events
   // included: those that still fail are quarantined again. Returns the events replayed.
   base::expected<std::int64_t, std::string> rebuild(
       const log_source& read, const std::function<void(std::int64_t done, std::int64_t total)>& progress);
