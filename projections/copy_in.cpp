@@ -38,16 +38,25 @@ copy_in::copy_in(pqxx::transaction_base& t, const std::string& table, const std:
 
 copy_in::~copy_in() = default;
 
-void copy_in::write(const row& values) {
+void copy_in::append_row(std::string& out, const row& values) {
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) buffer_ += '\t';
+    if (i) out += '\t';
     if (values[i])
-      append_escaped(buffer_, *values[i]);
+      append_escaped(out, *values[i]);
     else
-      buffer_ += "\\N";
+      out += "\\N";
   }
-  buffer_ += '\n';
+  out += '\n';
+}
+
+void copy_in::write(const row& values) {
+  append_row(buffer_, values);
   if (buffer_.size() >= send_at) send();
+}
+
+void copy_in::write_rows(const std::string& rows) {
+  send();
+  if (!rows.empty()) writer_->write_raw_line(rows);
 }
 
 void copy_in::send() {

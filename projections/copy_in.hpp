@@ -23,6 +23,10 @@ class copy_in {
   copy_in& operator=(const copy_in&) = delete;
 
   void write(const row& values);
+  // Rows already in COPY text, each ending in a newline (append_row's).
+  void write_rows(const std::string& rows);
+  // One row in COPY's text format, newline included, added to `out`.
+  static void append_row(std::string& out, const row& values);
   // Sends what is buffered and ends the COPY; Postgres' refusal surfaces here.
   void complete();
 

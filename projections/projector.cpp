@@ -16,6 +16,7 @@
 #include "projections/analytics/analytics_model.hpp"
 #include "projections/board_state.hpp"
 #include "projections/directory.hpp"
+#include "projections/rebuild_stream.hpp"
 #include "projections/strategies.hpp"
 #include "projections/task_detail.hpp"
 #include "projections/task_timeline.hpp"
@@ -473,11 +474,13 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
   for (const auto& model : models_)
     for (const auto& table : model->tables()) w.exec("DELETE FROM " + table);
   std::vector<quarantined_event> quarantined;
-  read_model* streaming = nullptr;
-  if (mode == fold_mode::whole_batch)
-    for (const auto& model : models_)
-      if (!streaming && model->streams_rebuild()) streaming = model.get();
-  if (streaming) streaming->begin_rebuild(w);
+  // Append-only rows go to Postgres while the models fold (declared after the transaction:
+  // on a failure its writer stops before the transaction ends).
+  std::unique_ptr<rebuild_stream> streamed;
+  if (mode == fold_mode::whole_batch) {
+    streamed = std::make_unique<rebuild_stream>(w);
+    for (const auto& model : models_) model->begin_rebuild(w, *streamed);
+  }
   // Reading and decoding the log runs on its own thread, a batch ahead of the fold.
   prefetched_log log(read, head, rebuild_batch);
   side_by_side decodes, folds;
@@ -523,9 +526,8 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
   }
   if (mode == fold_mode::whole_batch) {
     folds.take_refused(quarantined);
-    if (streaming) streaming->flush(w, write_mode::copy);  // first: its COPY holds the transaction
-    for (const auto& model : models_)
-      if (model.get() != streaming) model->flush(w, write_mode::copy);
+    streamed->finish();  // the transaction is this thread's again
+    for (const auto& model : models_) model->flush(w, write_mode::copy);
   }
   record_quarantine(w, quarantined);
   w.exec_params("UPDATE projection_checkpoints SET position = $2 WHERE projection = ANY($1::text[])", names, head);

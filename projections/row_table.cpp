@@ -5,6 +5,7 @@
 
 #include "base/uuid_text.hpp"
 #include "projections/copy_in.hpp"
+#include "projections/rebuild_stream.hpp"
 
 namespace stradia::projections {
 
@@ -50,9 +51,10 @@ void row_table::insert_staged(pqxx::transaction_base& t) const {
   t.exec("INSERT INTO " + name_ + " (" + columns + ") SELECT " + columns + " FROM stage_" + name_);
 }
 
-void row_table::stream_into(pqxx::transaction_base& t) {
-  const auto stage = stage_for_copy(t);
-  stream_ = std::make_unique<copy_in>(t, stage, columns_);
+void row_table::stream_into(pqxx::transaction_base& t, rebuild_stream& to) {
+  stream_target_ = stage_for_copy(t);
+  stream_ = &to;
+  streamed_.reserve(rebuild_stream::buffer_bytes + 64 * 1024);
 }
 
 void row_table::load(pqxx::transaction_base& t, const std::vector<std::string>& keys) {
@@ -98,7 +100,12 @@ row& row_table::insert(row values) {
 
 void row_table::append(row values) {
   if (stream_) {
-    stream_->write(values);
+    copy_in::append_row(streamed_, values);
+    if (streamed_.size() >= rebuild_stream::buffer_bytes) {
+      stream_->send(stream_target_, columns_, std::move(streamed_));
+      streamed_.clear();
+      streamed_.reserve(rebuild_stream::buffer_bytes + 64 * 1024);
+    }
     return;
   }
   rows_.push_back({std::move(values), false});
@@ -107,8 +114,9 @@ void row_table::append(row values) {
 
 void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
   if (stream_) {
-    stream_->complete();
-    stream_.reset();
+    copy_in rest(t, stream_target_, columns_);
+    rest.write_rows(streamed_);
+    rest.complete();
     insert_staged(t);
   } else if (mode == write_mode::copy && !changed_.empty()) {
     copy_in out(t, stage_for_copy(t), columns_);
@@ -144,7 +152,9 @@ void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
 }
 
 void row_table::discard() {
-  stream_.reset();
+  stream_ = nullptr;
+  streamed_.clear();
+  streamed_.shrink_to_fit();
   rows_.clear();
   by_key_.clear();
   changed_.clear();

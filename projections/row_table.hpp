@@ -18,7 +18,7 @@ class transaction_base;
 namespace stradia::projections {
 
 using row = std::vector<std::optional<std::string>>;
-class copy_in;
+class rebuild_stream;
 
 enum class write_mode { upsert, copy };
 
@@ -42,11 +42,11 @@ class row_table {
   // Adds a row unless one with its key exists; returns the row kept, marked changed.
   row& insert(row values);
   // Adds a row whose key is new by construction (an append-only table): no lookup. While
-  // streaming, the row goes straight to Postgres.
+  // streaming, the row goes to Postgres as COPY text, a buffer at a time.
   void append(row values);
-  // Rebuild of an append-only table: appended rows are copied to Postgres as they come, so
-  // the copy overlaps the fold. Nothing else may use the transaction until flush().
-  void stream_into(pqxx::transaction_base& t);
+  // Rebuild of an append-only table: appended rows go to `to` as they come, so Postgres
+  // copies them while the models fold. flush() sends what is left, after to.finish().
+  void stream_into(pqxx::transaction_base& t, rebuild_stream& to);
   // Writes the changed rows and forgets every row.
   void flush(pqxx::transaction_base& t, write_mode mode);
   // Forgets every row unwritten (the transaction they were for failed).
@@ -68,7 +68,9 @@ class row_table {
   std::vector<held> rows_;
   std::unordered_map<std::string, std::size_t> by_key_;  // index into rows_
   std::vector<std::size_t> changed_;                     // in first-change order
-  std::unique_ptr<copy_in> stream_;                      // the open COPY while streaming
+  rebuild_stream* stream_ = nullptr;                     // where appended rows go while streaming
+  std::string stream_target_;                            // the table (or staging table) they go into
+  std::string streamed_;                                 // COPY text not handed to stream_ yet
   bool direct_ = false;                                  // COPY went straight into the table
   bool unique_key_ = true;
 };

@@ -15,8 +15,7 @@ class task_timeline final : public read_model {
   void load(pqxx::transaction_base&, const std::vector<const stradia::envelope::v1::EventEnvelope*>&) override {}
   void apply(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload) override;
   // Entries are append-only: in a rebuild they stream to Postgres while the fold goes on.
-  bool streams_rebuild() const override { return true; }
-  void begin_rebuild(pqxx::transaction_base& t) override { entries_.stream_into(t); }
+  void begin_rebuild(pqxx::transaction_base& t, rebuild_stream& to) override { entries_.stream_into(t, to); }
   void flush(pqxx::transaction_base& t, write_mode mode) override { entries_.flush(t, mode); }
   void discard() override { entries_.discard(); }
 

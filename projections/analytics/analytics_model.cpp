@@ -137,6 +137,12 @@ void analytics_model::apply(const envelope& e, const decoded_payload& payload) {
     apply_board(e, payload);
 }
 
+void analytics_model::begin_rebuild(pqxx::transaction_base& t, rebuild_stream& to) {
+  heatmap_.stream_into(t, to);
+  flow_.stream_into(t, to);
+  ghost_cards_.stream_into(t, to);
+}
+
 void analytics_model::flush(pqxx::transaction_base& t, write_mode mode) {
   boards_.flush(t, mode);
   tasks_.flush(t, mode);

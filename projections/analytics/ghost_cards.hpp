@@ -23,6 +23,8 @@ class ghost_cards {
   ghost_cards();
   void record(const task_subject& task, const ghost_decision& d, std::int64_t micros, std::int64_t position);
   void flush(pqxx::transaction_base& t, write_mode mode) { rows_.flush(t, mode); }
+  // A rebuild: the decisions go to Postgres as they come (append-only).
+  void stream_into(pqxx::transaction_base& t, rebuild_stream& to) { rows_.stream_into(t, to); }
   void discard() { rows_.discard(); }
 
  private:
