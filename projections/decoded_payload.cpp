@@ -4,18 +4,47 @@
 
 namespace stradia::projections {
 
-decoded_payload::decoded_payload(const stradia::envelope::v1::EventEnvelope& e) {
-  const bool task = !stream_id_of(e, "task").empty();
-  if (!task && stream_id_of(e, "board").empty()) return;
-  try {
-    if (task) {
-      if (auto event = decode_checked<domain::local_task::event>(e)) event_ = std::move(*event);
-    } else if (auto event = decode_checked<domain::local_board::event>(e)) {
-      event_ = std::move(*event);
+void decoded_payload::release(payload_spares& spares) {
+  auto keep = [&](auto& message) { spares.of<std::decay_t<decltype(message)>>().push_back(std::move(message)); };
+  if (auto* task = std::get_if<domain::local_task::event>(&event_)) std::visit(keep, *task);
+  if (auto* board = std::get_if<domain::local_board::event>(&event_)) std::visit(keep, *board);
+  event_ = std::monostate{};
+  refusal_.clear();
+}
+
+void decoded_payload::decode(const stradia::envelope::v1::EventEnvelope& e, payload_spares& spares) {
+  release(spares);
+  if (!stream_id_of(e, "task").empty())
+    decode_as<domain::local_task::event>(e, spares);
+  else if (!stream_id_of(e, "board").empty())
+    decode_as<domain::local_board::event>(e, spares);
+}
+
+// decode_checked's rules (the type the envelope names, nothing for a type not known, the
+// field rules), into a message kept from before.
+template <class Variant>
+void decoded_payload::decode_as(const stradia::envelope::v1::EventEnvelope& e, payload_spares& spares) {
+  auto try_one = [&]<class Message>(std::in_place_type_t<Message>) {
+    static const std::string& type = Message::descriptor()->name();
+    if (!std::holds_alternative<std::monostate>(event_) || !refusal_.empty() || type != e.event_type()) return;
+    auto& kept = spares.of<Message>();
+    Message m;
+    if (!kept.empty()) {
+      m = std::move(kept.back());
+      kept.pop_back();
     }
-  } catch (const unprojectable_event& refused) {
-    refusal_ = refused.what();
-  }
+    if (!m.ParseFromString(e.payload())) {
+      refusal_ = "the payload does not parse as " + e.event_type();
+    } else if (auto problems = domain::field_rule_problems(m, {.system_user_allowed = true}); !problems.empty()) {
+      refusal_ = e.event_type() + "." + problems.front().path + ": " + problems.front().message;
+    }
+    if (!refusal_.empty()) {
+      kept.push_back(std::move(m));
+      return;
+    }
+    event_.template emplace<Variant>(std::in_place_type<Message>, std::move(m));
+  };
+  [&]<class... Ms>(std::variant<Ms...>*) { (try_one(std::in_place_type<Ms>), ...); }(static_cast<Variant*>(nullptr));
 }
 
 void decoded_payload::refuse_if_unprojectable() const {

@@ -4,7 +4,9 @@
 // each once per model was most of a rebuild's CPU. Other streams' events are few, and
 // their models decode them themselves (decode_checked).
 #include <string>
+#include <tuple>
 #include <variant>
+#include <vector>
 
 #include "domain/local_board.hpp"
 #include "domain/local_task.hpp"
@@ -12,11 +14,35 @@
 
 namespace stradia::projections {
 
+namespace detail {
+template <class Tasks, class Boards>
+struct message_lists;
+template <class... Tasks, class... Boards>
+struct message_lists<std::variant<Tasks...>, std::variant<Boards...>> {
+  using type = std::tuple<std::vector<Tasks>..., std::vector<Boards>...>;
+};
+}  // namespace detail
+
+// Messages kept from payloads decoded before, a list per type: a payload decoded into one
+// of them reuses its strings' buffers instead of freeing them and allocating new ones.
+class payload_spares {
+ public:
+  template <class Message>
+  std::vector<Message>& of() {
+    return std::get<std::vector<Message>>(lists_);
+  }
+
+ private:
+  detail::message_lists<domain::local_task::event, domain::local_board::event>::type lists_;
+};
+
 class decoded_payload {
  public:
-  decoded_payload() = default;
-  // Decodes the event of a task or board stream; any other stream's stays undecoded.
-  explicit decoded_payload(const stradia::envelope::v1::EventEnvelope& e);
+  // Decodes the event of a task or board stream (any other stream's stays undecoded),
+  // giving what it held before to `spares` and taking its message from there.
+  void decode(const stradia::envelope::v1::EventEnvelope& e, payload_spares& spares);
+  // Holds nothing (no model reads the event); what it held goes to `spares`.
+  void release(payload_spares& spares);
 
   // The task's event; nullptr for a type no read model knows (written by a newer version)
   // or another stream's. Throws unprojectable_event for one that cannot be applied.
@@ -26,6 +52,8 @@ class decoded_payload {
 
  private:
   void refuse_if_unprojectable() const;
+  template <class Variant>
+  void decode_as(const stradia::envelope::v1::EventEnvelope& e, payload_spares& spares);
 
   std::variant<std::monostate, domain::local_task::event, domain::local_board::event> event_;
   std::string refusal_;  // why the event cannot be applied; empty when it can

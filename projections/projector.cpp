@@ -1,6 +1,7 @@
 #include "projections/projector.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -199,6 +200,7 @@ std::vector<std::string> projector::all_read_model_tables() {
 
 projector::projector(std::string worker_conninfo, const std::vector<std::string>& read_models)
     : conninfo_(std::move(worker_conninfo)), names_(read_models.empty() ? all_read_models() : read_models) {
+  if (names_.size() > 32) throw std::invalid_argument("a rebuild marks the models reading an event in 32 bits");
   for (const auto& name : names_) models_.push_back(make_read_model(name));
 }
 
@@ -351,12 +353,11 @@ std::vector<batch_outcome> projector::apply_in_transaction(const std::vector<sou
 
   std::vector<batch_outcome> outcomes;
   std::vector<quarantined_event> quarantined;
-  std::vector<decoded_payload> payloads;  // the batch's events decoded, each once
   for (const auto& b : batches) {
     batch_outcome outcome;
     outcome.position = b.watermark;
     std::vector<std::vector<event_to_fold>> todo(models_.size());
-    payloads.resize(b.events->size());
+    live_payloads_.resize(b.events->size());
     for (std::size_t i = 0; i < b.events->size(); ++i) {
       const auto& e = (*b.events)[i];
       bool fresh = false, decoded = false;
@@ -367,8 +368,8 @@ std::vector<batch_outcome> projector::apply_in_transaction(const std::vector<sou
         applied_up_to = e.global_position();
         fresh = true;
         if (!models_[m]->reads(e)) continue;
-        if (!decoded) payloads[i] = decoded_payload(e), decoded = true;
-        todo[m].push_back({&e, &payloads[i]});
+        if (!decoded) live_payloads_[i].decode(e, spares_), decoded = true;
+        todo[m].push_back({&e, &live_payloads_[i]});
       }
       ++(fresh ? outcome.applied : outcome.skipped);
       outcome.position = std::max(outcome.position, e.global_position());
@@ -486,18 +487,27 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
   side_by_side decodes, folds;
   std::int64_t replayed = 0;
   std::vector<decoded_payload> payloads;  // the batch's events decoded, each once
+  std::vector<std::uint32_t> readers;     // per event, a bit per model that reads it
+  std::array<payload_spares, 2> spares;   // a decoding thread's messages to reuse
   while (auto batch = log.next()) {
     if (!*batch) throw std::runtime_error((*batch).error());
     const auto& events = **batch;
     std::size_t count = 0;
     while (count < events.size() && events[count].global_position() <= head) ++count;
-    // The payloads some model reads first, half of the batch on each thread.
+    // Which models read each event, and the payloads they read, first: half of the batch on
+    // each thread.
     payloads.resize(count);
+    readers.resize(count);
     decodes.run(2, [&](std::size_t half, std::vector<quarantined_event>&) {
       for (std::size_t i = half * count / 2; i < (half + 1) * count / 2; ++i) {
-        const auto read =
-            std::any_of(models_.begin(), models_.end(), [&](const auto& m) { return m->reads(events[i]); });
-        payloads[i] = read ? decoded_payload(events[i]) : decoded_payload();
+        std::uint32_t mask = 0;
+        for (std::size_t m = 0; m < models_.size(); ++m)
+          if (models_[m]->reads(events[i])) mask |= 1u << m;
+        readers[i] = mask;
+        if (mask)
+          payloads[i].decode(events[i], spares[half]);
+        else
+          payloads[i].release(spares[half]);
       }
     });
     if (mode == fold_mode::whole_batch) {
@@ -506,7 +516,7 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
       folds.run(models_.size(), [&](std::size_t m, std::vector<quarantined_event>& refused) {
         auto& model = *models_[m];
         for (std::size_t i = 0; i < count; ++i) try {
-            if (model.reads(events[i])) model.apply(events[i], payloads[i]);
+            if (readers[i] & (1u << m)) model.apply(events[i], payloads[i]);
           } catch (const unprojectable_event& why) {
             refused.push_back({events[i].global_position(), names_[m], rebuilt_source, why.what()});
           }
@@ -516,7 +526,7 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
       std::vector<std::vector<event_to_fold>> todo(models_.size());
       for (std::size_t i = 0; i < count; ++i)
         for (std::size_t m = 0; m < models_.size(); ++m)
-          if (models_[m]->reads(events[i])) todo[m].push_back({&events[i], &payloads[i]});
+          if (readers[i] & (1u << m)) todo[m].push_back({&events[i], &payloads[i]});
       for (std::size_t m = 0; m < models_.size(); ++m)
         if (!todo[m].empty()) fold(w, m, todo[m], mode, write_mode::upsert, quarantined, rebuilt_source);
     }

@@ -113,6 +113,8 @@ class projector {
   std::vector<std::string> names_;
   std::set<std::string> known_sources_;
   std::unique_ptr<connection> connection_;
+  std::vector<decoded_payload> live_payloads_;  // a live batch's events decoded, each once
+  payload_spares spares_;                       // their messages, reused by the next batch
 };
 
 }  // namespace stradia::projections
