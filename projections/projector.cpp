@@ -470,18 +470,24 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
   const auto head = w.exec("SELECT coalesce(max(global_position), 0) FROM events")[0][0].as<std::int64_t>();
   const auto names = format_text_array(names_);
   w.exec_params("DELETE FROM projection_quarantine WHERE projection = ANY($1::text[])", names);
-  // DELETE, not TRUNCATE: TRUNCATE is not MVCC-safe, so a query whose snapshot was taken
-  // before this commits would find the tables empty.
-  for (const auto& model : models_)
-    for (const auto& table : model->tables()) w.exec("DELETE FROM " + table);
   std::vector<quarantined_event> quarantined;
-  // Append-only rows go to Postgres while the models fold (declared after the transaction:
-  // on a failure its writer stops before the transaction ends).
+  // The old rows are deleted (DELETE, not TRUNCATE: TRUNCATE is not MVCC-safe, so a query
+  // whose snapshot was taken before this commits would find the tables empty) and the
+  // append-only rows written while the models fold, by the stream's writer, each table's
+  // rows after its DELETE. The stream is declared after the transaction: on a failure its
+  // writer stops before the transaction ends.
   std::unique_ptr<rebuild_stream> streamed;
   if (mode == fold_mode::whole_batch) {
     streamed = std::make_unique<rebuild_stream>(w);
     for (const auto& model : models_) model->begin_rebuild(w, *streamed);
   }
+  for (const auto& model : models_)
+    for (const auto& table : model->tables()) {
+      if (streamed)
+        streamed->execute("DELETE FROM " + table);
+      else
+        w.exec("DELETE FROM " + table);
+    }
   // Reading and decoding the log runs on its own thread, a batch ahead of the fold.
   prefetched_log log(read, head, rebuild_batch);
   side_by_side decodes, folds;

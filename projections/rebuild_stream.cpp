@@ -1,5 +1,7 @@
 #include "projections/rebuild_stream.hpp"
 
+#include <pqxx/pqxx>
+
 #include "projections/copy_in.hpp"
 
 namespace stradia::projections {
@@ -17,12 +19,17 @@ rebuild_stream::~rebuild_stream() {
 }
 
 void rebuild_stream::send(const std::string& table, const std::vector<std::string>& columns, std::string rows) {
-  if (rows.empty()) return;
+  if (!rows.empty()) enqueue({table, &columns, std::move(rows)});
+}
+
+void rebuild_stream::execute(std::string statement) { enqueue({{}, nullptr, std::move(statement)}); }
+
+void rebuild_stream::enqueue(chunk next) {
   std::unique_lock lock(mutex_);
   drained_.wait(lock, [this] { return queued_bytes_ < max_queued_bytes || failure_ || finishing_; });
   if (failure_ || finishing_) return;  // finish() reports the failure
-  queued_bytes_ += rows.size();
-  chunks_.push_back({table, &columns, std::move(rows)});
+  queued_bytes_ += next.rows.size();
+  chunks_.push_back(std::move(next));
   queued_.notify_one();
 }
 
@@ -37,9 +44,13 @@ void rebuild_stream::write_all() {
       chunks_.pop_front();
     }
     try {
-      copy_in out(t_, next.table, *next.columns);
-      out.write_rows(next.rows);
-      out.complete();
+      if (!next.columns) {
+        t_.exec(next.rows);
+      } else {
+        copy_in out(t_, next.table, *next.columns);
+        out.write_rows(next.rows);
+        out.complete();
+      }
     } catch (...) {
       std::lock_guard lock(mutex_);
       failure_ = std::current_exception();

@@ -30,6 +30,8 @@ class rebuild_stream {
   // Queues rows (COPY text, each ending in a newline) for `table`; waits while the queue
   // holds `max_queued_bytes` already, so memory stays bounded when Postgres is slower.
   void send(const std::string& table, const std::vector<std::string>& columns, std::string rows);
+  // Queues a statement, run in order with the COPYs (a table's DELETE before its rows).
+  void execute(std::string statement);
   // Writes what is queued and stops the writer; its failure, if any, is thrown here.
   void finish();
 
@@ -38,9 +40,10 @@ class rebuild_stream {
  private:
   struct chunk {
     std::string table;
-    const std::vector<std::string>* columns;
+    const std::vector<std::string>* columns;  // nullptr: `rows` is a statement
     std::string rows;
   };
+  void enqueue(chunk next);
   void write_all();
 
   static constexpr std::size_t max_queued_bytes = 64 << 20;
