@@ -14,6 +14,7 @@
 #include "projections/copy_in.hpp"
 #include "projections/read_model_digest.hpp"
 #include "projections/read_model_reader.hpp"
+#include "projections/rebuild_stream.hpp"
 #include "projections/synthetic_board_log.hpp"
 #include "tenant.pb.h"
 #include "user.pb.h"
@@ -202,6 +203,30 @@ TEST_F(Projector, CopyInSendsTextAsItIs) {
     else
       EXPECT_TRUE(field.is_null());
   }
+}
+
+// The stream's writer runs statements and COPYs in the order given; one Postgres refuses
+// stops it, later sends return at once instead of waiting for room, and finish() reports
+// the refusal (the rebuild then runs again row by row and quarantines the culprit).
+TEST_F(Projector, ARebuildStreamWritesInOrderAndReportsARefusedCopy) {
+  pqxx::connection c(owner());
+  pqxx::work t(c);
+  t.exec("CREATE TEMP TABLE streamed (at integer)");
+  t.exec("INSERT INTO streamed VALUES (0)");
+  const std::vector<std::string> columns{"at"};
+  {
+    projections::rebuild_stream stream(t);
+    stream.execute("DELETE FROM streamed");
+    stream.send("streamed", columns, "1\n2\n");
+    stream.send("streamed", columns, "3\n");
+    stream.finish();
+  }
+  EXPECT_EQ(t.exec("SELECT string_agg(at::text, ',' ORDER BY at) FROM streamed")[0][0].as<std::string>(), "1,2,3");
+
+  projections::rebuild_stream stream(t);
+  stream.send("streamed", columns, "4\nnot a number\n");
+  for (int i = 0; i < 200; ++i) stream.send("streamed", columns, std::string(1 << 20, '5') + "\n");
+  EXPECT_THROW(stream.finish(), pqxx::data_exception);
 }
 
 TEST_F(Projector, TimelineUsageAndDirectoryFollowTheirStreams) {
