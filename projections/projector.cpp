@@ -47,8 +47,7 @@ std::unique_ptr<read_model> make_read_model(const std::string& name) {
 }
 
 // Drops what the read models still hold in memory when a transaction's scope ends (after a
-// commit nothing is left; after a failure, rows and any open COPY). Declared after the
-// transaction, so an open COPY ends while the transaction still exists.
+// commit nothing is left; after a failure, rows and rows not yet streamed).
 struct forget_rows_at_end {
   std::vector<std::unique_ptr<read_model>>& models;
   ~forget_rows_at_end() {

@@ -15,6 +15,7 @@ rebuild_stream::~rebuild_stream() {
     chunks_.clear();  // unwinding: nothing more is written
   }
   queued_.notify_one();
+  drained_.notify_all();
   if (writer_.joinable()) writer_.join();
 }
 
@@ -27,7 +28,9 @@ void rebuild_stream::execute(std::string statement) { enqueue({{}, nullptr, std:
 void rebuild_stream::enqueue(chunk next) {
   std::unique_lock lock(mutex_);
   drained_.wait(lock, [this] { return queued_bytes_ < max_queued_bytes || failure_ || finishing_; });
-  if (failure_ || finishing_) return;  // finish() reports the failure
+  // A refused COPY ends the fold at once: the rebuild starts again row by row.
+  if (failure_) std::rethrow_exception(failure_);
+  if (finishing_) return;
   queued_bytes_ += next.rows.size();
   chunks_.push_back(std::move(next));
   queued_.notify_one();
@@ -71,6 +74,7 @@ void rebuild_stream::finish() {
     finishing_ = true;
   }
   queued_.notify_one();
+  drained_.notify_all();
   writer_.join();
   if (failure_) std::rethrow_exception(failure_);
 }

@@ -29,6 +29,7 @@ class rebuild_stream {
 
   // Queues rows (COPY text, each ending in a newline) for `table`; waits while the queue
   // holds `max_queued_bytes` already, so memory stays bounded when Postgres is slower.
+  // Throws what made the writer stop, if it stopped (a COPY Postgres refused).
   void send(const std::string& table, const std::vector<std::string>& columns, std::string rows);
   // Queues a statement, run in order with the COPYs (a table's DELETE before its rows).
   void execute(std::string statement);

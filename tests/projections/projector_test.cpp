@@ -206,8 +206,8 @@ TEST_F(Projector, CopyInSendsTextAsItIs) {
 }
 
 // The stream's writer runs statements and COPYs in the order given; one Postgres refuses
-// stops it, later sends return at once instead of waiting for room, and finish() reports
-// the refusal (the rebuild then runs again row by row and quarantines the culprit).
+// stops it, and the next send and finish() throw the refusal (the rebuild stops folding and
+// runs again row by row, quarantining the culprit).
 TEST_F(Projector, ARebuildStreamWritesInOrderAndReportsARefusedCopy) {
   pqxx::connection c(owner());
   pqxx::work t(c);
@@ -225,8 +225,48 @@ TEST_F(Projector, ARebuildStreamWritesInOrderAndReportsARefusedCopy) {
 
   projections::rebuild_stream stream(t);
   stream.send("streamed", columns, "4\nnot a number\n");
-  for (int i = 0; i < 200; ++i) stream.send("streamed", columns, std::string(1 << 20, '5') + "\n");
+  // Sooner or later a send meets the refusal (at the latest once the queue is full).
+  EXPECT_THROW(for (int i = 0; i < 200; ++i) stream.send("streamed", columns, std::string(1 << 20, '5') + "\n"),
+               pqxx::data_exception);
   EXPECT_THROW(stream.finish(), pqxx::data_exception);
+}
+
+// A row Postgres refuses in a streamed table (a note dated before the year -4713, which no
+// timestamptz holds) fails the COPY mid-fold: the rebuild runs again row by row, sets that
+// one event aside for the timeline and rebuilds everything else.
+TEST_F(Projector, ARebuildSetsAsideARowPostgresRefusesInAStreamedTable) {
+  const auto tenant = new_uuid(), task = new_uuid();
+  ASSERT_GT(append_synthetic_board_log(*store_, tenant, {.boards = 2, .tasks_per_board = 3, .events_per_task = 12},
+                                       &new_uuid),
+            0u);
+  task::v1::LocalTaskCreated created;
+  created.set_local_task_id(task);
+  created.set_tenant_id(tenant);
+  created.set_local_board_id(new_uuid());
+  created.set_market_id(new_uuid());
+  created.mutable_definition()->set_title("Dated too early");
+  created.set_status(domain::statuses::TODO);
+  task::v1::TaskNoteAdded ancient;
+  ancient.set_user_id(new_uuid());
+  ancient.set_note_id(new_uuid());
+  ancient.set_content("written before the calendar");
+  ancient.mutable_created_at()->set_seconds(-9'000'000'000'000);
+  append(tenant, "task-" + task, {{"LocalTaskCreated", &created}, {"TaskNoteAdded", &ancient}});
+
+  projections::projector models(owner());
+  auto rebuilt = models.rebuild(reader(), {});
+  ASSERT_TRUE(rebuilt.has_value()) << rebuilt.error();
+  EXPECT_EQ(*rebuilt, static_cast<std::int64_t>(log().size()));
+  pqxx::connection c(owner());
+  pqxx::nontransaction n(c);
+  const auto quarantined = n.exec("SELECT projection, error FROM projection_quarantine");
+  ASSERT_EQ(quarantined.size(), 1u);
+  EXPECT_EQ(quarantined[0][0].as<std::string>(), "task-timeline");
+  EXPECT_NE(quarantined[0][1].as<std::string>().find("out of range"), std::string::npos)
+      << "Postgres' words: " << quarantined[0][1].as<std::string>();
+  EXPECT_GT(n.exec("SELECT count(*) FROM read_task_timeline")[0][0].as<long>(), 0) << "the other entries stand";
+  EXPECT_EQ(n.exec_params("SELECT title FROM read_board_tasks WHERE local_task_id = $1", task)[0][0].as<std::string>(),
+            "Dated too early");
 }
 
 TEST_F(Projector, TimelineUsageAndDirectoryFollowTheirStreams) {
