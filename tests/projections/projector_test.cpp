@@ -32,6 +32,25 @@ class Projector : public store_test {
   }
   std::vector<stradia::envelope::v1::EventEnvelope> log() { return *store_->read_all(0, 100000); }
 
+  // A synthetic log of `tenant`, then a task titled `title` with one note; returns the task.
+  std::string a_log_ending_in_a_note(const std::string& tenant, const std::string& title,
+                                     const task::v1::TaskNoteAdded& note) {
+    EXPECT_GT(append_synthetic_board_log(*store_, tenant, {.boards = 2, .tasks_per_board = 3, .events_per_task = 12},
+                                         &new_uuid),
+              0u);
+    const auto task = new_uuid();
+    task::v1::LocalTaskCreated created;
+    created.set_local_task_id(task);
+    created.set_tenant_id(tenant);
+    created.set_local_board_id(new_uuid());
+    created.set_market_id(new_uuid());
+    created.mutable_definition()->set_title(title);
+    created.mutable_definition()->set_weight(3);
+    created.set_status(domain::statuses::TODO);
+    append(tenant, "task-" + task, {{"LocalTaskCreated", &created}, {"TaskNoteAdded", &note}});
+    return task;
+  }
+
   projections::log_source reader() {
     return [this](std::int64_t after, std::size_t max,
                   std::vector<stradia::envelope::v1::EventEnvelope>& into) -> base::expected<void, std::string> {
@@ -149,24 +168,14 @@ TEST_F(Projector, SwitchingBetweenEmbeddedAndKafkaWantsARebuildFirst) {
 // As the tables' owner a rebuild copies the rows straight in: text with a tab, a backslash,
 // a carriage return, a newline and the letters COPY spells NULL with comes back as it went.
 TEST_F(Projector, ARebuildAsTheOwnerMakesWhatLiveBatchesMade) {
-  const auto tenant = new_uuid(), task = new_uuid();
-  ASSERT_GT(append_synthetic_board_log(*store_, tenant, {.boards = 2, .tasks_per_board = 3, .events_per_task = 12},
-                                       &new_uuid),
-            0u);
-  task::v1::LocalTaskCreated created;
-  created.set_local_task_id(task);
-  created.set_tenant_id(tenant);
-  created.set_local_board_id(new_uuid());
-  created.set_market_id(new_uuid());
-  created.mutable_definition()->set_title("Title\twith\\N and a \\ backslash");
-  created.mutable_definition()->set_weight(3);
-  created.set_status(domain::statuses::TODO);
+  const auto tenant = new_uuid();
+  const std::string title = "Title\twith\\N and a \\ backslash";
   const std::string awkward = "line one\r\nline\ttwo \\N \\\\ ends with a backslash\\";
   task::v1::TaskNoteAdded note;
   note.set_user_id(new_uuid());
   note.set_note_id(new_uuid());
   note.set_content(awkward);
-  append(tenant, "task-" + task, {{"LocalTaskCreated", &created}, {"TaskNoteAdded", &note}});
+  const auto task = a_log_ending_in_a_note(tenant, title, note);
 
   const auto events = log();
   ASSERT_TRUE(projections::projector(worker()).apply("embedded", events).has_value());
@@ -180,7 +189,7 @@ TEST_F(Projector, ARebuildAsTheOwnerMakesWhatLiveBatchesMade) {
   ASSERT_TRUE(found.has_value() && found->has_value());
   ASSERT_EQ((*found)->timeline.size(), 1u);
   EXPECT_EQ((*found)->timeline[0].detail, awkward);
-  EXPECT_EQ((*found)->task.title, created.definition().title());
+  EXPECT_EQ((*found)->task.title, title);
 }
 
 // COPY's text format as copy_in writes it, straight into a table: no retry row by row
@@ -235,23 +244,13 @@ TEST_F(Projector, ARebuildStreamWritesInOrderAndReportsARefusedCopy) {
 // timestamptz holds) fails the COPY mid-fold: the rebuild runs again row by row, sets that
 // one event aside for the timeline and rebuilds everything else.
 TEST_F(Projector, ARebuildSetsAsideARowPostgresRefusesInAStreamedTable) {
-  const auto tenant = new_uuid(), task = new_uuid();
-  ASSERT_GT(append_synthetic_board_log(*store_, tenant, {.boards = 2, .tasks_per_board = 3, .events_per_task = 12},
-                                       &new_uuid),
-            0u);
-  task::v1::LocalTaskCreated created;
-  created.set_local_task_id(task);
-  created.set_tenant_id(tenant);
-  created.set_local_board_id(new_uuid());
-  created.set_market_id(new_uuid());
-  created.mutable_definition()->set_title("Dated too early");
-  created.set_status(domain::statuses::TODO);
+  const auto tenant = new_uuid();
   task::v1::TaskNoteAdded ancient;
   ancient.set_user_id(new_uuid());
   ancient.set_note_id(new_uuid());
   ancient.set_content("written before the calendar");
   ancient.mutable_created_at()->set_seconds(-9'000'000'000'000);
-  append(tenant, "task-" + task, {{"LocalTaskCreated", &created}, {"TaskNoteAdded", &ancient}});
+  const auto task = a_log_ending_in_a_note(tenant, "Dated too early", ancient);
 
   projections::projector models(owner());
   auto rebuilt = models.rebuild(reader(), {});
