@@ -118,7 +118,7 @@ void board_state::flush(pqxx::transaction_base& t, write_mode mode) {
 void board_state::apply_board(const envelope& e, const decoded_payload& payload) {
   const auto* event = payload.board();
   if (!event) return;
-  const auto id = entity_key(e, "board");
+  const auto& id = payload.entity_id();
   if (const auto* created = std::get_if<board_pb::LocalBoardCreated>(&*event)) {
     row r(board_width);
     r[b_id] = id;
@@ -143,7 +143,7 @@ void board_state::apply_board(const envelope& e, const decoded_payload& payload)
 void board_state::apply_task(const envelope& e, const decoded_payload& payload) {
   const auto* event = payload.task();
   if (!event) return;
-  const auto id = entity_key(e, "task");
+  const auto& id = payload.entity_id();
   if (const auto* m = std::get_if<task_pb::LocalTaskCreated>(&*event)) {
     row r(task_width);
     r[t_id] = id;

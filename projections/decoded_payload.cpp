@@ -10,14 +10,28 @@ void decoded_payload::release(payload_spares& spares) {
   if (auto* board = std::get_if<domain::local_board::event>(&event_)) std::visit(keep, *board);
   event_ = std::monostate{};
   refusal_.clear();
+  id_.clear();
+  bad_id_.clear();
 }
 
 void decoded_payload::decode(const stradia::envelope::v1::EventEnvelope& e, payload_spares& spares) {
   release(spares);
-  if (!stream_id_of(e, "task").empty())
+  const bool task = !stream_id_of(e, "task").empty();
+  if (!task && stream_id_of(e, "board").empty()) return;
+  if (task)
     decode_as<domain::local_task::event>(e, spares);
-  else if (!stream_id_of(e, "board").empty())
+  else
     decode_as<domain::local_board::event>(e, spares);
+  try {
+    id_ = entity_key(e, task ? "task" : "board");
+  } catch (const unprojectable_event& bad) {
+    bad_id_ = bad.what();
+  }
+}
+
+const std::string& decoded_payload::entity_id() const {
+  if (!bad_id_.empty()) throw unprojectable_event(bad_id_);
+  return id_;
 }
 
 // decode_checked's rules (the type the envelope names, nothing for a type not known, the

@@ -49,6 +49,9 @@ class decoded_payload {
   const domain::local_task::event* task() const;
   // The same for a board's event.
   const domain::local_board::event* board() const;
+  // The task's or board's id from its stream id; throws unprojectable_event when it is not a
+  // lowercase UUID (entity_key's rule, checked once for every model).
+  const std::string& entity_id() const;
 
  private:
   void refuse_if_unprojectable() const;
@@ -57,6 +60,8 @@ class decoded_payload {
 
   std::variant<std::monostate, domain::local_task::event, domain::local_board::event> event_;
   std::string refusal_;  // why the event cannot be applied; empty when it can
+  std::string id_;       // the stream's entity id, when it is a UUID
+  std::string bad_id_;   // why it is not, else empty
 };
 
 }  // namespace stradia::projections

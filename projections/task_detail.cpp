@@ -79,7 +79,7 @@ void task_detail::load(pqxx::transaction_base& t, const std::vector<const envelo
 void task_detail::apply(const envelope& e, const decoded_payload& payload) {
   const auto* event = payload.task();
   if (!event) return;
-  const auto id = entity_key(e, "task");
+  const auto& id = payload.entity_id();
   if (const auto* created = std::get_if<task_pb::LocalTaskCreated>(&*event)) {
     row r(width);
     r[d_id] = id;

@@ -32,7 +32,7 @@ void task_timeline::apply(const envelope& e, const decoded_payload& payload) {
   if (!event) return;
   row r(width);
   r[c_position] = std::to_string(e.global_position());
-  r[c_task] = entity_key(e, "task");
+  r[c_task] = payload.entity_id();
   r[c_tenant] = e.tenant_id();
   r[c_actor] = e.user_id();
   r[c_at] = domain::format_rfc3339(e.recorded_at());

@@ -176,7 +176,7 @@ std::optional<task_subject> analytics_model::subject_of(const row& task) const {
 void analytics_model::apply_board(const envelope& e, const decoded_payload& payload) {
   const auto* event = payload.board();
   if (!event) return;
-  const auto id = entity_key(e, "board");
+  const auto& id = payload.entity_id();
   const auto micros = recorded_micros(e);
   if (const auto* created = std::get_if<board_pb::LocalBoardCreated>(&*event)) {
     row r(b_width);
@@ -237,7 +237,7 @@ void analytics_model::reweigh(row& board, const row& task, std::pair<std::int64_
 void analytics_model::apply_task(const envelope& e, const decoded_payload& payload) {
   const auto* event = payload.task();
   if (!event) return;
-  const auto id = entity_key(e, "task");
+  const auto& id = payload.entity_id();
   const auto micros = recorded_micros(e);
   const auto position = e.global_position();
   if (const auto* created = std::get_if<task_pb::LocalTaskCreated>(&*event)) {
