@@ -34,31 +34,25 @@ const std::string& decoded_payload::entity_id() const {
   return id_;
 }
 
-// decode_checked's rules (the type the envelope names, nothing for a type not known, the
-// field rules), into a message kept from before.
+// decode_checked's rules, into a message kept from before.
 template <class Variant>
 void decoded_payload::decode_as(const stradia::envelope::v1::EventEnvelope& e, payload_spares& spares) {
-  auto try_one = [&]<class Message>(std::in_place_type_t<Message>) {
-    static const std::string& type = Message::descriptor()->name();
-    if (!std::holds_alternative<std::monostate>(event_) || !refusal_.empty() || type != e.event_type()) return;
+  for_named_type<Variant>(e, [&]<class Message>(std::in_place_type_t<Message>) {
     auto& kept = spares.of<Message>();
     Message m;
     if (!kept.empty()) {
       m = std::move(kept.back());
       kept.pop_back();
     }
-    if (!m.ParseFromString(e.payload())) {
-      refusal_ = "the payload does not parse as " + e.event_type();
-    } else if (auto problems = domain::field_rule_problems(m, {.system_user_allowed = true}); !problems.empty()) {
-      refusal_ = e.event_type() + "." + problems.front().path + ": " + problems.front().message;
-    }
-    if (!refusal_.empty()) {
+    try {
+      parse_checked(e, m);
+    } catch (const unprojectable_event& refused) {
+      refusal_ = refused.what();
       kept.push_back(std::move(m));
       return;
     }
     event_.template emplace<Variant>(std::in_place_type<Message>, std::move(m));
-  };
-  [&]<class... Ms>(std::variant<Ms...>*) { (try_one(std::in_place_type<Ms>), ...); }(static_cast<Variant*>(nullptr));
+  });
 }
 
 void decoded_payload::refuse_if_unprojectable() const {

@@ -516,8 +516,9 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
       }
     });
     if (mode == fold_mode::whole_batch) {
-      // All of the log in memory, written once at the end by COPY; the models fold the batch
-      // side by side (each its own rows), the slowest first.
+      // The rows in memory, written by COPY: append-only rows as they come (the stream),
+      // the others after the fold. The models fold the batch side by side (each its own
+      // rows), the slowest first.
       folds.run(models_.size(), [&](std::size_t m, std::vector<quarantined_event>& refused) {
         auto& model = *models_[m];
         for (std::size_t i = 0; i < count; ++i) try {

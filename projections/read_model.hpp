@@ -63,22 +63,41 @@ inline std::string entity_key(const stradia::envelope::v1::EventEnvelope& e, std
   return std::string(id);
 }
 
+// Calls found(std::in_place_type<Message>) for the message type of `Variant` the envelope
+// names; false when it names none (a type written by a newer version).
+template <class Variant, class Found>
+bool for_named_type(const stradia::envelope::v1::EventEnvelope& envelope, Found&& found) {
+  bool named = false;
+  auto try_one = [&]<class Message>(std::in_place_type_t<Message>) {
+    static const std::string& type = Message::descriptor()->name();
+    if (named || type != envelope.event_type()) return;
+    named = true;
+    found(std::in_place_type<Message>);
+  };
+  [&]<class... Ms>(std::variant<Ms...>*) { (try_one(std::in_place_type<Ms>), ...); }(static_cast<Variant*>(nullptr));
+  return named;
+}
+
+// Parses the envelope's payload into `m` and checks the field rules; throws
+// unprojectable_event when the event cannot be applied.
+template <class Message>
+void parse_checked(const stradia::envelope::v1::EventEnvelope& envelope, Message& m) {
+  if (!m.ParseFromString(envelope.payload()))
+    throw unprojectable_event("the payload does not parse as " + envelope.event_type());
+  if (auto problems = domain::field_rule_problems(m, {.system_user_allowed = true}); !problems.empty())
+    throw unprojectable_event(envelope.event_type() + "." + problems.front().path + ": " + problems.front().message);
+}
+
 // The event of `Variant` an envelope holds, nullopt for a type the model does not read
 // (written by a newer version); throws unprojectable_event for one it reads but cannot apply.
 template <class Variant>
 std::optional<Variant> decode_checked(const stradia::envelope::v1::EventEnvelope& envelope) {
   std::optional<Variant> out;
-  auto try_one = [&]<class Message>(std::in_place_type_t<Message>) {
-    static const std::string& type = Message::descriptor()->name();
-    if (out || type != envelope.event_type()) return;
+  for_named_type<Variant>(envelope, [&]<class Message>(std::in_place_type_t<Message>) {
     Message m;
-    if (!m.ParseFromString(envelope.payload()))
-      throw unprojectable_event("the payload does not parse as " + envelope.event_type());
-    if (auto problems = domain::field_rule_problems(m, {.system_user_allowed = true}); !problems.empty())
-      throw unprojectable_event(envelope.event_type() + "." + problems.front().path + ": " + problems.front().message);
+    parse_checked(envelope, m);
     out.emplace(std::in_place_type<Message>, std::move(m));
-  };
-  [&]<class... Ms>(std::variant<Ms...>*) { (try_one(std::in_place_type<Ms>), ...); }(static_cast<Variant*>(nullptr));
+  });
   return out;
 }
 
