@@ -16,8 +16,11 @@ using std::chrono::sys_days;
 constexpr const char* in_range =
     " >= ($1::date)::timestamp AT TIME ZONE 'UTC' AND %s < ($2::date + 1)::timestamp AT TIME ZONE 'UTC'";
 
+// The strategy's boards, each marked whether its market is among $2 (NULL: every market); the
+// strategy exists for a user who sees none of its markets too.
 constexpr const char* boards_of_strategy_sql =
-    "SELECT b.local_board_id::text, b.market_id::text, coalesce(m.name, '') "
+    "SELECT b.local_board_id::text, b.market_id::text, coalesce(m.name, ''), "
+    "  $2::uuid[] IS NULL OR b.market_id = ANY($2::uuid[]) "
     "FROM analytics_boards b LEFT JOIN read_markets m ON m.market_id = b.market_id "
     "WHERE b.master_strategy_id = $1::uuid ORDER BY 3, 1";
 
@@ -25,12 +28,13 @@ constexpr const char* boards_of_strategy_sql =
 constexpr const char* heatmap_days_sql =
     "SELECT h.local_board_id, h.day, h.done_weight, h.total_weight FROM analytics_heatmap_days h "
     "WHERE h.master_strategy_id = $1::uuid AND h.day BETWEEN $2::date AND $3::date "
+    "  AND ($4::uuid[] IS NULL OR h.market_id = ANY($4::uuid[])) "
     "UNION ALL "
     "SELECT b.local_board_id, last.day, last.done_weight, last.total_weight "
     "FROM analytics_boards b CROSS JOIN LATERAL (SELECT h.day, h.done_weight, h.total_weight "
     "  FROM analytics_heatmap_days h WHERE h.master_strategy_id = b.master_strategy_id "
     "   AND h.local_board_id = b.local_board_id AND h.day < $2::date ORDER BY h.day DESC LIMIT 1) last "
-    "WHERE b.master_strategy_id = $1::uuid "
+    "WHERE b.master_strategy_id = $1::uuid AND ($4::uuid[] IS NULL OR b.market_id = ANY($4::uuid[])) "
     "ORDER BY local_board_id, day";
 
 constexpr const char* heatmap_as_of_sql =
@@ -118,13 +122,6 @@ std::optional<double> optional_double(const pqxx::field& f) {
   return f.as<double>();
 }
 
-bool kept(const market_filter& markets, const std::string& market_id) {
-  if (!markets) return true;
-  for (const auto& m : *markets)
-    if (m == market_id) return true;
-  return false;
-}
-
 }  // namespace
 
 base::expected<std::optional<std::vector<heatmap_history_point>>, std::string> analytics_reader::heatmap_history(
@@ -132,20 +129,21 @@ base::expected<std::optional<std::vector<heatmap_history_point>>, std::string> a
     sys_days today, const market_filter& markets) {
   std::optional<std::vector<heatmap_history_point>> out;
   auto ok = reads_.read_as(tenant_id, [&](pqxx::transaction_base& r) {
-    const auto boards = r.exec_params(boards_of_strategy_sql, master_strategy_id);
+    const auto only = markets_param(markets);
+    const auto boards = r.exec_params(boards_of_strategy_sql, master_strategy_id, only);
     if (boards.empty()) return;
     out.emplace();
     // Each board's stored days (the one before the range first), in day order.
     std::map<std::string, std::vector<std::pair<sys_days, std::pair<std::int64_t, std::int64_t>>>> stored;
     for (const auto& row :
-         r.exec_params(heatmap_days_sql, master_strategy_id, day_text(range.from), day_text(range.to)))
+         r.exec_params(heatmap_days_sql, master_strategy_id, day_text(range.from), day_text(range.to), only))
       stored[row[0].as<std::string>()].push_back(
           {*parse_day(row[1].as<std::string>()), {row[2].as<std::int64_t>(), row[3].as<std::int64_t>()}});
     const auto last = std::min(range.to, today);
     for (const auto& board : boards) {
       const auto board_id = board[0].as<std::string>();
       const auto market_id = board[1].as<std::string>();
-      if (!kept(markets, market_id)) continue;
+      if (!board[3].as<bool>()) continue;
       const auto& days = stored[board_id];
       std::size_t next = 0;
       std::optional<std::pair<std::int64_t, std::int64_t>> value;
