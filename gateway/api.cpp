@@ -16,6 +16,7 @@
 #include "gateway/password.hpp"
 #include "gateway/problem.hpp"
 #include "gateway/request_helpers.hpp"
+#include "gateway/web_console.hpp"
 
 namespace stradia::gateway {
 
@@ -100,6 +101,9 @@ const std::vector<api::route>& api::routes() {
       {"GET", "/readyz", "health", access::open, lane::standard, &api::ready},
       {"GET", "/metrics", "metrics", access::open, lane::standard, &api::metrics_text},
       {"POST", "/api/v1/auth/login", "login", access::open, lane::hashing, &api::login},
+      {"POST", "/api/v1/auth/logout", "login", access::open, lane::io, &api::logout},
+      {"GET", "/", "console", access::open, lane::io, &api::console_page},
+      {"GET", "/web/{id}", "console", access::open, lane::io, &api::console_asset},
       {"POST", "/api/v1/commands/{id}", "command", access::caller, lane::standard, &api::command},
       {"GET", "/api/v1/events", "events", access::caller, lane::standard, &api::event_log},
       {"GET", "/api/v1/streams/{id}", "streams", access::caller, lane::standard, &api::stream},
@@ -358,6 +362,21 @@ http_response api::login(const route_args& a) {
                                                   (options_.secure_cookies ? "; Secure" : ""));
   return response;
 }
+
+// The session cookie is HttpOnly, so only the server can end it: an expired cookie replaces
+// it. The token itself stays valid until it expires (JWTs are not revoked one by one).
+http_response api::logout(const route_args&) {
+  http_response response;
+  response.status = 204;
+  response.headers.emplace_back("Set-Cookie",
+                                std::string("stradia_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0") +
+                                    (options_.secure_cookies ? "; Secure" : ""));
+  return response;
+}
+
+http_response api::console_page(const route_args&) { return web_console_file("index.html"); }
+
+http_response api::console_asset(const route_args& a) { return web_console_file(a.id); }
 
 // InviteUser: Argon2 costs 64 MiB and tens of milliseconds, so only for a caller who may
 // invite; the plain password is wiped once hashed. An answer when refused.

@@ -109,6 +109,9 @@ class api {
   http_response ready(const route_args& a);
   http_response metrics_text(const route_args& a);
   http_response login(const route_args& a);
+  http_response logout(const route_args& a);
+  http_response console_page(const route_args& a);
+  http_response console_asset(const route_args& a);
   http_response command(const route_args& a);
   http_response event_log(const route_args& a);
   http_response audit_key(const route_args& a);

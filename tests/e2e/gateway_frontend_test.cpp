@@ -2,6 +2,8 @@
 // sees them, and the board lifecycle, each read back as JSON a client parses.
 #include <simdjson.h>
 
+#include <algorithm>
+#include <map>
 #include <thread>
 
 #include "base/uuid_text.hpp"
@@ -551,5 +553,56 @@ TEST_F(Frontend, EachQueryAnswersEachRoleAsTheModelSays) {
   EXPECT_EQ(globex_markets.find(spain_market), std::string::npos);
 }
 
+// The console comes from the server itself: every file the page loads (its modules'
+// imports followed) answers with its media type, none names another origin, and the page's
+// policy allows only the server.
+TEST_F(Frontend, TheConsoleIsServedByTheServerUnderAPolicyThatAllowsOnlyItself) {
+  const auto page = http_call(server_->port(), "GET", "/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers.at("content-type"), "text/html; charset=utf-8");
+  const auto policy = page.headers.at("content-security-policy");
+  EXPECT_NE(policy.find("default-src 'self'"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("connect-src 'self'"), std::string::npos) << policy;
+  for (const char* loose : {"unsafe", "*", "http", "data:"}) EXPECT_EQ(policy.find(loose), std::string::npos) << policy;
+
+  std::vector<std::string> pending{"/"}, loaded;
+  const std::map<std::string, std::string> types{
+      {".js", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"}, {".svg", "image/svg+xml"}};
+  while (!pending.empty()) {
+    const auto path = pending.back();
+    pending.pop_back();
+    if (std::find(loaded.begin(), loaded.end(), path) != loaded.end()) continue;
+    loaded.push_back(path);
+    const auto file = http_call(server_->port(), "GET", path);
+    ASSERT_EQ(file.status, 200) << path;
+    EXPECT_EQ(file.headers.at("content-security-policy"), policy) << path;
+    if (const auto dot = path.rfind('.'); dot != std::string::npos && path != "/") {
+      EXPECT_EQ(file.headers.at("content-type"), types.at(path.substr(dot))) << path;
+    }
+    if (path.ends_with(".svg")) continue;
+    EXPECT_EQ(file.body.find("http://"), std::string::npos) << path << " names another origin";
+    EXPECT_EQ(file.body.find("https://"), std::string::npos) << path << " names another origin";
+    // Files named by the page (src=, href=) and by the modules (from './x.js').
+    for (const std::string marker : {"=\"/web/", "from './"}) {
+      for (auto at = file.body.find(marker); at != std::string::npos; at = file.body.find(marker, at + 1)) {
+        const auto start = at + marker.size();
+        const auto end = file.body.find_first_of("\"'", start);
+        pending.push_back("/web/" + file.body.substr(start, end - start));
+      }
+    }
+  }
+  EXPECT_GE(loaded.size(), 10u) << "the page, its styles, icon and every module";
+
+  const auto missing = http_call(server_->port(), "GET", "/web/missing.js");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.headers.at("content-type"), "application/problem+json");
+  EXPECT_EQ(http_call(server_->port(), "GET", "/web/../api/v1/me").status, 404);
+
+  // Signing out replaces the HttpOnly session cookie with an expired one.
+  const auto out = http_call(server_->port(), "POST", "/api/v1/auth/logout");
+  EXPECT_EQ(out.status, 204);
+  EXPECT_EQ(out.headers.at("set-cookie").rfind("stradia_session=;", 0), 0u) << out.headers.at("set-cookie");
+  EXPECT_NE(out.headers.at("set-cookie").find("Max-Age=0"), std::string::npos);
+}
 }  // namespace
 }  // namespace stradia::testing
