@@ -65,6 +65,21 @@ std::string bearer_token(const http_request& r) {
   return {};
 }
 
+// A browser names the page that makes a request in Origin. The session cookie is sent by
+// any page of the same site (SameSite ignores ports), so a change or a socket without a
+// bearer token must come from a page of this server: another origin's page could otherwise
+// drive a signed-in browser (or sign it in as someone else). Browsers never add a bearer
+// token on their own; other clients send no Origin.
+bool from_another_origins_page(const http_request& r) {
+  if (r.origin.empty() || !r.authorization.empty()) return false;
+  auto origin = std::string_view(r.origin);
+  for (std::string_view scheme : {"http://", "https://"})
+    if (origin.substr(0, scheme.size()) == scheme) origin.remove_prefix(scheme.size());
+  return !std::equal(origin.begin(), origin.end(), r.host.begin(), r.host.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  });
+}
+
 std::string outcome_json(const commands::command_outcome& o) {
   base::json_writer json;
   json.begin_object();
@@ -187,6 +202,8 @@ http_response api::route_request(const http_request& request, const route_match&
   if (!matched.method_allowed)
     return problem(problem_code::method_not_allowed, "Use " + std::string(matched.found->method) + ".");
   std::optional<domain::caller> who;
+  if (request.method != "GET" && from_another_origins_page(request))
+    return problem(problem_code::forbidden, "A request from another origin's page is refused.");
   if (matched.found->access == route_access::caller) {
     who = authenticate(request);
     if (!who) return problem(problem_code::unauthenticated, "A valid token is required.");
@@ -270,6 +287,8 @@ std::optional<domain::caller> api::current(const domain::caller& who) const {
 }
 
 base::expected<domain::caller, http_response> api::authenticate_socket(const http_request& request) const {
+  if (from_another_origins_page(request))
+    return base::unexpected(problem(problem_code::forbidden, "A WebSocket from another origin's page is refused."));
   auto who = authenticate(request);
   if (!who) return base::unexpected(problem(problem_code::unauthenticated, "A valid token is required."));
   return std::move(*who);
@@ -358,9 +377,13 @@ http_response api::login(const route_args& a) {
   json.end_object();
   json.end_object();
   auto response = json_ok(json.take());
-  response.headers.emplace_back("Set-Cookie", "stradia_session=" + token + "; HttpOnly; SameSite=Strict; Path=/" +
-                                                  (options_.secure_cookies ? "; Secure" : ""));
+  response.headers.emplace_back("Set-Cookie", session_cookie(token));
   return response;
+}
+
+std::string api::session_cookie(const std::string& token) const {
+  return "stradia_session=" + token + "; HttpOnly; SameSite=Strict; Path=/" +
+         (options_.secure_cookies ? "; Secure" : "");
 }
 
 // The session cookie is HttpOnly, so only the server can end it: an expired cookie replaces
@@ -368,9 +391,7 @@ http_response api::login(const route_args& a) {
 http_response api::logout(const route_args&) {
   http_response response;
   response.status = 204;
-  response.headers.emplace_back("Set-Cookie",
-                                std::string("stradia_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0") +
-                                    (options_.secure_cookies ? "; Secure" : ""));
+  response.headers.emplace_back("Set-Cookie", session_cookie("") + "; Max-Age=0");
   return response;
 }
 

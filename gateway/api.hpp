@@ -110,6 +110,7 @@ class api {
   http_response metrics_text(const route_args& a);
   http_response login(const route_args& a);
   http_response logout(const route_args& a);
+  std::string session_cookie(const std::string& token) const;
   http_response console_page(const route_args& a);
   http_response console_asset(const route_args& a);
   http_response command(const route_args& a);

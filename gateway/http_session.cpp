@@ -43,7 +43,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
                         std::string(message["Idempotency-Key"]),
                         std::move(body),
                         client_address_,
-                        std::string(message[http::field::accept])};
+                        std::string(message[http::field::accept]),
+                        std::string(message[http::field::origin]),
+                        std::string(message[http::field::host])};
   }
 
   void on_header(beast::error_code ec, std::size_t) {

@@ -17,6 +17,8 @@ struct http_request {
   std::string body;
   std::string client_address;  // the peer's IP address, for per-address limits
   std::string accept;          // the Accept header (analytics answer text/csv when asked)
+  std::string origin;          // the Origin header a browser sends (empty from other clients)
+  std::string host;            // the Host header
 };
 
 struct http_response {

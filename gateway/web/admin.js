@@ -19,18 +19,12 @@ export function renderAdmin(root, ctx, [tab]) {
 
   // A command, then the tab read again at the command's position (read your own write).
   async function run(name, body, done, problems) {
-    problems?.replaceChildren();
-    try {
-      const outcome = await api.command(name, body);
-      position = outcome.global_position;
-      ctx.say(done, 'info');
-      await draw();
-      return outcome;
-    } catch (error) {
-      if (problems) problems.append(...api.inWords(error).split('\n').map((line) => h('li', { text: line })));
-      else ctx.fail(error);
-      return null;
-    }
+    const outcome = await api.attempt(name, body, problems, ctx.fail);
+    if (!outcome) return null;
+    position = outcome.global_position;
+    ctx.say(done, 'info');
+    await draw();
+    return outcome;
   }
 
   const read = (path) => api.get(path + (path.includes('?') ? '&' : '?') + `limit=1000&min_position=${position}`);

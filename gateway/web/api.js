@@ -63,6 +63,23 @@ export async function command(name, body) {
   return response.json();
 }
 
+// A command for a form: the problem's lines go into `problems` (a list element) when there
+// is one, else to `fail`. Answers the command's outcome, or null when it was refused.
+export async function attempt(name, body, problems, fail) {
+  problems?.replaceChildren();
+  try {
+    return await command(name, body);
+  } catch (error) {
+    if (!problems) { fail(error); return null; }
+    for (const line of inWords(error).split('\n')) {
+      const item = document.createElement('li');
+      item.textContent = line;
+      problems.append(item);
+    }
+    return null;
+  }
+}
+
 export function query(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, value);

@@ -1,7 +1,7 @@
 // The console's shell: who is signed in, the screens by location hash, the live socket and
 // the messages area where every problem is shown in words.
 import * as api from './api.js';
-import { h, replace } from './dom.js';
+import { h, label, replace } from './dom.js';
 import { LiveBoards } from './live.js';
 import { renderLogin } from './login.js';
 import { renderHome } from './home.js';
@@ -32,6 +32,8 @@ const ctx = {
     return ctx.people.get(userId) || `user ${userId.slice(0, 8)}`;
   },
   can(...roles) { return roles.includes(ctx.me?.role); },
+  // Works on boards (moves, locks, notes, payloads); READ_ONLY only reads.
+  canWrite() { return ctx.can('GLOBAL_ADMIN', 'SUPERVISOR', 'LOCAL_USER'); },
 };
 
 api.whenSignedOut(() => {
@@ -44,8 +46,8 @@ function signedOut(text) {
   ctx.live?.stop();
   ctx.live = null;
   if (text) ctx.say(text, 'info');
-  location.hash = '#/login';
-  route();
+  if (location.hash !== '#/login') location.hash = '#/login';  // routes on hashchange
+  else route();
 }
 
 async function loadMe() {
@@ -79,7 +81,7 @@ function nav() {
   if (ctx.can('GLOBAL_ADMIN', 'READ_ONLY')) links.push(['#/audit', 'Audit log']);
   replace(document.getElementById('nav'), ctx.me ? links.map(([href, text]) => h('a', { href, text })) : []);
   replace(document.getElementById('who'), ctx.me
-    ? [h('span', { text: `${ctx.me.email} · ${ctx.me.role.replaceAll('_', ' ').toLowerCase()}` }),
+    ? [h('span', { text: `${ctx.me.email} · ${label(ctx.me.role)}` }),
        h('button', { class: 'link', text: 'Sign out', onclick: async () => {
          try { await api.logout(); } catch (error) { ctx.fail(error); }
          signedOut('Signed out.');
@@ -104,8 +106,8 @@ function route() {
     replace(screen);
     cleanup = renderLogin(screen, ctx, async () => {
       await loadMe();
-      location.hash = '#/';
-      route();
+      if (location.hash === '#/login') location.hash = '#/';  // routes on hashchange
+      else route();
     }) || (() => {});
     return;
   }

@@ -1,7 +1,7 @@
 // A board: the four columns, live from its room. Cards move by drag and drop or keyboard
 // (client:move_task); a refused move snaps back to the server's revert_to_status.
 import * as api from './api.js';
-import { h, label, replace, taskType } from './dom.js';
+import { h, label, percent, replace, taskType } from './dom.js';
 import { openTaskDrawer } from './task_drawer.js';
 
 const columns = ['TODO', 'IN_PROGRESS', 'BLOCKED', 'DONE'];
@@ -9,6 +9,8 @@ const lockMinutes = 15;
 
 export function renderBoard(root, ctx, [boardId]) {
   const tasks = new Map();
+  const rejectDrafts = new Map();  // ghost card id → {open, text}: kept across redraws
+  let syncPosition = -1;  // the position of the last board_state_sync
   const header = h('div', { class: 'board-head' });
   const notice = h('p', { class: 'board-notice', role: 'status', 'aria-live': 'polite' });
   const lanes = new Map(columns.map((status) => [status, h('div', { class: 'cards', 'data-cards': status })]));
@@ -17,7 +19,7 @@ export function renderBoard(root, ctx, [boardId]) {
   let marketName = '';
   let drawer = null;
   let gone = false;
-  const writer = ctx.can('GLOBAL_ADMIN', 'SUPERVISOR', 'LOCAL_USER');
+  const writer = ctx.canWrite();
 
   replace(root, header, notice,
     h('p', { class: 'muted hint', text: 'Keyboard: arrows move between cards, Shift+←/→ moves a card to the next column, L locks or releases, Enter opens it.' }),
@@ -78,10 +80,11 @@ export function renderBoard(root, ctx, [boardId]) {
 
   function ghostBox(task) {
     if (!task.is_ghost_card) return null;
-    const change = typeof task.ghost_change === 'string' ? task.ghost_change : JSON.stringify(task.ghost_change ?? 'a change');
-    const reject = h('form', { class: 'reject', hidden: true, 'aria-label': `Reject ${task.title}` },
+    const draft = rejectDrafts.get(task.id) || { open: false, text: '' };
+    rejectDrafts.set(task.id, draft);
+    const reject = h('form', { class: 'reject', hidden: !draft.open, 'aria-label': `Reject ${task.title}` },
       h('label', {}, 'Why this market does not take it (10–1000 characters)',
-        h('textarea', { name: 'justification', maxlength: 1000, rows: 3 })),
+        h('textarea', { name: 'justification', maxlength: 1000, rows: 3, value: draft.text, oninput: (event) => { draft.text = event.target.value; } })),
       h('button', { type: 'submit', text: 'Reject ghost card' }));
     reject.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -90,23 +93,24 @@ export function renderBoard(root, ctx, [boardId]) {
         say('A justification takes 10 to 1000 characters.');
         return;
       }
-      await run('RejectGhostCard', { local_task_id: task.id, justification, expected_version: task.version }, 'Ghost card rejected.');
+      if (await run('RejectGhostCard', { local_task_id: task.id, justification, expected_version: task.version }, 'Ghost card rejected.')) rejectDrafts.delete(task.id);
     });
     return h('div', { class: 'ghost' },
-      h('p', { text: `Offered by strategy v${board?.strategy_version ?? '?'}: ${change}` }),
+      h('p', { text: `A change of the strategy (${label(task.ghost_change || 'changed')}) waits for this market's answer.` }),
       writer ? h('div', { class: 'actions' },
         h('button', { text: 'Accept', onclick: () => run('AcceptGhostCard', { local_task_id: task.id, expected_version: task.version }, 'Ghost card accepted.') }),
-        h('button', { class: 'secondary', text: 'Reject…', onclick: () => { reject.hidden = !reject.hidden; reject.justification.focus(); } })) : null,
+        h('button', { class: 'secondary', text: 'Reject…', onclick: () => {
+          draft.open = reject.hidden;
+          reject.hidden = !draft.open;
+          if (draft.open) reject.justification.focus();
+        } })) : null,
       reject);
   }
 
   async function run(name, body, done) {
-    try {
-      await api.command(name, body);
-      say(done, 'info');
-    } catch (error) {
-      say(api.inWords(error));
-    }
+    const outcome = await api.attempt(name, body, null, (error) => say(api.inWords(error)));
+    if (outcome) say(done, 'info');
+    return outcome;
   }
 
   function card(task) {
@@ -161,16 +165,21 @@ export function renderBoard(root, ctx, [boardId]) {
     event.preventDefault();
   }
 
-  function focus(id) { grid.querySelector(`[data-task-id="${id}"]`)?.focus(); }
+  const cardOf = (id) => grid.querySelector(`[data-task-id="${CSS.escape(id)}"]`);
+  function focus(id) { cardOf(id)?.focus(); }
 
   function draw(focusId) {
-    const focused = focusId || document.activeElement?.dataset?.taskId;
+    // A justification being typed keeps its focus; a focused card keeps it too.
+    const typing = document.activeElement?.closest?.('.reject') ? document.activeElement : null;
+    const focused = focusId || (typing ? null : document.activeElement?.dataset?.taskId);
     for (const status of columns) {
       const list = [...tasks.values()].filter((t) => t.status === status && !t.removed_at)
         .sort((a, b) => a.order_index - b.order_index || a.title.localeCompare(b.title));
       replace(lanes.get(status), list.length ? list.map(card) : h('p', { class: 'muted empty', text: 'Nothing here' }));
     }
     if (focused && tasks.has(focused)) focus(focused);
+    const typingIn = typing?.closest('.task')?.dataset.taskId;
+    if (typingIn) cardOf(typingIn)?.querySelector('textarea')?.focus();
   }
 
   function drawHeader() {
@@ -180,7 +189,7 @@ export function renderBoard(root, ctx, [boardId]) {
       h('p', { class: 'muted' },
         h('span', { 'data-board-status': board.status, text: `${label(board.status)} · ` }),
         h('span', { text: `strategy v${board.strategy_version} · ` }),
-        h('span', { 'data-score': '', text: `heatmap score ${Math.round((board.heatmap_score || 0) * 100)} %` })));
+        h('span', { 'data-score': '', text: `heatmap score ${percent(board.heatmap_score)}` })));
   }
 
   function open(id) {
@@ -192,6 +201,7 @@ export function renderBoard(root, ctx, [boardId]) {
   const offs = [
     ctx.live.on('server:board_state_sync', (p) => {
       if (!mine(p)) return;
+      syncPosition = p.position;
       tasks.clear();
       for (const task of p.tasks) tasks.set(task.id, task);
       draw();
@@ -231,11 +241,11 @@ export function renderBoard(root, ctx, [boardId]) {
       const task = tasks.get(p.local_task_id);
       task.status = p.revert_to_status;
       draw();
-      grid.querySelector(`[data-task-id="${task.id}"]`)?.classList.add('snapped');
+      cardOf(task.id)?.classList.add('snapped');
       say(`"${task.title}" went back to ${label(p.revert_to_status)}: ${p.message}`);
     }),
     ctx.live.on('*', (p) => {
-      if (drawer && mine(p) && p.local_task_id === drawer.taskId) drawer.refresh();
+      if (drawer && mine(p) && (p.local_task_id ?? p.task?.id) === drawer.taskId) drawer.refresh();
     }),
   ];
   const ticker = setInterval(() => {
@@ -252,25 +262,30 @@ export function renderBoard(root, ctx, [boardId]) {
       const markets = (await api.get('/api/v1/markets?limit=1000')).markets;
       marketName = markets.find((m) => m.id === board.market_id)?.name || '';
       drawHeader();
-      if (!tasks.size) {
+      // The room's sync may have come first, and be newer.
+      if (board.position > syncPosition) {
+        tasks.clear();
         for (const task of board.tasks) tasks.set(task.id, task);
         draw();
       }
     } catch (error) {
       if (error instanceof api.ApiError && error.status === 404) {
+        stop();
         replace(root, h('h1', { text: 'Board not found' }),
           h('p', { text: 'There is no such board, or it is not one of your markets.' }), h('a', { href: '#/', text: 'Back to your boards' }));
       } else ctx.fail(error);
     }
   })();
 
-  return () => {
+  function stop() {
+    if (gone) return;
     gone = true;
     clearInterval(ticker);
     offs.forEach((off) => off());
     leave();
     drawer?.close();
-  };
+  }
+  return stop;
 }
 
 function remaining(expiresAt) {

@@ -33,6 +33,10 @@ export function time(iso) {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
+export function percent(score) {
+  return `${Math.round((score || 0) * 100)} %`;
+}
+
 export function label(enumValue) {
   return String(enumValue ?? '').replaceAll('_', ' ').toLowerCase();
 }

@@ -1,7 +1,7 @@
 // The heatmap of a strategy: the picture, the table, and the day-by-day history where the
 // analytics projection has it; scores follow the boards' rooms.
 import * as api from './api.js';
-import { h, label, replace } from './dom.js';
+import { h, label, percent, replace } from './dom.js';
 
 export function renderHeatmap(root, ctx) {
   const picker = h('select', { 'aria-label': 'Strategy' });
@@ -28,14 +28,14 @@ export function renderHeatmap(root, ctx) {
       const picture = h('img', { src: `/api/v1/heatmap.svg${q}&v=${heatmap.position}`, alt: 'Heatmap: completion per market' });
       const cells = new Map();
       const rows = heatmap.markets.map((m) => {
-        const score = h('td', { class: 'num', text: `${Math.round(m.heatmap_score * 100)} %` });
+        const score = h('td', { class: 'num', text: percent(m.heatmap_score) });
         const status = h('td', { text: label(m.board_status) });
         cells.set(m.local_board_id, { score, status, market: m });
         return h('tr', {}, h('td', {}, h('a', { href: `#/board/${m.local_board_id}`, text: m.market_name })), status, score);
       });
       replace(view,
         h('figure', {}, picture, h('figcaption', { class: 'muted', text: 'Weighted completion per market (weights from the strategy\'s tasks).' })),
-        h('table', {}, h('thead', {}, h('tr', {}, ['Market', 'Board', 'Score'].map((t) => h('th', { text: t })))), h('tbody', {}, rows)),
+        h('table', {}, h('thead', {}, h('tr', {}, ['Market', 'Board status', 'Score'].map((t) => h('th', { text: t })))), h('tbody', {}, rows)),
         h('h2', { text: 'History' }),
         history.rows.length
           ? h('img', { src: `/api/v1/analytics/heatmap-history.svg${q}&v=${history.position}`, alt: 'Heatmap history: markets by day' })
@@ -44,7 +44,7 @@ export function renderHeatmap(root, ctx) {
       offs.push(ctx.live.on('server:board_updated', (p) => {
         const cell = cells.get(p.local_board_id);
         if (!cell) return;
-        cell.score.textContent = `${Math.round(p.heatmap_score * 100)} %`;
+        cell.score.textContent = percent(p.heatmap_score);
         cell.status.textContent = label(p.status);
         picture.src = `/api/v1/heatmap.svg${q}&t=${Date.now()}`;
       }));

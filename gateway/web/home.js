@@ -1,6 +1,6 @@
 // Markets the caller may see, each with its boards; statuses and scores follow the rooms.
 import * as api from './api.js';
-import { h, label, replace } from './dom.js';
+import { h, label, percent, replace } from './dom.js';
 
 export function renderHome(root, ctx) {
   const list = h('div', { class: 'markets' }, h('p', { class: 'muted', text: 'Loading markets…' }));
@@ -12,7 +12,7 @@ export function renderHome(root, ctx) {
       const row = rows.get(p.local_board_id);
       if (!row) return;
       row.status.textContent = label(p.status);
-      row.score.textContent = `${Math.round(p.heatmap_score * 100)} %`;
+      row.score.textContent = percent(p.heatmap_score);
     }),
   ];
   let gone = false;
@@ -32,7 +32,7 @@ export function renderHome(root, ctx) {
           rows.set(board.id, { status, score });
           leaves.push(ctx.live.join(board.id));
           api.get(`/api/v1/boards/${board.id}`).then((state) => {
-            score.textContent = `${Math.round(state.heatmap_score * 100)} %`;
+            score.textContent = percent(state.heatmap_score);
           }).catch(() => {});
           return h('tr', {}, h('td', {}, h('a', { href: `#/board/${board.id}`, text: `Board of ${market.name}` })),
             h('td', { text: `v${board.strategy_version}` }), status, score);

@@ -12,7 +12,7 @@ export class LiveBoards {
   }
 
   start() {
-    this.closed = false;
+    this.timer = null;
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const socket = new WebSocket(`${scheme}://${location.host}/ws`);
     this.socket = socket;
@@ -31,13 +31,15 @@ export class LiveBoards {
     socket.addEventListener('close', () => {
       this.onStatus(false);
       if (this.closed) return;
-      setTimeout(() => this.start(), this.retry);
+      this.timer = setTimeout(() => this.start(), this.retry);
       this.retry = Math.min(this.retry * 2, 10000);
     });
   }
 
   stop() {
     this.closed = true;
+    clearTimeout(this.timer);
+    this.handlers.clear();
     this.rooms.clear();
     this.socket?.close();
   }
@@ -45,7 +47,7 @@ export class LiveBoards {
   on(event, handler) {
     if (!this.handlers.has(event)) this.handlers.set(event, new Set());
     this.handlers.get(event).add(handler);
-    return () => this.handlers.get(event).delete(handler);
+    return () => this.handlers.get(event)?.delete(handler);
   }
 
   // Sends a client frame; returns its request_id, which a server:error names.

@@ -12,6 +12,8 @@ export function openTaskDrawer(ctx, taskId, onClose) {
   panel.focus();
   let task = null;
   let timer = null;
+  // What the person is typing survives the redraws that live frames cause.
+  const drafts = { payload: null, note: '' };
 
   function close() {
     clearTimeout(timer);
@@ -19,35 +21,33 @@ export function openTaskDrawer(ctx, taskId, onClose) {
     onClose();
   }
 
-  async function load() {
+  async function load(position = 0) {
     try {
-      task = (await api.get(`/api/v1/tasks/${taskId}`)).task;
+      task = (await api.get(`/api/v1/tasks/${taskId}${api.query({ min_position: position || null })}`)).task;
       draw();
     } catch (error) {
       replace(body, h('p', { class: 'error', text: api.inWords(error) }));
     }
   }
 
+  // A command, then the task read again at its position (the next command's
+  // expected_version is the new one).
   async function run(name, payload, done, problems) {
-    if (problems) problems.replaceChildren();
-    try {
-      const outcome = await api.command(name, payload);
-      ctx.say(done, 'info');
-      return outcome;
-    } catch (error) {
-      if (problems) problems.append(...api.inWords(error).split('\n').map((line) => h('li', { text: line })));
-      else ctx.fail(error);
-      return null;
-    }
+    const outcome = await api.attempt(name, payload, problems, ctx.fail);
+    if (!outcome) return null;
+    ctx.say(done, 'info');
+    await load(outcome.global_position);
+    return outcome;
   }
 
   const mineLocked = () => task.locked_by === ctx.me.id;
-  const writer = () => ctx.can('GLOBAL_ADMIN', 'SUPERVISOR', 'LOCAL_USER');
+  const writer = () => ctx.canWrite();
 
   function payloadEditor() {
     const problems = h('ul', { class: 'form-error' });
     const editor = h('textarea', { class: 'code', rows: 10, spellcheck: 'false', 'aria-label': 'Execution payload',
-      value: JSON.stringify(task.execution_payload ?? {}, null, 2) });
+      value: drafts.payload ?? JSON.stringify(task.execution_payload ?? {}, null, 2),
+      oninput: (event) => { drafts.payload = event.target.value; } });
     const save = h('button', { text: 'Save payload', disabled: !mineLocked(),
       title: mineLocked() ? '' : 'Lock the task to edit its payload',
       onclick: async () => {
@@ -56,7 +56,14 @@ export function openTaskDrawer(ctx, taskId, onClose) {
           replace(problems, h('li', { text: `Not JSON: ${error.message}` }));
           return;
         }
-        await run('UpdateExecutionPayload', { local_task_id: task.id, execution_payload: parsed, expected_version: task.version }, 'Payload saved.', problems);
+        const saved = { local_task_id: task.id, execution_payload: parsed, expected_version: task.version };
+        drafts.payload = editor.value;
+        const outcome = await api.attempt('UpdateExecutionPayload', saved, problems, ctx.fail);
+        if (outcome) {
+          drafts.payload = null;
+          ctx.say('Payload saved.', 'info');
+          await load(outcome.global_position);
+        }
       } });
     return h('section', {},
       h('h3', { text: 'Execution payload' }),
@@ -92,11 +99,14 @@ export function openTaskDrawer(ctx, taskId, onClose) {
   function notes() {
     const problems = h('ul', { class: 'form-error' });
     const form = h('form', { 'aria-label': 'Add a note' },
-      h('textarea', { name: 'content', rows: 2, required: true, 'aria-label': 'Note' }),
+      h('textarea', { name: 'content', rows: 2, required: true, 'aria-label': 'Note', value: drafts.note,
+        oninput: (event) => { drafts.note = event.target.value; } }),
       h('button', { type: 'submit', text: 'Add note' }));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      if (await run('AddTaskNote', { local_task_id: task.id, content: form.content.value }, 'Note added.', problems)) form.reset();
+      const content = form.content.value;
+      drafts.note = '';
+      if (!(await run('AddTaskNote', { local_task_id: task.id, content }, 'Note added.', problems))) drafts.note = content;
     });
     return h('section', {}, h('h3', { text: 'Notes' }),
       h('ul', { class: 'notes' }, (task.notes || []).map((n) => h('li', { class: n.is_system_generated ? 'system' : '' },

@@ -28,6 +28,13 @@ async function signIn(browser, email) {
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (error) => page.errors.push(error.message));
+  // Every WebSocket frame the page sends and receives, to check what crossed the wire.
+  page.sent = [];
+  page.received = [];
+  page.on('websocket', (socket) => {
+    socket.on('framesent', (frame) => page.sent.push(String(frame.payload)));
+    socket.on('framereceived', (frame) => page.received.push(String(frame.payload)));
+  });
   await page.goto(base);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
@@ -94,7 +101,13 @@ const scenarios = {
     await until('spain sees its own lock', async () => (await card(spain, 'Review Privacy Law').locator('.lock', { hasText: 'Locked by you' }).count()) === 1, 1000);
     await until('the supervisor sees who holds the lock', async () =>
       (await card(supervisor, 'Review Privacy Law').locator('.lock.other', { hasText: 'Locked by spain@acme.com' }).count()) === 1, 1000);
-    check(/\d+:\d\d left/.test(await card(supervisor, 'Review Privacy Law').locator('.countdown').textContent()), 'the badge counts down to the expiry');
+    const seconds = async () => {
+      const [, m, s] = (await card(supervisor, 'Review Privacy Law').locator('.countdown').textContent()).match(/(\d+):(\d\d) left/) || [];
+      return Number(m) * 60 + Number(s);
+    };
+    const first = await seconds();
+    check(first > 14 * 60 && first <= 15 * 60, `the badge shows the minutes left of the 15: ${first} s`);
+    await until('the badge counts down', async () => (await seconds()) < first, 2500);
     check(await card(supervisor, 'Review Privacy Law').getAttribute('draggable') === 'false', 'a card locked by another cannot be dragged');
     await card(supervisor, 'Review Privacy Law').dragTo(supervisor.locator('.column[data-status="DONE"]'));
     await card(supervisor, 'Review Privacy Law').focus();
@@ -102,6 +115,7 @@ const scenarios = {
     await until('the supervisor is told why', async () => (await supervisor.locator('.board-notice.error', { hasText: 'locked by spain@acme.com' }).count()) === 1, 1000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     check(await inColumn(supervisor, 'Review Privacy Law', 'TODO'), 'the locked card stays in TODO for the supervisor');
+    check(!supervisor.sent.some((f) => f.includes('client:move_task')), 'the supervisor\'s browser sent no move at all');
     check(await inColumn(spain, 'Review Privacy Law', 'TODO'), 'and for spain');
     await shot(supervisor, 'lock-blocks-drag');
   },
@@ -132,12 +146,20 @@ const scenarios = {
     await openBoard(spain, board);
     await openBoard(supervisor, board);
     check(await inColumn(spain, 'Deploy Consent Mode', 'IN_PROGRESS'), 'the golden record starts IN PROGRESS');
+    await supervisor.evaluate(() => {
+      window.sawDone = false;
+      new MutationObserver(() => { if (document.querySelector('.column[data-status="DONE"] .task')) window.sawDone = true; })
+        .observe(document.body, { subtree: true, childList: true });
+    });
     await card(spain, 'Deploy Consent Mode').dragTo(spain.locator('.column[data-status="DONE"]'));
+    check(spain.sent.some((f) => f.includes('client:move_task') && f.includes('"new_status":"DONE"')), 'spain\'s browser sent the move');
     await until('spain is told why', async () =>
       (await spain.locator('.board-notice.error', { hasText: 'successful execution' }).count()) === 1, 2000);
     check(await inColumn(spain, 'Deploy Consent Mode', 'IN_PROGRESS'), 'the card snapped back to IN PROGRESS');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    check(await inColumn(supervisor, 'Deploy Consent Mode', 'IN_PROGRESS'), 'the supervisor never saw it in DONE');
+    check(await inColumn(supervisor, 'Deploy Consent Mode', 'IN_PROGRESS'), 'the supervisor still sees it IN PROGRESS');
+    check(!(await supervisor.evaluate(() => window.sawDone)), 'the supervisor never saw it in DONE');
+    check(spain.received.some((f) => f.includes('"revert_to_status":"IN_PROGRESS"')), 'the server answered with revert_to_status');
     // The drawer shows why, too: not executed yet, and the payload editor of the lock holder.
     await card(spain, 'Deploy Consent Mode').getByRole('button', { name: 'Open' }).click();
     await spain.locator('.drawer', { hasText: 'Not executed yet' }).waitFor({ timeout: 3000 });
@@ -172,6 +194,8 @@ const scenarios = {
     await new Promise((resolve) => setTimeout(resolve, 300));
     check((await spain.locator('.task').count()) === 0, 'no card of France is drawn');
     check(!(await spain.content()).includes('France'), 'the page never names France');
+    await until('the room refused the join', async () => spain.received.some((f) => f.includes('server:error') && f.includes('NOT_FOUND')), 2000);
+    check(!spain.received.some((f) => f.includes('board_state_sync') && f.includes(france)), 'no frame of France\'s board reached the browser');
     await shot(spain, 'france-not-found');
   },
 

@@ -598,6 +598,31 @@ TEST_F(Frontend, TheConsoleIsServedByTheServerUnderAPolicyThatAllowsOnlyItself) 
   EXPECT_EQ(missing.headers.at("content-type"), "application/problem+json");
   EXPECT_EQ(http_call(server_->port(), "GET", "/web/../api/v1/me").status, 404);
 
+  // A page of another origin (another port counts) can neither sign a browser in nor send a
+  // command with its cookie; the server's own page can, and so can any client with a token.
+  const std::string login = R"({"email":"spain@acme.com","password":"stradia-dev"})";
+  const auto foreign =
+      http_call(server_->port(), "POST", "/api/v1/auth/login", login, {{"Origin", "http://127.0.0.1:9"}});
+  EXPECT_EQ(foreign.status, 403) << foreign.body;
+  EXPECT_NE(foreign.body.find(R"("code":"FORBIDDEN")"), std::string::npos) << foreign.body;
+  const auto own = http_call(server_->port(), "POST", "/api/v1/auth/login", login, {{"Origin", "http://127.0.0.1"}});
+  ASSERT_EQ(own.status, 200) << own.body;
+  const auto cookie = "stradia_session=" + json_field(own.body, "token");
+  const auto note = R"({"local_task_id":")" + review_task_ + R"(","content":"from a page"})";
+  EXPECT_EQ(http_call(server_->port(), "POST", "/api/v1/commands/AddTaskNote", note,
+                      {{"Cookie", cookie}, {"Origin", "https://evil.example"}})
+                .status,
+            403);
+  EXPECT_EQ(http_call(server_->port(), "POST", "/api/v1/commands/AddTaskNote", note,
+                      {{"Cookie", cookie}, {"Origin", "http://127.0.0.1"}})
+                .status,
+            200);
+  EXPECT_EQ(
+      http_call(server_->port(), "POST", "/api/v1/commands/AddTaskNote", note,
+                {{"Authorization", "Bearer " + json_field(own.body, "token")}, {"Origin", "https://elsewhere.example"}})
+          .status,
+      200);
+
   // Signing out replaces the HttpOnly session cookie with an expired one.
   const auto out = http_call(server_->port(), "POST", "/api/v1/auth/logout");
   EXPECT_EQ(out.status, 204);

@@ -100,6 +100,12 @@ TEST_F(LiveBoards, TheHandshakeWantsAValidTokenInTheHeaderOrTheCookie) {
   EXPECT_EQ(ws_client(server_->port(), expired).handshake_status(), 401);
   EXPECT_EQ(ws_client(server_->port(), spain_).handshake_status(), 101);
   EXPECT_EQ(ws_client(server_->port(), "", "stradia_session=" + spain_).handshake_status(), 101);
+  // Another origin's page cannot open a socket with the browser's cookie (a port is an origin
+  // of its own); the server's own page can.
+  const auto cookie = "stradia_session=" + spain_;
+  EXPECT_EQ(ws_client(server_->port(), "", cookie, 0, true, "http://evil.example").handshake_status(), 403);
+  EXPECT_EQ(ws_client(server_->port(), "", cookie, 0, true, "http://127.0.0.1:1").handshake_status(), 403);
+  EXPECT_EQ(ws_client(server_->port(), "", cookie, 0, true, "http://127.0.0.1").handshake_status(), 101);
 }
 
 TEST_F(LiveBoards, TwoUsersSeeEachOthersLockMoveAndNoteInTheSameOrder) {

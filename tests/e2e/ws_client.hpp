@@ -21,8 +21,9 @@ class ws_client {
   // Connects and upgrades; handshake_status() is 101 on success, else the HTTP status.
   // receive_buffer > 0 shrinks the socket's receive buffer (a slow reader).
   // reading = false: nothing is read after the handshake (a client that fell asleep).
+  // origin: the Origin header a browser would send (none by default, as other clients).
   ws_client(unsigned short port, const std::string& bearer, const std::string& cookie = "", int receive_buffer = 0,
-            bool reading = true)
+            bool reading = true, const std::string& origin = "")
       : ws_(io_) {
     namespace net = boost::asio;
     namespace websocket = boost::beast::websocket;
@@ -30,9 +31,10 @@ class ws_client {
     socket.open(net::ip::tcp::v4());
     if (receive_buffer > 0) socket.set_option(net::socket_base::receive_buffer_size(receive_buffer));
     socket.connect({net::ip::make_address("127.0.0.1"), port});
-    ws_.set_option(websocket::stream_base::decorator([bearer, cookie](websocket::request_type& r) {
+    ws_.set_option(websocket::stream_base::decorator([bearer, cookie, origin](websocket::request_type& r) {
       if (!bearer.empty()) r.set(boost::beast::http::field::authorization, "Bearer " + bearer);
       if (!cookie.empty()) r.set(boost::beast::http::field::cookie, cookie);
+      if (!origin.empty()) r.set(boost::beast::http::field::origin, origin);
     }));
     ws_.read_message_max(1 << 20);
     websocket::response_type response;
