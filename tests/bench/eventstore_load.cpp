@@ -5,6 +5,14 @@
 // With `audit EXPORT_FILE` after SECONDS (scripts/bench audit): single-event appends at 16
 // writers with the audit sealer off and on, 4 runs each in ABBA BAAB order; then a 1M-event tenant sealed, its
 // inclusion and consistency proofs timed, and its export written to EXPORT_FILE.
+// One figure per call, so scripts/bench peers can interleave them with its peers' runs:
+//   ... SECONDS appends WRITERS         single-event appends, the audit sealer running
+//   ... SECONDS read EVENTS             the log filled to EVENTS, then read whole
+//   ... SECONDS message-db-read EVENTS  Message DB's messages filled to EVENTS (OWNER then
+//                                       names a superuser), then read through its own
+//                                       get_category_messages, a batch at a time
+#include <libpq-fe.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -234,33 +242,10 @@ int audit_bench(const std::string& app, const std::string& worker, const std::st
   return 0;
 }
 
-int main(int argc, char** argv) {
-  if (argc == 7 && std::string(argv[5]) == "audit")
-    return audit_bench(argv[1], argv[2], argv[3], std::stoi(argv[4]), argv[6]);
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: eventstore_load APP_CONNINFO WORKER_CONNINFO OWNER_CONNINFO SECONDS\n");
-    return 2;
-  }
-  const std::string app = argv[1], worker = argv[2], owner = argv[3];
-  const int seconds = std::stoi(argv[4]);
-  std::mt19937_64 rng(42);
-  const auto tenant = uuid(rng);
-
-  for (int writers : {1, 4, 16}) {
-    es::event_store store({app, worker});
-    const auto before = store.append_transactions();
-    auto r = appends(store, tenant, writers, 1, seconds);
-    report("single-event appends", writers, r, store.append_transactions() - before);
-  }
-  for (int writers : {1, 4}) {
-    es::event_store store({app, worker});
-    const auto before = store.append_transactions();
-    auto r = appends(store, tenant, writers, 100, seconds);
-    report("100-event appends", writers, r, store.append_transactions() - before);
-  }
-
-  // Fill the log up to 1M events (the appends above are part of it), then read it all.
-  constexpr std::int64_t log_size = 1000000;
+// Fills the log up to `log_size` events (whatever is there counts), then reads it all in
+// batches of 10,000, as a rebuild does. Answers whether every event was read.
+bool read_whole_log(const std::string& app, const std::string& worker, const std::string& owner,
+                    const std::string& tenant, std::int64_t log_size) {
   std::int64_t expected = 0;
   {
     pqxx::connection c(owner);
@@ -284,5 +269,119 @@ int main(int argc, char** argv) {
   if (read != expected)
     std::fprintf(stderr, "read %lld events, the log has %lld\n", static_cast<long long>(read),
                  static_cast<long long>(expected));
-  return read == expected ? 0 : 1;
+  return read == expected;
+}
+
+// Single-event appends at `writers` with the audit sealer running, as `stradia serve` has it.
+void sealed_appends(const std::string& app, const std::string& worker, const std::string& tenant, int writers,
+                    int seconds) {
+  namespace audit = es::audit;
+  const auto signer = audit::head_signer::from_seed(std::string(32, '\x07'));
+  (void)audit::sealer::seal_once(worker, signer, false);  // the backlog, so the run seals live only
+  audit::sealer_options options;
+  options.worker_conninfo = worker;
+  options.signer = signer;
+  audit::sealer sealing(options);
+  es::event_store store({app, worker});
+  const auto before = store.append_transactions();
+  auto r = appends(store, tenant, writers, 1, seconds);
+  report("single-event appends", writers, r, store.append_transactions() - before);
+}
+
+// Message DB's read, as its consumers page a category: get_category_messages from the
+// next global position, `batch` messages at a time, every column read as text (its type).
+bool message_db_read(const std::string& superuser, std::int64_t log_size) {
+  {
+    pqxx::connection c(superuser);
+    const auto existing =
+        pqxx::nontransaction(c).exec("SELECT count(*) FROM message_store.messages")[0][0].as<std::int64_t>();
+    for (std::int64_t done = existing; done < log_size; done += 100000) {
+      pqxx::work w(c);
+      w.exec_params(
+          "INSERT INTO message_store.messages (id, stream_name, type, position, data, metadata) "
+          "SELECT gen_random_uuid(), 'task-seed' || (g / 100), 'TaskMoved', g % 100, "
+          "'{\"local_task_id\": \"9bf1a896-7c23-4cb1-8f09-647b9d8e8c7e\", \"local_board_id\": "
+          "\"ad6b6688-8cb5-4a6f-a7d9-980ef51cca45\", \"new_status\": \"IN_PROGRESS\", "
+          "\"expected_previous_status\": \"TODO\"}'::jsonb, "
+          "'{\"user_id\": \"1f8a4e6e-2b40-4e0c-8d4b-0a9e3f6c0004\"}'::jsonb "
+          "FROM generate_series($1::bigint, $2::bigint) g",
+          done, std::min(done + 100000, log_size) - 1);
+      w.commit();
+    }
+    pqxx::nontransaction(c).exec("VACUUM ANALYZE message_store.messages");
+  }
+  PGconn* c = PQconnectdb((superuser + " options='-c search_path=message_store'").c_str());
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::fprintf(stderr, "message-db-read: %s", PQerrorMessage(c));
+    PQfinish(c);
+    return false;
+  }
+  const auto start = clock_type::now();
+  std::int64_t position = 1, read = 0;
+  std::size_t bytes = 0;
+  for (bool more = true; more;) {
+    const auto from = std::to_string(position);
+    const char* values[] = {from.c_str()};
+    PGresult* r = PQexecParams(c, "SELECT * FROM get_category_messages('task', $1::bigint, 10000)", 1, nullptr, values,
+                               nullptr, nullptr, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+      std::fprintf(stderr, "message-db-read: %s", PQerrorMessage(c));
+      PQclear(r);
+      break;
+    }
+    const int rows = PQntuples(r), columns = PQnfields(r), global = PQfnumber(r, "global_position");
+    for (int row = 0; row < rows; ++row)
+      for (int col = 0; col < columns; ++col) bytes += static_cast<std::size_t>(PQgetlength(r, row, col));
+    read += rows;
+    more = rows > 0;
+    if (more) position = std::stoll(PQgetvalue(r, rows - 1, global)) + 1;
+    PQclear(r);
+  }
+  PQfinish(c);
+  const double s = std::chrono::duration<double>(clock_type::now() - start).count();
+  std::printf("message-db get_category_messages whole category: %lld messages (%.0f MB) in %.2f s: %.0f messages/s\n",
+              static_cast<long long>(read), static_cast<double>(bytes) / 1e6, s, static_cast<double>(read) / s);
+  return read >= log_size;
+}
+
+int main(int argc, char** argv) {
+  if (argc == 7 && std::string(argv[5]) == "audit")
+    return audit_bench(argv[1], argv[2], argv[3], std::stoi(argv[4]), argv[6]);
+  if (argc == 7) {
+    const std::string mode = argv[5];
+    std::mt19937_64 rng(42);
+    const auto tenant = uuid(rng);
+    if (mode == "appends") {
+      sealed_appends(argv[1], argv[2], tenant, std::stoi(argv[6]), std::stoi(argv[4]));
+      return 0;
+    }
+    if (mode == "read") return read_whole_log(argv[1], argv[2], argv[3], tenant, std::stoll(argv[6])) ? 0 : 1;
+    if (mode == "message-db-read") return message_db_read(argv[3], std::stoll(argv[6])) ? 0 : 1;
+  }
+  if (argc != 5) {
+    std::fprintf(stderr,
+                 "usage: eventstore_load APP_CONNINFO WORKER_CONNINFO OWNER_CONNINFO SECONDS "
+                 "[audit FILE | appends WRITERS | read EVENTS | message-db-read EVENTS]\n");
+    return 2;
+  }
+  const std::string app = argv[1], worker = argv[2], owner = argv[3];
+  const int seconds = std::stoi(argv[4]);
+  std::mt19937_64 rng(42);
+  const auto tenant = uuid(rng);
+
+  for (int writers : {1, 4, 16}) {
+    es::event_store store({app, worker});
+    const auto before = store.append_transactions();
+    auto r = appends(store, tenant, writers, 1, seconds);
+    report("single-event appends", writers, r, store.append_transactions() - before);
+  }
+  for (int writers : {1, 4}) {
+    es::event_store store({app, worker});
+    const auto before = store.append_transactions();
+    auto r = appends(store, tenant, writers, 100, seconds);
+    report("100-event appends", writers, r, store.append_transactions() - before);
+  }
+
+  // Fill the log up to 1M events (the appends above are part of it), then read it all.
+  return read_whole_log(app, worker, owner, tenant, 1000000) ? 0 : 1;
 }
