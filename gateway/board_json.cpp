@@ -78,6 +78,7 @@ void write_board_task(base::json_writer& json, const projections::board_task_vie
   write_optional(json, "ghost_change", t.ghost_change);
   json.field("pre_flight_scan_status", t.pre_flight_scan_status).field("gemini_token_cost", t.gemini_token_cost);
   write_optional(json, "locked_by", t.locked_by);
+  write_optional(json, "locked_by_email", t.locked_by_email);
   write_optional(json, "locked_at", t.locked_at);
   write_optional(json, "expires_at", t.expires_at);
   json.field("error_log", t.error_log);

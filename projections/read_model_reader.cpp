@@ -26,7 +26,10 @@ constexpr const char* task_columns =
     "SELECT local_task_id::text, global_task_id, title, task_type, target_platform, status, pre_flight_scan_status, "
     "error_log, weight, order_index, is_custom_local_task, is_ghost_card, gemini_token_cost, version, locked_by, "
     STRADIA_UTC("locked_at") ", " STRADIA_UTC("expires_at") ", " STRADIA_UTC("last_executed_at") ", "
-    "local_board_id::text, market_id::text, position, ghost_change, " STRADIA_UTC("removed_at") " FROM read_board_tasks ";
+    "local_board_id::text, market_id::text, position, ghost_change, " STRADIA_UTC("removed_at") ", "
+    "(SELECT u.email FROM read_users u WHERE u.user_id = CASE WHEN read_board_tasks.locked_by ~ "
+    "'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN read_board_tasks.locked_by::uuid END) "
+    "FROM read_board_tasks ";
 // Tasks that left the board (a removal accepted, an added ghost card rejected) keep their
 // detail and timeline but leave the board.
 constexpr const char* tasks_of_board_where =
@@ -116,6 +119,7 @@ board_task_view task_of(const pqxx::row& row) {
   t.position = row[20].as<std::int64_t>();
   t.ghost_change = optional_text(row[21]);
   t.removed_at = optional_time(row[22]);
+  t.locked_by_email = optional_text(row[23]);
   return t;
 }
 

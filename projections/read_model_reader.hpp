@@ -25,6 +25,7 @@ struct board_task_view {
   bool is_custom_local_task = false, is_ghost_card = false;
   std::int64_t gemini_token_cost = 0, version = 0;
   std::optional<std::string> locked_by, locked_at, expires_at, last_executed_at;  // RFC 3339
+  std::optional<std::string> locked_by_email;  // the lock holder's, for the people on the board
   std::string local_board_id, market_id;
   std::int64_t position = 0;                // the last event applied to this task
   std::optional<std::string> ghost_change;  // a pending ghost card's ADDED, CHANGED or REMOVED

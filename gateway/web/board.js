@@ -44,6 +44,22 @@ export function renderBoard(root, ctx, [boardId]) {
   }
 
   const lockedByOther = (task) => task.locked_by && task.locked_by !== ctx.me.id;
+
+  // Board tasks name their lock holder's email: everyone on the board learns who is who.
+  function keep(task) {
+    if (task.locked_by && task.locked_by_email) ctx.people.set(task.locked_by, task.locked_by_email);
+    tasks.set(task.id, task);
+  }
+
+  // A lock taken by someone this page cannot name yet: the board's state names them.
+  async function learnHolder(userId) {
+    if (ctx.people.has(userId)) return;
+    try {
+      for (const task of (await api.get(`/api/v1/boards/${boardId}`)).tasks)
+        if (task.locked_by && task.locked_by_email) ctx.people.set(task.locked_by, task.locked_by_email);
+      if (!gone) draw();
+    } catch { /* the badge keeps the short id */ }
+  }
   const movable = (task) => writer && !task.is_ghost_card && !lockedByOther(task);
 
   function say(text, kind = 'error') {
@@ -203,7 +219,7 @@ export function renderBoard(root, ctx, [boardId]) {
       if (!mine(p)) return;
       syncPosition = p.position;
       tasks.clear();
-      for (const task of p.tasks) tasks.set(task.id, task);
+      p.tasks.forEach(keep);
       draw();
     }),
     ctx.live.on('server:task_moved', (p) => {
@@ -218,6 +234,7 @@ export function renderBoard(root, ctx, [boardId]) {
       if (!task) return;
       Object.assign(task, { locked_by: p.locked_by_user_id, locked_at: p.locked_at, expires_at: p.expires_at });
       draw();
+      learnHolder(p.locked_by_user_id);
     }),
     ctx.live.on('server:task_unlocked', (p) => {
       const task = mine(p) && tasks.get(p.local_task_id);
@@ -228,7 +245,7 @@ export function renderBoard(root, ctx, [boardId]) {
     }),
     ctx.live.on('server:task_updated', (p) => {
       if (!mine(p)) return;
-      tasks.set(p.task.id, p.task);
+      keep(p.task);
       draw();
     }),
     ctx.live.on('server:board_updated', (p) => {
@@ -265,7 +282,7 @@ export function renderBoard(root, ctx, [boardId]) {
       // The room's sync may have come first, and be newer.
       if (board.position > syncPosition) {
         tasks.clear();
-        for (const task of board.tasks) tasks.set(task.id, task);
+        board.tasks.forEach(keep);
         draw();
       }
     } catch (error) {

@@ -118,6 +118,12 @@ const scenarios = {
     check(!supervisor.sent.some((f) => f.includes('client:move_task')), 'the supervisor\'s browser sent no move at all');
     check(await inColumn(spain, 'Review Privacy Law', 'TODO'), 'and for spain');
     await shot(supervisor, 'lock-blocks-drag');
+    // The other way round: spain, a LOCAL_USER who may not list users, is told who holds it too.
+    await card(spain, 'Review Privacy Law').getByRole('button', { name: 'Release' }).click();
+    await until('the supervisor sees the lock released', async () => (await card(supervisor, 'Review Privacy Law').locator('.lock').count()) === 0, 1000);
+    await card(supervisor, 'Review Privacy Law').getByRole('button', { name: 'Lock' }).click();
+    await until('spain sees who holds the lock', async () =>
+      (await card(spain, 'Review Privacy Law').locator('.lock.other', { hasText: 'Locked by supervisor@acme.com' }).count()) === 1, 2000);
   },
 
   // A lock that expires (the server's clock moved 16 minutes on) clears in both browsers.
