@@ -1,24 +1,17 @@
 #include "gateway/board_hub.hpp"
 
-#include <algorithm>
-
 namespace stradia::gateway {
 
 void board_hub::join(const std::string& board_id, const std::shared_ptr<live_connection>& c) {
   std::lock_guard lock(mutex_);
-  auto& room = rooms_[board_id];
-  std::erase_if(room, [&](const auto& w) { return w.expired() || w.lock() == c; });
-  room.push_back(c);
+  rooms_[board_id].insert_or_assign(c.get(), c);
 }
 
 void board_hub::leave(const std::string& board_id, const live_connection* c) {
   std::lock_guard lock(mutex_);
   const auto room = rooms_.find(board_id);
   if (room == rooms_.end()) return;
-  std::erase_if(room->second, [&](const auto& w) {
-    const auto member = w.lock();
-    return !member || member.get() == c;
-  });
+  room->second.erase(c);
   if (room->second.empty()) rooms_.erase(room);
 }
 
@@ -31,7 +24,7 @@ void board_hub::broadcast(const std::string& board_id, std::int64_t order,
     const auto room = rooms_.find(board_id);
     if (room == rooms_.end()) return;
     members.reserve(room->second.size());
-    for (const auto& w : room->second)
+    for (const auto& [address, w] : room->second)
       if (auto m = w.lock()) members.push_back(std::move(m));
   }
   for (const auto& m : members) m->deliver(board_id, order, frame);
@@ -48,7 +41,7 @@ std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> board_hub:
   std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> out;
   std::lock_guard lock(mutex_);
   for (const auto& [board, room] : rooms_)
-    for (const auto& w : room)
+    for (const auto& [address, w] : room)
       if (auto member = w.lock(); member && member->tenant_id() == tenant_id)
         out.emplace_back(board, std::move(member));
   return out;
@@ -63,7 +56,7 @@ std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> board_hub:
   std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> out;
   std::lock_guard lock(mutex_);
   for (const auto& [board, room] : rooms_)
-    for (const auto& w : room)
+    for (const auto& [address, w] : room)
       if (auto member = w.lock(); member && member->user_id() == user_id) out.emplace_back(board, std::move(member));
   return out;
 }

@@ -53,8 +53,11 @@ class board_hub {
   std::vector<std::pair<std::string, std::shared_ptr<live_connection>>> rooms_of_tenant(const std::string& tenant_id);
 
  private:
+  // A room's members by address: joining and leaving cost the same in a room of 10,000 as
+  // in a room of 2 (they hold the lock every broadcast needs).
+  using room = std::unordered_map<const live_connection*, std::weak_ptr<live_connection>>;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::vector<std::weak_ptr<live_connection>>> rooms_;
+  std::unordered_map<std::string, room> rooms_;
 };
 
 }  // namespace stradia::gateway
