@@ -63,6 +63,16 @@ async function openBoard(page, boardId) {
   await until('the board joined its room (live)', async () => (await page.locator('#live.on').count()) === 1, 5000);
 }
 
+// spain@acme.com and supervisor@acme.com, each in a browser context of their own, on Spain's board.
+async function spainsBoardInTwoBrowsers(browser) {
+  const board = await boardOf('Spain - Retail');
+  const spain = await signIn(browser, 'spain@acme.com');
+  const supervisor = await signIn(browser, 'supervisor@acme.com');
+  await openBoard(spain, board);
+  await openBoard(supervisor, board);
+  return { spain, supervisor };
+}
+
 const card = (page, title) => page.locator('.task', { has: page.locator('h3', { hasText: title }) });
 const inColumn = async (page, title, status) =>
   (await page.locator(`.column[data-status="${status}"] .task`, { has: page.locator('h3', { hasText: title }) }).count()) === 1;
@@ -71,11 +81,7 @@ const shot = (page, name) => page.screenshot({ path: `${shots}/${name}.png` });
 const scenarios = {
   // A drag in one browser shows in the other within a second.
   async drag_shows_in_the_other_within_a_second(browser) {
-    const board = await boardOf('Spain - Retail');
-    const spain = await signIn(browser, 'spain@acme.com');
-    const supervisor = await signIn(browser, 'supervisor@acme.com');
-    await openBoard(spain, board);
-    await openBoard(supervisor, board);
+    const { spain, supervisor } = await spainsBoardInTwoBrowsers(browser);
     check(await inColumn(supervisor, 'Review Privacy Law', 'TODO'), 'Review Privacy Law starts in TODO');
     await card(spain, 'Review Privacy Law').dragTo(spain.locator('.column[data-status="IN_PROGRESS"]'));
     const dropped = Date.now();
@@ -92,11 +98,7 @@ const scenarios = {
 
   // A lock taken in one browser shows its badge in the other and blocks the drag there.
   async a_lock_shows_in_the_other_and_blocks_the_drag(browser) {
-    const board = await boardOf('Spain - Retail');
-    const spain = await signIn(browser, 'spain@acme.com');
-    const supervisor = await signIn(browser, 'supervisor@acme.com');
-    await openBoard(spain, board);
-    await openBoard(supervisor, board);
+    const { spain, supervisor } = await spainsBoardInTwoBrowsers(browser);
     await card(spain, 'Review Privacy Law').getByRole('button', { name: 'Lock' }).click();
     await until('spain sees its own lock', async () => (await card(spain, 'Review Privacy Law').locator('.lock', { hasText: 'Locked by you' }).count()) === 1, 1000);
     await until('the supervisor sees who holds the lock', async () =>
@@ -128,11 +130,7 @@ const scenarios = {
 
   // A lock that expires (the server's clock moved 16 minutes on) clears in both browsers.
   async an_expired_lock_clears_in_both(browser) {
-    const board = await boardOf('Spain - Retail');
-    const spain = await signIn(browser, 'spain@acme.com');
-    const supervisor = await signIn(browser, 'supervisor@acme.com');
-    await openBoard(spain, board);
-    await openBoard(supervisor, board);
+    const { spain, supervisor } = await spainsBoardInTwoBrowsers(browser);
     await card(spain, 'Review Privacy Law').getByRole('button', { name: 'Lock' }).click();
     await until('the supervisor sees the lock', async () => (await card(supervisor, 'Review Privacy Law').locator('.lock').count()) === 1, 1000);
     writeFileSync(clockFile, String(16 * 60));
@@ -146,11 +144,7 @@ const scenarios = {
 
   // A Type C card dropped on DONE before a successful execution snaps back, with the reason.
   async a_type_c_card_snaps_back_from_done(browser) {
-    const board = await boardOf('Spain - Retail');
-    const spain = await signIn(browser, 'spain@acme.com');
-    const supervisor = await signIn(browser, 'supervisor@acme.com');
-    await openBoard(spain, board);
-    await openBoard(supervisor, board);
+    const { spain, supervisor } = await spainsBoardInTwoBrowsers(browser);
     check(await inColumn(spain, 'Deploy Consent Mode', 'IN_PROGRESS'), 'the golden record starts IN PROGRESS');
     await supervisor.evaluate(() => {
       window.sawDone = false;
