@@ -24,6 +24,11 @@ void http_server::impl::accept() {
   acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || draining) return;  // closed for shutdown
     if (ec) return on_accept_error(ec);
+    // Answers and frames go out as soon as they are written: Nagle's algorithm would hold a
+    // small write back until the client acknowledges the one before (up to its delayed-ACK
+    // timer, 40 ms on Linux).
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     start_http_session(*this, std::move(socket));
     accept();
   });
