@@ -93,7 +93,7 @@ const scenarios = {
     await card(supervisor, 'Review Privacy Law').focus();
     await supervisor.keyboard.press('Shift+ArrowRight');
     await until('spain sees the keyboard move to BLOCKED', () => inColumn(spain, 'Review Privacy Law', 'BLOCKED'), 1000);
-    await shot(spain, 'board-live');
+    await shot(supervisor, 'board-live');
   },
 
   // A lock taken in one browser shows its badge in the other and blocks the drag there.
