@@ -47,13 +47,24 @@ std::string idempotency_digest_key(std::string_view jwt_secret) {
   return std::string(reinterpret_cast<const char*>(key), sizeof key);
 }
 
-std::string bearer_token(const http_request& r) {
-  // The scheme's name is case-insensitive (RFC 9110 §11.1).
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+// The token of an `Authorization: Bearer` header; empty without one. The scheme's name is
+// case-insensitive (RFC 9110 §11.1).
+std::string_view header_token(const http_request& r) {
   constexpr std::string_view scheme = "bearer ";
   if (r.authorization.size() > scheme.size() &&
-      std::equal(scheme.begin(), scheme.end(), r.authorization.begin(),
-                 [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
-    return r.authorization.substr(scheme.size());
+      equal_ignoring_case(std::string_view(r.authorization).substr(0, scheme.size()), scheme))
+    return std::string_view(r.authorization).substr(scheme.size());
+  return {};
+}
+
+std::string bearer_token(const http_request& r) {
+  if (const auto token = header_token(r); !token.empty()) return std::string(token);
   constexpr std::string_view cookie = "stradia_session=";
   for (std::size_t at = 0; at < r.cookie.size();) {
     const auto end = std::min(r.cookie.find(';', at), r.cookie.size());
@@ -66,18 +77,17 @@ std::string bearer_token(const http_request& r) {
 }
 
 // A browser names the page that makes a request in Origin. The session cookie is sent by
-// any page of the same site (SameSite ignores ports), so a change or a socket without a
-// bearer token must come from a page of this server: another origin's page could otherwise
-// drive a signed-in browser (or sign it in as someone else). Browsers never add a bearer
-// token on their own; other clients send no Origin.
+// any page of the same site (SameSite ignores ports), so a change or a socket that does not
+// carry its own bearer token must come from a page of this server: another origin's page
+// could otherwise drive a signed-in browser (or sign it in as someone else). Browsers never
+// add a bearer token on their own (they may add Basic credentials: those count for
+// nothing); other clients send no Origin.
 bool from_another_origins_page(const http_request& r) {
-  if (r.origin.empty() || !r.authorization.empty()) return false;
+  if (r.origin.empty() || !header_token(r).empty()) return false;
   auto origin = std::string_view(r.origin);
   for (std::string_view scheme : {"http://", "https://"})
     if (origin.substr(0, scheme.size()) == scheme) origin.remove_prefix(scheme.size());
-  return !std::equal(origin.begin(), origin.end(), r.host.begin(), r.host.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  });
+  return !equal_ignoring_case(origin, r.host);
 }
 
 std::string outcome_json(const commands::command_outcome& o) {

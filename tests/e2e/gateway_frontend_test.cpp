@@ -613,6 +613,13 @@ TEST_F(Frontend, TheConsoleIsServedByTheServerUnderAPolicyThatAllowsOnlyItself) 
                       {{"Cookie", cookie}, {"Origin", "https://evil.example"}})
                 .status,
             403);
+  // Credentials a browser may add by itself (Basic) do not make the cookie's request a client's own.
+  EXPECT_EQ(
+      http_call(server_->port(), "POST", "/api/v1/commands/AddTaskNote", note,
+                {{"Cookie", cookie}, {"Authorization", "Basic c3BhaW46cGFzcw=="}, {"Origin", "http://evil.example"}})
+          .status,
+      403);
+  EXPECT_EQ(http_call(server_->port(), "POST", "/api/v1/auth/logout", "", {{"Origin", "null"}}).status, 403);
   EXPECT_EQ(http_call(server_->port(), "POST", "/api/v1/commands/AddTaskNote", note,
                       {{"Cookie", cookie}, {"Origin", "http://127.0.0.1"}})
                 .status,
