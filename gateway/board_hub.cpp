@@ -24,8 +24,16 @@ void board_hub::broadcast(const std::string& board_id, std::int64_t order,
     const auto room = rooms_.find(board_id);
     if (room == rooms_.end()) return;
     members.reserve(room->second.size());
-    for (const auto& [address, w] : room->second)
-      if (auto m = w.lock()) members.push_back(std::move(m));
+    // A socket gone without its leave (a server stopping) drops out here.
+    for (auto member = room->second.begin(); member != room->second.end();) {
+      if (auto m = member->second.lock()) {
+        members.push_back(std::move(m));
+        ++member;
+      } else {
+        member = room->second.erase(member);
+      }
+    }
+    if (room->second.empty()) rooms_.erase(room);
   }
   for (const auto& m : members) m->deliver(board_id, order, frame);
 }

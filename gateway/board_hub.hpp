@@ -1,6 +1,7 @@
 #pragma once
 // Board rooms, after Beast's chat-multi example: a map board id → the connections in it,
-// held by weak reference, so a closed socket simply drops out. A broadcast hands the same
+// held by weak reference: a closed socket leaves its rooms, and one gone without leaving
+// drops out at the next broadcast. A broadcast hands the same
 // shared frame to every connection in the room; each connection queues it (bounded) and
 // writes it on its own strand. Thread-safe.
 #include <cstdint>
