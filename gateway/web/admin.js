@@ -27,7 +27,7 @@ export function renderAdmin(root, ctx, [tab]) {
     return outcome;
   }
 
-  const read = (path) => api.get(path + (path.includes('?') ? '&' : '?') + `limit=1000&min_position=${position}`);
+  const read = (path) => api.get(path + api.query({ limit: 1000, min_position: position }));
   const select = (name, values, value, text = label) => h('select', { name }, values.map((v) => h('option', { value: v, selected: v === value, text: text(v) })));
 
   function commandForm(title, fields, submit) {

@@ -1,14 +1,13 @@
 // The public HTTP API (API.md §1–4, §6, §7): the session cookie the login sets carries the
 // token, so no token is kept in the page. Problems come back as ApiError, in words.
+import { h } from './dom.js';
+
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problem?.detail || problem?.title || `HTTP ${status}`);
     this.status = status;
     this.problem = problem || {};
   }
-  get code() { return this.problem.code || ''; }
-  // Field errors by path, for forms that show each beside its field.
-  get fieldErrors() { return this.problem.errors || []; }
 }
 
 export function inWords(error) {
@@ -71,11 +70,7 @@ export async function attempt(name, body, problems, fail) {
     return await command(name, body);
   } catch (error) {
     if (!problems) { fail(error); return null; }
-    for (const line of inWords(error).split('\n')) {
-      const item = document.createElement('li');
-      item.textContent = line;
-      problems.append(item);
-    }
+    problems.append(...inWords(error).split('\n').map((line) => h('li', { text: line })));
     return null;
   }
 }

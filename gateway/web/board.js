@@ -46,17 +46,22 @@ export function renderBoard(root, ctx, [boardId]) {
   const lockedByOther = (task) => task.locked_by && task.locked_by !== ctx.me.id;
 
   // Board tasks name their lock holder's email: everyone on the board learns who is who.
-  function keep(task) {
+  function learn(task) {
     if (task.locked_by && task.locked_by_email) ctx.people.set(task.locked_by, task.locked_by_email);
+  }
+  function keep(task) {
+    learn(task);
     tasks.set(task.id, task);
   }
 
-  // A lock taken by someone this page cannot name yet: the board's state names them.
+  // A lock taken by someone this page cannot name yet (task_locked names only the user id):
+  // the board's state names them. Once per user.
+  const asked = new Set();
   async function learnHolder(userId) {
-    if (ctx.people.has(userId)) return;
+    if (ctx.people.has(userId) || asked.has(userId)) return;
+    asked.add(userId);
     try {
-      for (const task of (await api.get(`/api/v1/boards/${boardId}`)).tasks)
-        if (task.locked_by && task.locked_by_email) ctx.people.set(task.locked_by, task.locked_by_email);
+      (await api.get(`/api/v1/boards/${boardId}`)).tasks.forEach(learn);
       if (!gone) draw();
     } catch { /* the badge keeps the short id */ }
   }
@@ -109,12 +114,12 @@ export function renderBoard(root, ctx, [boardId]) {
         say('A justification takes 10 to 1000 characters.');
         return;
       }
-      if (await run('RejectGhostCard', { local_task_id: task.id, justification, expected_version: task.version }, 'Ghost card rejected.')) rejectDrafts.delete(task.id);
+      if (await run('RejectGhostCard', { local_task_id: task.id, justification }, 'Ghost card rejected.')) rejectDrafts.delete(task.id);
     });
     return h('div', { class: 'ghost' },
       h('p', { text: `A change of the strategy (${label(task.ghost_change || 'changed')}) waits for this market's answer.` }),
       writer ? h('div', { class: 'actions' },
-        h('button', { text: 'Accept', onclick: () => run('AcceptGhostCard', { local_task_id: task.id, expected_version: task.version }, 'Ghost card accepted.') }),
+        h('button', { text: 'Accept', onclick: () => run('AcceptGhostCard', { local_task_id: task.id }, 'Ghost card accepted.') }),
         h('button', { class: 'secondary', text: 'Reject…', onclick: () => {
           draft.open = reject.hidden;
           reject.hidden = !draft.open;
@@ -235,6 +240,17 @@ export function renderBoard(root, ctx, [boardId]) {
       Object.assign(task, { locked_by: p.locked_by_user_id, locked_at: p.locked_at, expires_at: p.expires_at });
       draw();
       learnHolder(p.locked_by_user_id);
+    }),
+    ctx.live.on('server:execution_completed', async (p) => {
+      if (!mine(p) || !tasks.has(p.local_task_id)) return;
+      // The frame (sent once the read models have the run) says only whether it succeeded:
+      // the card's time and error come from the task.
+      try {
+        const { task } = await api.get(`/api/v1/tasks/${p.local_task_id}`);
+        if (gone || !tasks.has(task.id)) return;
+        Object.assign(tasks.get(task.id), { last_executed_at: task.last_executed_at, error_log: task.error_log, version: task.version });
+        draw();
+      } catch (error) { say(api.inWords(error)); }
     }),
     ctx.live.on('server:task_unlocked', (p) => {
       const task = mine(p) && tasks.get(p.local_task_id);

@@ -18,13 +18,15 @@ export function renderHeatmap(root, ctx) {
     offs = [];
   }
 
+  let shown = 0;  // the latest strategy asked for: an older answer arriving late is dropped
   async function show(strategyId) {
     forget();
+    const asked = ++shown;
     try {
       const q = api.query({ strategy_id: strategyId });
-      const heatmap = await api.get(`/api/v1/heatmap${q}`);
-      const history = await api.get(`/api/v1/analytics/heatmap-history${q}`);
-      if (gone) return;
+      const [heatmap, history] = await Promise.all([
+        api.get(`/api/v1/heatmap${q}`), api.get(`/api/v1/analytics/heatmap-history${q}`)]);
+      if (gone || asked !== shown) return;
       const picture = h('img', { src: `/api/v1/heatmap.svg${q}&v=${heatmap.position}`, alt: 'Heatmap: completion per market' });
       const cells = new Map();
       const rows = heatmap.markets.map((m) => {

@@ -19,7 +19,7 @@ export class LiveBoards {
     socket.addEventListener('open', () => {
       this.retry = 500;
       this.onStatus(true);
-      for (const board of this.rooms.keys()) this.raw('client:join_board', { local_board_id: board });
+      for (const board of this.rooms.keys()) this.send('client:join_board', { local_board_id: board });
       for (const frame of this.pending.splice(0)) socket.send(frame);
     });
     socket.addEventListener('message', (message) => {
@@ -41,6 +41,7 @@ export class LiveBoards {
     clearTimeout(this.timer);
     this.handlers.clear();
     this.rooms.clear();
+    this.pending = [];
     this.socket?.close();
   }
 
@@ -50,14 +51,10 @@ export class LiveBoards {
     return () => this.handlers.get(event)?.delete(handler);
   }
 
-  // Sends a client frame; returns its request_id, which a server:error names.
+  // Sends a client frame (queued until the socket is open); returns its request_id, which a
+  // server:error names.
   send(event, payload) {
     const requestId = `c${this.next++}`;
-    this.raw(event, payload, requestId);
-    return requestId;
-  }
-
-  raw(event, payload, requestId = `c${this.next++}`) {
     const frame = JSON.stringify({ event, request_id: requestId, payload });
     if (this.isOpen()) this.socket.send(frame);
     else this.pending.push(frame);
@@ -70,7 +67,7 @@ export class LiveBoards {
     const count = this.rooms.get(board) || 0;
     this.rooms.set(board, count + 1);
     // Not yet open: the open handler joins every wanted room.
-    if (count === 0 && this.isOpen()) this.raw('client:join_board', { local_board_id: board });
+    if (count === 0 && this.isOpen()) this.send('client:join_board', { local_board_id: board });
     return () => this.leave(board);
   }
 
@@ -78,6 +75,6 @@ export class LiveBoards {
     const count = this.rooms.get(board) || 0;
     if (count > 1) { this.rooms.set(board, count - 1); return; }
     this.rooms.delete(board);
-    if (this.isOpen()) this.raw('client:leave_board', { local_board_id: board });
+    if (this.isOpen()) this.send('client:leave_board', { local_board_id: board });
   }
 }

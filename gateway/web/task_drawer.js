@@ -13,7 +13,7 @@ export function openTaskDrawer(ctx, taskId, onClose) {
   let task = null;
   let timer = null;
   // What the person is typing survives the redraws that live frames cause.
-  const drafts = { payload: null, note: '' };
+  const drafts = { payload: null, note: '', target: '' };
 
   function close() {
     clearTimeout(timer);
@@ -57,13 +57,9 @@ export function openTaskDrawer(ctx, taskId, onClose) {
           return;
         }
         const saved = { local_task_id: task.id, execution_payload: parsed, expected_version: task.version };
-        drafts.payload = editor.value;
-        const outcome = await api.attempt('UpdateExecutionPayload', saved, problems, ctx.fail);
-        if (outcome) {
-          drafts.payload = null;
-          ctx.say('Payload saved.', 'info');
-          await load(outcome.global_position);
-        }
+        const draft = editor.value;
+        drafts.payload = null;  // the saved payload is what the reload shows
+        if (!(await run('UpdateExecutionPayload', saved, 'Payload saved.', problems))) drafts.payload = draft;
       } });
     return h('section', {},
       h('h3', { text: 'Execution payload' }),
@@ -79,7 +75,8 @@ export function openTaskDrawer(ctx, taskId, onClose) {
     const pre = task.pre_flight;
     const target = task.target_platform === 'GA4' ? ['measurement_id', 'Measurement ID (G-…)'] : ['container_id', 'Container ID (GTM-…)'];
     const form = h('form', { class: 'inline', 'aria-label': 'Execute' },
-      h('label', {}, target[1], h('input', { name: target[0], required: true })),
+      h('label', {}, target[1], h('input', { name: target[0], required: true, value: drafts.target,
+        oninput: (event) => { drafts.target = event.target.value; } })),
       h('button', { type: 'submit', disabled: !mineLocked(), text: 'Execute' }));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();

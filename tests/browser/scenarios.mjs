@@ -60,7 +60,8 @@ async function boardOf(marketName) {
 async function openBoard(page, boardId) {
   await page.goto(`${base}/#/board/${boardId}`);
   await page.locator('.task').first().waitFor({ timeout: 5000 });
-  await until('the board joined its room (live)', async () => (await page.locator('#live.on').count()) === 1, 5000);
+  await until('the board joined its room (its state synced over the socket)', async () =>
+    page.received.some((f) => f.includes('server:board_state_sync') && f.includes(boardId)), 5000);
 }
 
 // spain@acme.com and supervisor@acme.com, each in a browser context of their own, on Spain's board.
@@ -212,7 +213,8 @@ const scenarios = {
     // The browser's own check stops a short password; the server's refusal shows in words.
     await form.getByLabel('First password').evaluate((input) => input.removeAttribute('minlength'));
     await form.getByRole('button', { name: 'Invite user' }).click();
-    await until('the server\'s refusal is shown', async () => (await form.locator('.form-error li').count()) > 0, 3000);
+    await until('the server\'s refusal is shown in its words', async () =>
+      (await form.locator('.form-error li', { hasText: 'password: String must contain at least 8 character(s)' }).count()) === 1, 3000);
     await form.getByLabel('First password').fill('portugal-2026');
     await form.getByRole('button', { name: 'Invite user' }).click();
     await admin.locator('tr[data-email="portugal@acme.com"]').waitFor({ timeout: 3000 });
