@@ -70,7 +70,8 @@ base::expected<api::analytics_request, http_response> api::analytics_request_of(
         problem(problem_code::validation_failed, "from is after to.", {{"from", "Must not be after to."}}));
   if (out.range.to - out.range.from >= days(max_days))
     return base::unexpected(problem(problem_code::validation_failed, "The range is too long.",
-                                    {{"to", "At most 730 days after from (731 days in all)."}}));
+                                    {{"to", "At most " + std::to_string(max_days - 1) + " days after from (" +
+                                                std::to_string(max_days) + " days in all)."}}));
   const auto position = read_model_position(a.request);
   if (!position) return base::unexpected(position.error());
   out.position = *position;

@@ -114,9 +114,11 @@ void row_table::append(row values) {
 
 void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
   if (stream_) {
-    copy_in rest(t, stream_target_, columns_);
-    rest.write_rows(streamed_);
-    rest.complete();
+    if (!streamed_.empty()) {
+      copy_in rest(t, stream_target_, columns_);
+      rest.write_rows(streamed_);
+      rest.complete();
+    }
     insert_staged(t);
   } else if (mode == write_mode::copy && !changed_.empty()) {
     copy_in out(t, stage_for_copy(t), columns_);
