@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <numeric>
 #include <pqxx/pqxx>
 #include <random>
@@ -131,6 +132,17 @@ void seed_log(const std::string& app, const std::string& tenant, std::int64_t to
   }
 }
 
+// The audit sealer as `stradia serve` runs it, started once the backlog is sealed, so
+// what it does while it runs is sealing live appends only.
+std::unique_ptr<es::audit::sealer> live_sealer(const std::string& worker,
+                                               const std::optional<es::audit::head_signer>& signer) {
+  (void)es::audit::sealer::seal_once(worker, signer, false);
+  es::audit::sealer_options options;
+  options.worker_conninfo = worker;
+  options.signer = signer;
+  return std::make_unique<es::audit::sealer>(options);
+}
+
 }  // namespace
 
 // The audit figures of issue 14 (see the header).
@@ -151,16 +163,12 @@ int audit_bench(const std::string& app, const std::string& worker, const std::st
       std::fflush(stdout);
       continue;
     }
-    (void)audit::sealer::seal_once(worker, signer, false);  // the backlog, so the run below seals live only
-    audit::sealer_options options;
-    options.worker_conninfo = worker;
-    options.signer = signer;
-    audit::sealer sealing_now(options);
+    const auto sealing_now = live_sealer(worker, signer);
     es::event_store store({app, worker});
     on.push_back(static_cast<double>(appends(store, tenant, 16, 1, seconds).events) / seconds);
     const auto head = *store.head_position();
     const auto waited_from = clock_type::now();
-    while (sealing_now.sealed_position() < head && clock_type::now() - waited_from < std::chrono::seconds(30))
+    while (sealing_now->sealed_position() < head && clock_type::now() - waited_from < std::chrono::seconds(30))
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     std::printf(
         "stradia single-event appends, 16 writers, sealing on: %.0f events/s (sealed %.0f ms after the last "
@@ -275,13 +283,7 @@ bool read_whole_log(const std::string& app, const std::string& worker, const std
 // Single-event appends at `writers` with the audit sealer running, as `stradia serve` has it.
 void sealed_appends(const std::string& app, const std::string& worker, const std::string& tenant, int writers,
                     int seconds) {
-  namespace audit = es::audit;
-  const auto signer = audit::head_signer::from_seed(std::string(32, '\x07'));
-  (void)audit::sealer::seal_once(worker, signer, false);  // the backlog, so the run seals live only
-  audit::sealer_options options;
-  options.worker_conninfo = worker;
-  options.signer = signer;
-  audit::sealer sealing(options);
+  const auto sealing = live_sealer(worker, es::audit::head_signer::from_seed(std::string(32, '\x07')));
   es::event_store store({app, worker});
   const auto before = store.append_transactions();
   auto r = appends(store, tenant, writers, 1, seconds);
