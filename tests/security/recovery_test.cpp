@@ -33,8 +33,10 @@ class Recovery : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() / ("stradia-recovery-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
     std::filesystem::permissions(dir_, std::filesystem::perms::all);
-    port_ = run_script(pg("start") + " 2>/dev/null");
-    ASSERT_FALSE(port_.empty()) << "scripts/pg did not start a server";
+    const auto errors = (dir_ / "pg-start.err").string();
+    port_ = run_script(pg("start") + " 2>" + errors);
+    ASSERT_FALSE(port_.empty()) << "scripts/pg did not start a server: " << run_script("cat " + errors) << "\n"
+                                << run_script("tail -5 " + (dir_ / "pg" / "server.log").string() + " 2>/dev/null");
     auto url = [&](const char* role) { return "host=127.0.0.1 port=" + port_ + " dbname=stradia user=" + role; };
     env_ = {std::string("STRADIA_DATABASE_URL=") + url("stradia_app"),
             std::string("STRADIA_WORKER_DATABASE_URL=") + url("stradia_worker"),
