@@ -88,8 +88,9 @@ struct websocket_handlers {
   std::function<void(const std::shared_ptr<live_connection>&, const domain::caller&, std::string_view)> on_frame;
   // The socket closed; the boards it had joined.
   std::function<void(const live_connection*, const std::vector<std::string>&)> on_close;
-  // The frame telling a client why its frame was not handled (rate limit, busy, crash).
-  std::function<std::string(std::string_view code, std::string_view message)> error_frame;
+  // The frame telling a client why its frame (`refused`, as received) was not handled (rate
+  // limit, busy, crash), naming the frame's request_id when it has one.
+  std::function<std::string(std::string_view code, std::string_view message, std::string_view refused)> error_frame;
 };
 
 class http_server {

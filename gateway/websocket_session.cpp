@@ -125,29 +125,30 @@ class ws_session : public live_connection, public open_socket, public std::enabl
     return true;
   }
 
-  void refuse_frame(std::string_view code, std::string_view message) {
+  void refuse_frame(std::string_view code, std::string_view message, std::string_view refused) {
     if (server_.websocket.error_frame)
-      enqueue(std::make_shared<const std::string>(server_.websocket.error_frame(code, message)));
+      enqueue(std::make_shared<const std::string>(server_.websocket.error_frame(code, message, refused)));
   }
 
   void on_read(beast::error_code ec) {
     if (ec) return finish();  // closed, timed out, or too big (Beast answered 1009)
-    std::string text = beast::buffers_to_string(buffer_.data());
+    // Shared: a frame the workers cannot take is still there to name in the refusal.
+    auto text = std::make_shared<const std::string>(ws_.got_text() ? beast::buffers_to_string(buffer_.data())
+                                                                   : "binary frame");  // not JSON: VALIDATION_FAILED
     buffer_.consume(buffer_.size());
-    if (!ws_.got_text()) text = "binary frame";  // not JSON: answered VALIDATION_FAILED
     if (!within_frame_rate()) {
       ++server_.stats.websocket_frames_limited;
-      refuse_frame("RATE_LIMITED", "Too many frames; slow down.");
+      refuse_frame("RATE_LIMITED", "Too many frames; slow down.", *text);
       return do_read();
     }
     auto self = shared_from_this();
-    const bool admitted = server_.run_on(request_lane::standard, [self, text = std::move(text)] {
+    const bool admitted = server_.run_on(request_lane::standard, [self, text] {
       try {
-        if (self->server_.websocket.on_frame) self->server_.websocket.on_frame(self, self->who_, text);
+        if (self->server_.websocket.on_frame) self->server_.websocket.on_frame(self, self->who_, *text);
       } catch (const std::exception& e) {
         self->server_.log_internal_error("a WebSocket frame", e.what());
-        net::post(self->ws_.get_executor(), [self] {
-          self->refuse_frame("INTERNAL", "Something went wrong on our side; the frame was not handled.");
+        net::post(self->ws_.get_executor(), [self, text] {
+          self->refuse_frame("INTERNAL", "Something went wrong on our side; the frame was not handled.", *text);
         });
       }
       net::post(self->ws_.get_executor(), [self] {
@@ -158,7 +159,7 @@ class ws_session : public live_connection, public open_socket, public std::enabl
       });
     });
     if (!admitted) {
-      refuse_frame("SERVICE_UNAVAILABLE", "The server is busy; try again.");
+      refuse_frame("SERVICE_UNAVAILABLE", "The server is busy; try again.", *text);
       do_read();
     }
   }

@@ -127,6 +127,11 @@ base::expected<client_frame, frame_problem> parse_client_frame(std::string_view 
   return out;
 }
 
+std::string request_id_of(std::string_view text) {
+  auto parsed = parse_client_frame(text);
+  return parsed ? parsed->request_id : parsed.error().request_id;
+}
+
 std::string error_frame(std::string_view code, std::string_view message, const error_details& details) {
   return frame(
       "server:error",

@@ -45,6 +45,8 @@ struct error_details {
   std::vector<std::pair<std::string, std::string>> fields;
 };
 std::string error_frame(std::string_view code, std::string_view message, const error_details& details);
+// The request_id of a client frame, or empty when it has none (or is not a frame at all).
+std::string request_id_of(std::string_view text);
 
 std::string board_state_sync_frame(const projections::board_view& board, std::int64_t position,
                                    std::string_view request_id);

@@ -1,5 +1,7 @@
 // The board WebSocket of API.md §5: one socket for the page, rooms joined by the screens,
-// rejoined after a reconnect (each join answers a fresh board_state_sync).
+// rejoined after a reconnect (each join answers a fresh board_state_sync). A join the server
+// turns away for now (busy, or too many frames) is sent again after a pause, so a board
+// opened during a burst still goes live.
 export class LiveBoards {
   constructor(onStatus) {
     this.handlers = new Map();
@@ -7,6 +9,9 @@ export class LiveBoards {
     this.pending = [];
     this.next = 1;
     this.retry = 500;
+    this.joining = new Map();  // request_id of a join in flight → board id
+    this.rejoinPause = new Map();  // board id → the pause before its next attempt
+    this.rejoinTimers = new Set();
     this.onStatus = onStatus;
     this.closed = false;
   }
@@ -19,16 +24,18 @@ export class LiveBoards {
     socket.addEventListener('open', () => {
       this.retry = 500;
       this.onStatus(true);
-      for (const board of this.rooms.keys()) this.send('client:join_board', { local_board_id: board });
+      for (const board of this.rooms.keys()) this.sendJoin(board);
       for (const frame of this.pending.splice(0)) socket.send(frame);
     });
     socket.addEventListener('message', (message) => {
       let frame;
       try { frame = JSON.parse(message.data); } catch { return; }
+      if (this.joinTurnedAway(frame)) return;
       for (const handler of this.handlers.get(frame.event) || []) handler(frame.payload || {}, frame);
       for (const handler of this.handlers.get('*') || []) handler(frame.payload || {}, frame);
     });
     socket.addEventListener('close', () => {
+      this.joining.clear();
       this.onStatus(false);
       if (this.closed) return;
       this.timer = setTimeout(() => this.start(), this.retry);
@@ -39,6 +46,8 @@ export class LiveBoards {
   stop() {
     this.closed = true;
     clearTimeout(this.timer);
+    for (const timer of this.rejoinTimers) clearTimeout(timer);
+    this.rejoinTimers.clear();
     this.handlers.clear();
     this.rooms.clear();
     this.pending = [];
@@ -67,14 +76,43 @@ export class LiveBoards {
     const count = this.rooms.get(board) || 0;
     this.rooms.set(board, count + 1);
     // Not yet open: the open handler joins every wanted room.
-    if (count === 0 && this.isOpen()) this.send('client:join_board', { local_board_id: board });
+    if (count === 0 && this.isOpen()) this.sendJoin(board);
     return () => this.leave(board);
+  }
+
+  sendJoin(board) {
+    this.joining.set(this.send('client:join_board', { local_board_id: board }), board);
+  }
+
+  // A join answered SERVICE_UNAVAILABLE or RATE_LIMITED: tried again after a pause that
+  // doubles up to 10 s, while a screen still wants the board. Any other answer ends it.
+  joinTurnedAway(frame) {
+    const requestId = frame.request_id;
+    if (!this.joining.has(requestId)) return false;
+    const board = this.joining.get(requestId);
+    this.joining.delete(requestId);
+    const retryable = frame.event === 'server:error' &&
+      (frame.payload.code === 'SERVICE_UNAVAILABLE' || frame.payload.code === 'RATE_LIMITED');
+    if (!retryable) {
+      this.rejoinPause.delete(board);
+      return false;
+    }
+    const pause = this.rejoinPause.get(board) || 500;
+    this.rejoinPause.set(board, Math.min(pause * 2, 10000));
+    const timer = setTimeout(() => {
+      this.rejoinTimers.delete(timer);
+      const inFlight = [...this.joining.values()].includes(board);  // a reconnect joined it already
+      if (this.rooms.has(board) && this.isOpen() && !inFlight) this.sendJoin(board);
+    }, pause);
+    this.rejoinTimers.add(timer);
+    return true;
   }
 
   leave(board) {
     const count = this.rooms.get(board) || 0;
     if (count > 1) { this.rooms.set(board, count - 1); return; }
     this.rooms.delete(board);
+    this.rejoinPause.delete(board);
     if (this.isOpen()) this.send('client:leave_board', { local_board_id: board });
   }
 }

@@ -1,7 +1,9 @@
 // Load tool for the HTTP command path: POST MoveTask and AddTaskNote over keep-alive
 // connections (16 and 64), each connection working its own task, next to the event
 // store's raw append rate measured in the same run (16 writers, in process).
-//   http_load PORT APP_CONNINFO WORKER_CONNINFO SECONDS
+//   http_load PORT APP_CONNINFO WORKER_CONNINFO SECONDS SERVER_PID
+// After each figure, the CPU it cost per event or command in the server, this load and
+// Postgres (from /proc), and how idle the machine was.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/cpu_time.hpp"
 #include "eventstore/event_store.hpp"
 
 namespace {
@@ -88,6 +91,7 @@ double percentile(std::vector<double> v, double p) {
 }
 
 struct figure {
+  double commands;
   double per_second;
   double p50_ms;
   double p99_ms;
@@ -124,19 +128,42 @@ figure drive(unsigned short port, const std::string& token, const std::vector<st
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   const double s = std::chrono::duration<double>(clock_type::now() - start).count();
-  return {static_cast<double>(done) / s, percentile(all, 0.5), percentile(all, 0.99), failed.load()};
+  return {static_cast<double>(done), static_cast<double>(done) / s, percentile(all, 0.5), percentile(all, 0.99),
+          failed.load()};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: http_load PORT APP_CONNINFO WORKER_CONNINFO SECONDS\n");
+  if (argc != 6) {
+    std::fprintf(stderr, "usage: http_load PORT APP_CONNINFO WORKER_CONNINFO SECONDS SERVER_PID\n");
     return 2;
   }
   const auto port = static_cast<unsigned short>(std::stoi(argv[1]));
   const std::string app = argv[2], worker = argv[3];
   const int seconds = std::stoi(argv[4]);
+  const int server_pid = std::stoi(argv[5]);
+
+  // Where each operation's CPU went during a phase: the server, this load, Postgres.
+  struct cpu_sample {
+    stradia::testing::cpu_time server, load, postgres;
+    double idle;
+    clock_type::time_point at;
+  };
+  auto sample = [&] {
+    return cpu_sample{stradia::testing::cpu_of(server_pid), stradia::testing::cpu_of(getpid()),
+                      stradia::testing::cpu_of_all("postgres"), stradia::testing::idle_seconds(), clock_type::now()};
+  };
+  auto print_cpu = [&](const cpu_sample& before, double operations, const char* what) {
+    const auto after = sample();
+    const auto us = [&](const stradia::testing::cpu_time& a, const stradia::testing::cpu_time& b) {
+      return (a - b).total() / operations * 1e6;
+    };
+    const double wall = std::chrono::duration<double>(after.at - before.at).count();
+    std::printf("  CPU %s: server %.1f us, Postgres %.1f us, this load %.1f us; the machine %.0f %% idle\n", what,
+                us(after.server, before.server), us(after.postgres, before.postgres), us(after.load, before.load),
+                100.0 * (after.idle - before.idle) / (wall * static_cast<double>(std::thread::hardware_concurrency())));
+  };
 
   connection setup(port);
   std::string body;
@@ -168,6 +195,7 @@ int main(int argc, char** argv) {
   // The baseline: single-event appends straight into the store, 16 writers.
   std::atomic<std::uint64_t> appended{0};
   {
+    const auto cpu_before = sample();
     const auto deadline = clock_type::now() + std::chrono::seconds(seconds);
     const auto start = clock_type::now();
     std::vector<std::thread> writers;
@@ -189,6 +217,7 @@ int main(int argc, char** argv) {
     for (auto& w : writers) w.join();
     const double s = std::chrono::duration<double>(clock_type::now() - start).count();
     std::printf("raw event store appends, 16 writers: %.0f events/s\n", static_cast<double>(appended) / s);
+    print_cpu(cpu_before, static_cast<double>(appended), "an event");
   }
 
   const char* statuses[] = {"TODO", "IN_PROGRESS"};
@@ -200,6 +229,7 @@ int main(int argc, char** argv) {
     return out;
   };
   for (int connections : {16, 64}) {
+    auto cpu_before = sample();
     auto moves = drive(port, token, take_tasks(connections), connections, seconds, "MoveTask",
                        [&](const std::string& task, std::uint64_t i) {
                          return R"({"local_task_id":")" + task + R"(","expected_previous_status":")" + statuses[i % 2] +
@@ -207,6 +237,8 @@ int main(int argc, char** argv) {
                        });
     std::printf("POST MoveTask, %d connections: %.0f commands/s (p50 %.2f ms, p99 %.2f ms, %llu failed)\n", connections,
                 moves.per_second, moves.p50_ms, moves.p99_ms, static_cast<unsigned long long>(moves.failures));
+    print_cpu(cpu_before, moves.commands, "a command");
+    cpu_before = sample();
     auto notes = drive(port, token, take_tasks(connections), connections, seconds, "AddTaskNote",
                        [](const std::string& task, std::uint64_t) {
                          return R"({"local_task_id":")" + task + R"(","content":"Checked on staging."})";
@@ -214,6 +246,7 @@ int main(int argc, char** argv) {
     std::printf("POST AddTaskNote, %d connections: %.0f commands/s (p50 %.2f ms, p99 %.2f ms, %llu failed)\n",
                 connections, notes.per_second, notes.p50_ms, notes.p99_ms,
                 static_cast<unsigned long long>(notes.failures));
+    print_cpu(cpu_before, notes.commands, "a command");
     std::fflush(stdout);
   }
   return 0;

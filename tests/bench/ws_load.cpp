@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/cpu_time.hpp"
 #include "bench/latency_percentiles.hpp"
 #include "e2e/http_client.hpp"
 #include "eventstore/event_store.hpp"
@@ -54,11 +55,13 @@ struct recorder {
   std::mutex mutex;
   std::vector<std::int64_t> lags_us;
   std::atomic<long> frames{0};
+  std::atomic<long> errors{0};
+  std::atomic<long> join_retries{0};
 };
 
 class client : public std::enable_shared_from_this<client> {
  public:
-  client(net::io_context& io, recorder& r) : ws_(net::make_strand(io)), r_(r) {}
+  client(net::io_context& io, recorder& r) : ws_(net::make_strand(io)), retry_(ws_.get_executor()), r_(r) {}
   void start(unsigned short port, const std::string& token, const std::string& board, std::atomic<int>& joined) {
     token_ = token;
     board_ = board;
@@ -92,7 +95,19 @@ class client : public std::enable_shared_from_this<client> {
       const auto text = beast::buffers_to_string(self->buffer_.data());
       self->buffer_.consume(self->buffer_.size());
       if (text.find("server:board_state_sync") != std::string::npos) {
+        self->joined_once_ = true;
         ++*self->joined_;
+      } else if (text.find("server:error") != std::string::npos) {
+        // A server under a burst of joins refuses some with 503 and asks for a retry.
+        if (!self->joined_once_ && text.find("SERVICE_UNAVAILABLE") != std::string::npos) {
+          ++self->r_.join_retries;
+          self->retry_.expires_after(std::chrono::milliseconds(100));
+          self->retry_.async_wait([self](beast::error_code ec) {
+            if (!ec) self->join();
+          });
+        } else if (self->r_.errors++ < 5) {
+          std::fprintf(stderr, "error frame: %s\n", text.c_str());
+        }
       } else if (const auto at = text.find("\"content\":\"seq-"); at != std::string::npos) {
         const auto seq = std::stoul(text.substr(at + 15));
         ++self->r_.frames;
@@ -108,6 +123,8 @@ class client : public std::enable_shared_from_this<client> {
     });
   }
   websocket::stream<beast::tcp_stream> ws_;
+  net::steady_timer retry_;
+  bool joined_once_ = false;
   recorder& r_;
   beast::flat_buffer buffer_;
   std::string token_, board_, out_;
@@ -184,11 +201,14 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::seconds(1));
   const long rss_after = rss_kib(server_pid);
   std::printf(
-      "%d clients on %d boards joined in %.1f s; server RSS %.1f MiB → %.1f MiB: %.1f KiB per idle connection\n",
+      "%d clients on %d boards joined in %.1f s (%ld joins retried after a 503); server RSS %.1f MiB → %.1f MiB: %.1f "
+      "KiB per idle connection\n",
       joined.load(), board_count, std::chrono::duration<double>(clock_type::now() - connecting).count(),
-      rss_before / 1024.0, rss_after / 1024.0,
+      r.join_retries.load(), rss_before / 1024.0, rss_after / 1024.0,
       static_cast<double>(rss_after - rss_before) / std::max(1, joined.load()));
 
+  const auto server_cpu_before = testing::cpu_of(server_pid), client_cpu_before = testing::cpu_of(getpid());
+  const double idle_before = testing::idle_seconds();
   const auto start = clock_type::now();
   const auto interval = std::chrono::duration<double>(1.0 / rate);
   std::size_t sent = 0;
@@ -216,6 +236,10 @@ int main(int argc, char** argv) {
   const auto drain = clock_type::now();
   while (r.frames < expected && clock_type::now() - drain < std::chrono::seconds(20))
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto server_cpu = testing::cpu_of(server_pid) - server_cpu_before;
+  const auto client_cpu = testing::cpu_of(getpid()) - client_cpu_before;
+  const double idle = testing::idle_seconds() - idle_before,
+               wall = std::chrono::duration<double>(clock_type::now() - start).count();
   guard.reset();
   io.stop();
   loop.join();
@@ -229,5 +253,15 @@ int main(int argc, char** argv) {
       "%.2f ms, max %.2f ms\n",
       clients, board_count, rate, static_cast<double>(sent) / took, r.frames.load(), expected, pct(0.5), pct(0.99),
       pct(1.0));
+  const double frames = static_cast<double>(std::max(1L, r.frames.load()));
+  // Where a frame's time goes: on loopback the sender's kernel also runs the receiving side
+  // of TCP, so the server's kernel share is both ends of the connection.
+  const auto per_frame = [&](double seconds) { return seconds / frames * 1e6; };
+  std::printf(
+      "CPU a frame while broadcasting: server %.1f us (user %.1f, kernel %.1f), this client %.1f us (user %.1f, "
+      "kernel %.1f); the machine %.0f %% idle\n",
+      per_frame(server_cpu.user + server_cpu.kernel), per_frame(server_cpu.user), per_frame(server_cpu.kernel),
+      per_frame(client_cpu.user + client_cpu.kernel), per_frame(client_cpu.user), per_frame(client_cpu.kernel),
+      100.0 * idle / (wall * static_cast<double>(std::thread::hardware_concurrency())));
   return 0;
 }

@@ -53,6 +53,18 @@ TEST(WsFrames, AnErrorCarriesTheRequestTheTaskAndWhereTheCardGoesBack) {
                        task + R"(","revert_to_status":"IN_PROGRESS"}})");
 }
 
+// A refused frame (rate limit, busy) is answered with its request_id, found even when the
+// rest of the frame is wrong.
+TEST(WsFrames, TheRequestIdOfAnyFrameIsFoundForItsRefusal) {
+  EXPECT_EQ(request_id_of(R"({"event":"client:join_board","request_id":"j-1","payload":{"local_board_id":")" + board +
+                          R"("}})"),
+            "j-1");
+  EXPECT_EQ(request_id_of(R"({"event":"client:nope","request_id":"j-2","payload":{}})"), "j-2");
+  EXPECT_EQ(request_id_of(R"({"event":"client:join_board","payload":{}})"), "");
+  EXPECT_EQ(request_id_of(R"({"request_id":7})"), "");
+  EXPECT_EQ(request_id_of("binary frame"), "");
+}
+
 TEST(WsFrames, BoardEventsBecomeTheirBroadcasts) {
   stradia::envelope::v1::EventEnvelope e;
   e.set_stream_id("task-" + task);

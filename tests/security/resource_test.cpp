@@ -137,11 +137,16 @@ TEST_F(Floods, WebSocketsAndFramesPerUserAreCapped) {
   EXPECT_EQ(second.handshake_status(), 101);
   ws_client third(server_->port(), spain);
   EXPECT_EQ(third.handshake_status(), 429);
-  const auto join = R"({"event":"client:join_board","payload":{"local_board_id":")" + acme_.board + R"("}})";
-  for (int i = 0; i < 40; ++i) ASSERT_TRUE(first.send(join));
+  for (int i = 0; i < 40; ++i)
+    ASSERT_TRUE(first.send(R"({"event":"client:join_board","request_id":"join-)" + std::to_string(i) +
+                           R"(","payload":{"local_board_id":")" + acme_.board + R"("}})"));
   int limited = 0;
   while (auto frame = first.next(2s))
-    if (frame->find("RATE_LIMITED") != std::string::npos) ++limited;
+    if (frame->find("RATE_LIMITED") != std::string::npos) {
+      ++limited;
+      // The refusal names the frame refused, so a client knows which request to send again.
+      EXPECT_NE(frame->find(R"("request_id":"join-)"), std::string::npos) << *frame;
+    }
   EXPECT_GE(limited, 20) << "a burst of 10, then 5 a second";
 }
 
