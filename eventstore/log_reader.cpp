@@ -16,6 +16,8 @@ constexpr const char* read_after_sql =
     "metadata->>'correlation_id', metadata->>'causation_id', metadata->>'user_id', recorded_at "
     "FROM events WHERE global_position > $1::bigint ORDER BY global_position LIMIT $2::bigint";
 
+constexpr const char* read_after_statement = "stradia_read_after";
+
 // Postgres' binary timestamps count microseconds from 2000-01-01T00:00:00Z.
 constexpr std::int64_t postgres_epoch_in_unix_micros = 946684800LL * 1000000;
 
@@ -51,6 +53,14 @@ result<std::unique_ptr<log_reader>> log_reader::connect(const std::string& conni
     PQfinish(c);
     return base::unexpected<store_error>(std::move(error));
   }
+  // Prepared once per connection: the followers read the log's tail after every append, and
+  // planning the read (row-level security on events) cost more than running it.
+  result_guard prepared{PQprepare(c, read_after_statement, read_after_sql, 2, nullptr)};
+  if (PQresultStatus(prepared.r) != PGRES_COMMAND_OK) {
+    store_error error{store_errc::retryable, std::string("cannot prepare the log read: ") + PQerrorMessage(c)};
+    PQfinish(c);
+    return base::unexpected<store_error>(std::move(error));
+  }
   return std::unique_ptr<log_reader>(new log_reader(c));
 }
 
@@ -59,7 +69,7 @@ log_reader::~log_reader() { PQfinish(connection_); }
 result<void> log_reader::send_read(std::int64_t after_position, std::size_t max_count) {
   const std::string after = std::to_string(after_position), limit = std::to_string(max_count);
   const char* values[] = {after.c_str(), limit.c_str()};
-  if (!PQsendQueryParams(connection_, read_after_sql, 2, nullptr, values, nullptr, nullptr, 1))
+  if (!PQsendQueryPrepared(connection_, read_after_statement, 2, values, nullptr, nullptr, 1))
     return base::unexpected(connection_error(connection_, "read"));
   prefetched_ = {after_position, max_count};
   return {};
