@@ -86,6 +86,10 @@ result<void> log_reader::finish_query(PGresult** into) {
   }
   if (!first || PQresultStatus(first) != PGRES_TUPLES_OK) {
     auto error = connection_error(connection_, "read");
+    // The prepared read gone from the session (a pooler, DISCARD ALL): a new connection
+    // prepares it again.
+    const char* state = first ? PQresultErrorField(first, PG_DIAG_SQLSTATE) : nullptr;
+    if (state && std::strcmp(state, "26000") == 0) error.code = store_errc::retryable;
     PQclear(first);
     return base::unexpected(std::move(error));
   }

@@ -128,6 +128,8 @@ base::expected<client_frame, frame_problem> parse_client_frame(std::string_view 
 }
 
 std::string request_id_of(std::string_view text) {
+  // Refusals are what a flood gets: a frame larger than any real one is not parsed for them.
+  if (text.size() > max_request_id_search_bytes) return {};
   auto parsed = parse_client_frame(text);
   return parsed ? parsed->request_id : parsed.error().request_id;
 }

@@ -3,6 +3,7 @@
 // validated (ids are UUIDs, statuses are the TaskStatus enum), server frames written, and
 // the board events of the log turned into broadcasts. No I/O, so it is tested and fuzzed
 // on its own.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -45,7 +46,9 @@ struct error_details {
   std::vector<std::pair<std::string, std::string>> fields;
 };
 std::string error_frame(std::string_view code, std::string_view message, const error_details& details);
-// The request_id of a client frame, or empty when it has none (or is not a frame at all).
+// The request_id of a client frame, or empty when it has none (or is not a frame at all, or
+// is over max_request_id_search_bytes).
+constexpr std::size_t max_request_id_search_bytes = 4096;
 std::string request_id_of(std::string_view text);
 
 std::string board_state_sync_frame(const projections::board_view& board, std::int64_t position,

@@ -11,7 +11,7 @@ export class LiveBoards {
     this.retry = 500;
     this.joining = new Map();  // request_id of a join in flight → board id
     this.rejoinPause = new Map();  // board id → the pause before its next attempt
-    this.rejoinTimers = new Set();
+    this.rejoinTimers = new Map();  // board id → its one pending retry
     this.onStatus = onStatus;
     this.closed = false;
   }
@@ -36,6 +36,7 @@ export class LiveBoards {
     });
     socket.addEventListener('close', () => {
       this.joining.clear();
+      this.cancelRejoins();  // the next open joins every wanted room
       this.onStatus(false);
       if (this.closed) return;
       this.timer = setTimeout(() => this.start(), this.retry);
@@ -46,8 +47,7 @@ export class LiveBoards {
   stop() {
     this.closed = true;
     clearTimeout(this.timer);
-    for (const timer of this.rejoinTimers) clearTimeout(timer);
-    this.rejoinTimers.clear();
+    this.cancelRejoins();
     this.handlers.clear();
     this.rooms.clear();
     this.pending = [];
@@ -81,7 +81,14 @@ export class LiveBoards {
   }
 
   sendJoin(board) {
+    clearTimeout(this.rejoinTimers.get(board));
+    this.rejoinTimers.delete(board);
     this.joining.set(this.send('client:join_board', { local_board_id: board }), board);
+  }
+
+  cancelRejoins() {
+    for (const timer of this.rejoinTimers.values()) clearTimeout(timer);
+    this.rejoinTimers.clear();
   }
 
   // A join answered SERVICE_UNAVAILABLE or RATE_LIMITED: tried again after a pause that
@@ -99,12 +106,11 @@ export class LiveBoards {
     }
     const pause = this.rejoinPause.get(board) || 500;
     this.rejoinPause.set(board, Math.min(pause * 2, 10000));
-    const timer = setTimeout(() => {
-      this.rejoinTimers.delete(timer);
-      const inFlight = [...this.joining.values()].includes(board);  // a reconnect joined it already
-      if (this.rooms.has(board) && this.isOpen() && !inFlight) this.sendJoin(board);
-    }, pause);
-    this.rejoinTimers.add(timer);
+    clearTimeout(this.rejoinTimers.get(board));
+    this.rejoinTimers.set(board, setTimeout(() => {
+      this.rejoinTimers.delete(board);
+      if (this.rooms.has(board) && this.isOpen()) this.sendJoin(board);
+    }, pause));
     return true;
   }
 
@@ -113,6 +119,8 @@ export class LiveBoards {
     if (count > 1) { this.rooms.set(board, count - 1); return; }
     this.rooms.delete(board);
     this.rejoinPause.delete(board);
+    clearTimeout(this.rejoinTimers.get(board));
+    this.rejoinTimers.delete(board);
     if (this.isOpen()) this.send('client:leave_board', { local_board_id: board });
   }
 }

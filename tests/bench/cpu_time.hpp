@@ -28,33 +28,48 @@ inline std::string read_text(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// utime and stime of /proc/<pid>/stat (fields 14 and 15; the name in parentheses may hold spaces).
-inline cpu_time cpu_of(int pid) {
-  const auto text = read_text("/proc/" + std::to_string(pid) + "/stat");
+// Fields 14–17 of /proc/<pid>/stat: utime, stime, and the CPU of the children it has
+// reaped (cutime, cstime); the name in parentheses may hold spaces. Field 4 is the parent.
+struct proc_stat {
+  int parent = 0;
+  cpu_time own, reaped;
+};
+
+inline proc_stat stat_of(const std::string& pid) {
+  const auto text = read_text("/proc/" + pid + "/stat");
   const auto close = text.rfind(')');
-  if (close == std::string::npos) return {};
+  proc_stat out;
+  if (close == std::string::npos) return out;
   std::istringstream fields(text.substr(close + 2));
   std::string field;
-  cpu_time t;
   const auto tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14) t.user = std::stod(field) / tick;
-    if (i == 15) t.kernel = std::stod(field) / tick;
+  for (int i = 3; i <= 17 && fields >> field; ++i) {
+    if (i == 4) out.parent = std::stoi(field);
+    if (i == 14) out.own.user = std::stod(field) / tick;
+    if (i == 15) out.own.kernel = std::stod(field) / tick;
+    if (i == 16) out.reaped.user = std::stod(field) / tick;
+    if (i == 17) out.reaped.kernel = std::stod(field) / tick;
   }
-  return t;
+  return out;
 }
 
-// Every process named `name` (its comm), e.g. all of Postgres's backends and workers.
-inline cpu_time cpu_of_all(const std::string& name) {
-  cpu_time sum;
+inline cpu_time cpu_of(int pid) { return stat_of(std::to_string(pid)).own; }
+
+// A server and every process it started, those that ended included (their CPU is in the
+// parent's reaped time): e.g. one Postgres cluster's postmaster, backends and workers.
+inline cpu_time cpu_of_tree(int root) {
+  const auto top = stat_of(std::to_string(root));
+  cpu_time sum = top.own;
+  sum += top.reaped;
   DIR* proc = opendir("/proc");
   if (!proc) return sum;
   while (const dirent* entry = readdir(proc)) {
     const std::string pid = entry->d_name;
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    auto comm = read_text("/proc/" + pid + "/comm");
-    while (!comm.empty() && comm.back() == '\n') comm.pop_back();
-    if (comm == name) sum += cpu_of(std::stoi(pid));
+    const auto child = stat_of(pid);
+    if (child.parent != root) continue;
+    sum += child.own;
+    sum += child.reaped;
   }
   closedir(proc);
   return sum;

@@ -1,9 +1,9 @@
 // Load tool for the HTTP command path: POST MoveTask and AddTaskNote over keep-alive
 // connections (16 and 64), each connection working its own task, next to the event
 // store's raw append rate measured in the same run (16 writers, in process).
-//   http_load PORT APP_CONNINFO WORKER_CONNINFO SECONDS SERVER_PID
+//   http_load PORT APP_CONNINFO WORKER_CONNINFO SECONDS SERVER_PID POSTMASTER_PID
 // After each figure, the CPU it cost per event or command in the server, this load and
-// Postgres (from /proc), and how idle the machine was.
+// Postgres (the postmaster's process tree, from /proc), and how idle the machine was.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -135,14 +135,14 @@ figure drive(unsigned short port, const std::string& token, const std::vector<st
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 6) {
-    std::fprintf(stderr, "usage: http_load PORT APP_CONNINFO WORKER_CONNINFO SECONDS SERVER_PID\n");
+  if (argc != 7) {
+    std::fprintf(stderr, "usage: http_load PORT APP_CONNINFO WORKER_CONNINFO SECONDS SERVER_PID POSTMASTER_PID\n");
     return 2;
   }
   const auto port = static_cast<unsigned short>(std::stoi(argv[1]));
   const std::string app = argv[2], worker = argv[3];
   const int seconds = std::stoi(argv[4]);
-  const int server_pid = std::stoi(argv[5]);
+  const int server_pid = std::stoi(argv[5]), postmaster_pid = std::stoi(argv[6]);
 
   // Where each operation's CPU went during a phase: the server, this load, Postgres.
   struct cpu_sample {
@@ -152,10 +152,12 @@ int main(int argc, char** argv) {
   };
   auto sample = [&] {
     return cpu_sample{stradia::testing::cpu_of(server_pid), stradia::testing::cpu_of(getpid()),
-                      stradia::testing::cpu_of_all("postgres"), stradia::testing::idle_seconds(), clock_type::now()};
+                      stradia::testing::cpu_of_tree(postmaster_pid), stradia::testing::idle_seconds(),
+                      clock_type::now()};
   };
   auto print_cpu = [&](const cpu_sample& before, double operations, const char* what) {
     const auto after = sample();
+    if (operations <= 0) return;
     const auto us = [&](const stradia::testing::cpu_time& a, const stradia::testing::cpu_time& b) {
       return (a - b).total() / operations * 1e6;
     };
@@ -219,6 +221,8 @@ int main(int argc, char** argv) {
     std::printf("raw event store appends, 16 writers: %.0f events/s\n", static_cast<double>(appended) / s);
     print_cpu(cpu_before, static_cast<double>(appended), "an event");
   }
+  // The server's followers finish with the raw appends before the commands are timed.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
 
   const char* statuses[] = {"TODO", "IN_PROGRESS"};
   std::size_t next_task = 0;

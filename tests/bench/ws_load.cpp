@@ -81,11 +81,15 @@ class client : public std::enable_shared_from_this<client> {
   }
 
  private:
+  // The first join starts the read loop; a retried one only writes (one read at a time).
   void join() {
     out_ = R"({"event":"client:join_board","payload":{"local_board_id":")" + board_ + R"("}})";
     ws_.text(true);
     ws_.async_write(net::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (!ec) self->read();
+      if (!ec && !self->reading_) {
+        self->reading_ = true;
+        self->read();
+      }
     });
   }
   void read() {
@@ -125,6 +129,7 @@ class client : public std::enable_shared_from_this<client> {
   websocket::stream<beast::tcp_stream> ws_;
   net::steady_timer retry_;
   bool joined_once_ = false;
+  bool reading_ = false;
   recorder& r_;
   beast::flat_buffer buffer_;
   std::string token_, board_, out_;

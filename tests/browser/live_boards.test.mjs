@@ -104,3 +104,21 @@ test('a join the server answered with the board is done with', (t) => {
   assert.equal(socket.joins().length, 1);
   live.stop();
 });
+
+test('a retry pending when the socket drops is dropped: the reconnect joins once', (t) => {
+  const { live, socket } = started(t);
+  live.join(board);
+  socket.answer(refusal(socket.joins()[0].request_id, 'SERVICE_UNAVAILABLE'));
+  t.mock.timers.tick(500);
+  socket.answer(refusal(socket.joins()[1].request_id, 'SERVICE_UNAVAILABLE'));  // next try in 1 s
+  socket.close();
+  t.mock.timers.tick(500);  // the socket's own reconnect
+  const again = ScriptedSocket.last;
+  assert.notEqual(again, socket);
+  again.open();
+  assert.equal(again.joins().length, 1, 'the open handler rejoins the room');
+  again.answer({ event: 'server:board_state_sync', request_id: again.joins()[0].request_id, payload: {} });
+  t.mock.timers.tick(20000);
+  assert.equal(again.joins().length, 1, 'the old retry does not join a second time');
+  live.stop();
+});

@@ -1,4 +1,5 @@
 #include "eventstore/event_store.hpp"
+#include "eventstore/log_reader.hpp"
 #include "pg_fixture.hpp"
 
 namespace stradia::testing {
@@ -90,6 +91,22 @@ TEST_F(EventStoreRead, AReadThatDoesNotContinueThePreviousOneIsStillExact) {
   auto next = store_->read_all(again->back().global_position(), 100);
   ASSERT_EQ(next->size(), 25u);
   EXPECT_EQ(next->front().global_position(), (*first)[5].global_position());
+}
+
+// The tail read is prepared once per connection; a session that lost it (a pooler, DISCARD
+// ALL) reports a retryable error, so its owner connects again, which prepares it anew.
+TEST_F(EventStoreRead, ALogReaderThatLostItsPreparedReadAsksForANewConnection) {
+  ASSERT_TRUE(store_->append(one_event(tenant_, "s-prepared")).has_value());
+  auto reader = eventstore::log_reader::connect(worker());
+  ASSERT_TRUE(reader.has_value());
+  ASSERT_EQ((*reader)->read_after(0, 10)->size(), 1u);
+  ASSERT_TRUE((*reader)->query_value("DEALLOCATE ALL", {}).has_value());
+  auto lost = (*reader)->read_after(0, 10);
+  ASSERT_FALSE(lost.has_value());
+  EXPECT_EQ(lost.error().code, eventstore::store_errc::retryable) << lost.error().message;
+  auto again = eventstore::log_reader::connect(worker());
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ((*again)->read_after(0, 10)->size(), 1u);
 }
 
 TEST_F(EventStoreRead, ATenantsLogShowsOnlyItsOwnEventsWithFilters) {

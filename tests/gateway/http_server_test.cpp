@@ -1,6 +1,6 @@
 // The transport alone, in process, with handlers that misbehave: an exception becomes a 500
-// and the server goes on; a full lane answers 503 at once; at the connection cap accepting
-// waits, and resumes when a connection closes.
+// and the server goes on; a full lane answers 503 at once (a WebSocket frame too, naming its
+// request_id); at the connection cap accepting waits, and resumes when a connection closes.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -8,7 +8,9 @@
 #include <thread>
 
 #include "e2e/http_client.hpp"
+#include "e2e/ws_client.hpp"
 #include "gateway/http_server.hpp"
+#include "gateway/ws_protocol.hpp"
 
 namespace stradia::testing {
 namespace {
@@ -17,8 +19,9 @@ using namespace std::chrono_literals;
 
 class running_server {
  public:
-  running_server(gateway::server_options options, gateway::http_handlers handlers)
-      : server_((options.port = 0, options.io_threads = 1, options), std::move(handlers)),
+  running_server(gateway::server_options options, gateway::http_handlers handlers,
+                 gateway::websocket_handlers websocket = {})
+      : server_((options.port = 0, options.io_threads = 1, options), std::move(handlers), std::move(websocket)),
         thread_([this] { server_.run(); }) {}
   ~running_server() {
     server_.stop();
@@ -74,6 +77,42 @@ TEST(HttpServer, AFullLaneAnswers503AndOtherLanesAreUntouched) {
   release.set_value();
   EXPECT_EQ(first.get(), 200);
   EXPECT_EQ(second.get(), 200);
+}
+
+TEST(HttpServer, AWebSocketFrameTheFullPoolCannotTakeIsRefusedWithItsRequestId) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<int> handled{0};
+  gateway::websocket_handlers websocket;
+  websocket.authenticate = [](const gateway::http_request&) -> base::expected<domain::caller, gateway::http_response> {
+    return domain::caller{};
+  };
+  websocket.on_frame = [&, released](const auto&, const domain::caller&, std::string_view) {
+    ++handled;
+    released.wait();
+  };
+  websocket.error_frame = [](std::string_view code, std::string_view message, std::string_view refused) {
+    gateway::ws::error_details details;
+    details.request_id = gateway::ws::request_id_of(refused);
+    return gateway::ws::error_frame(code, message, details);
+  };
+  gateway::server_options options;
+  options.worker_threads = 1;
+  options.lane_queue_limit = 1;
+  running_server server(options, {}, websocket);
+  ws_client busy(server.port(), "token"), turned_away(server.port(), "token");
+  ASSERT_EQ(busy.handshake_status(), 101);
+  ASSERT_EQ(turned_away.handshake_status(), 101);
+  ASSERT_TRUE(busy.send(R"({"event":"client:join_board","request_id":"holds-the-pool","payload":{}})"));
+  for (int i = 0; i < 100 && handled == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(handled, 1);
+  ASSERT_TRUE(turned_away.send(R"({"event":"client:join_board","request_id":"join-7","payload":{}})"));
+  const auto refusal = turned_away.next(2s);
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_NE(refusal->find(R"("code":"SERVICE_UNAVAILABLE")"), std::string::npos) << *refusal;
+  EXPECT_NE(refusal->find(R"("request_id":"join-7")"), std::string::npos) << *refusal;
+  release.set_value();
+  EXPECT_EQ(handled, 1) << "the refused frame was not handled";
 }
 
 TEST(HttpServer, AtTheConnectionCapAcceptingWaitsForAConnectionToClose) {

@@ -63,6 +63,9 @@ TEST(WsFrames, TheRequestIdOfAnyFrameIsFoundForItsRefusal) {
   EXPECT_EQ(request_id_of(R"({"event":"client:join_board","payload":{}})"), "");
   EXPECT_EQ(request_id_of(R"({"request_id":7})"), "");
   EXPECT_EQ(request_id_of("binary frame"), "");
+  const std::string padded = R"({"event":"client:join_board","request_id":"j-3","payload":{"pad":")" +
+                             std::string(max_request_id_search_bytes, 'x') + R"("}})";
+  EXPECT_EQ(request_id_of(padded), "") << "a frame larger than any real one is not parsed to refuse it";
 }
 
 TEST(WsFrames, BoardEventsBecomeTheirBroadcasts) {
