@@ -139,11 +139,7 @@ int run_serve(const serve_flags& flags) {
   websocket.on_close = [&boards](const gateway::live_connection* c, const std::vector<std::string>& joined) {
     boards.on_close(c, joined);
   };
-  websocket.error_frame = [](std::string_view code, std::string_view message, std::string_view refused) {
-    gateway::ws::error_details details;
-    details.request_id = gateway::ws::request_id_of(refused);
-    return gateway::ws::error_frame(code, message, details);
-  };
+  websocket.error_frame = gateway::ws::refusal_frame;
   gateway::http_server server(options, std::move(http), websocket);
   serving = &server;
   std::printf("stradia serve: listening on http://%s:%u\n", options.address.c_str(), server.port());

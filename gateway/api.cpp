@@ -63,9 +63,11 @@ std::string_view header_token(const http_request& r) {
   return {};
 }
 
+constexpr std::string_view session_cookie_name = "stradia_session=";
+
 std::string bearer_token(const http_request& r) {
   if (const auto token = header_token(r); !token.empty()) return std::string(token);
-  constexpr std::string_view cookie = "stradia_session=";
+  constexpr std::string_view cookie = session_cookie_name;
   for (std::size_t at = 0; at < r.cookie.size();) {
     const auto end = std::min(r.cookie.find(';', at), r.cookie.size());
     auto part = std::string_view(r.cookie).substr(at, end - at);
@@ -392,7 +394,7 @@ http_response api::login(const route_args& a) {
 }
 
 std::string api::session_cookie(const std::string& token) const {
-  return "stradia_session=" + token + "; HttpOnly; SameSite=Strict; Path=/" +
+  return std::string(session_cookie_name) + token + "; HttpOnly; SameSite=Strict; Path=/" +
          (options_.secure_cookies ? "; Secure" : "");
 }
 

@@ -134,6 +134,12 @@ std::string request_id_of(std::string_view text) {
   return parsed ? parsed->request_id : parsed.error().request_id;
 }
 
+std::string refusal_frame(std::string_view code, std::string_view message, std::string_view refused) {
+  error_details details;
+  details.request_id = request_id_of(refused);
+  return error_frame(code, message, details);
+}
+
 std::string error_frame(std::string_view code, std::string_view message, const error_details& details) {
   return frame(
       "server:error",

@@ -50,6 +50,9 @@ std::string error_frame(std::string_view code, std::string_view message, const e
 // is over max_request_id_search_bytes).
 constexpr std::size_t max_request_id_search_bytes = 4096;
 std::string request_id_of(std::string_view text);
+// The server:error telling a client its frame `refused` (as received) was not handled,
+// naming the frame's request_id when it has one.
+std::string refusal_frame(std::string_view code, std::string_view message, std::string_view refused);
 
 std::string board_state_sync_frame(const projections::board_view& board, std::int64_t position,
                                    std::string_view request_id);

@@ -27,7 +27,8 @@ constexpr const char* task_columns =
     "error_log, weight, order_index, is_custom_local_task, is_ghost_card, gemini_token_cost, version, locked_by, "
     STRADIA_UTC("locked_at") ", " STRADIA_UTC("expires_at") ", " STRADIA_UTC("last_executed_at") ", "
     "local_board_id::text, market_id::text, position, ghost_change, " STRADIA_UTC("removed_at") ", "
-    "(SELECT u.email FROM read_users u WHERE u.user_id = CASE WHEN read_board_tasks.locked_by ~ "
+    "(SELECT u.email FROM read_users u WHERE u.tenant_id = read_board_tasks.tenant_id AND u.user_id = "
+    "CASE WHEN read_board_tasks.locked_by ~ "
     "'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN read_board_tasks.locked_by::uuid END) "
     "FROM read_board_tasks ";
 // Tasks that left the board (a removal accepted, an added ghost card rejected) keep their

@@ -44,7 +44,6 @@ export function renderAdmin(root, ctx, [tab]) {
   async function users() {
     const [{ users: list }, { markets }] = await Promise.all([read('/api/v1/users'), read('/api/v1/markets')]);
     for (const user of list) ctx.people.set(user.id, user.email);
-    const marketName = new Map(markets.map((m) => [m.id, m.name]));
     const rows = list.map((user) => {
       const role = select('role', roles, user.role);
       role.disabled = !admin;
@@ -64,7 +63,7 @@ export function renderAdmin(root, ctx, [tab]) {
     return [
       h('table', { class: 'users' }, h('thead', {}, h('tr', {}, ['Email', 'Role', 'State', 'Markets', 'Last sign-in', ''].map((t) => h('th', { text: t })))),
         h('tbody', {}, rows)),
-      marketName.size ? null : h('p', { class: 'muted', text: 'No markets yet.' }),
+      markets.length ? null : h('p', { class: 'muted', text: 'No markets yet.' }),
       admin ? commandForm('Invite user', [
         h('label', {}, 'Email', h('input', { name: 'email', type: 'email', required: true })),
         h('label', {}, 'Role', select('role', roles, 'LOCAL_USER')),

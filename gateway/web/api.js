@@ -56,7 +56,7 @@ export async function login(email, password) {
 export async function logout() { await call('POST', '/api/v1/auth/logout'); }
 
 // A command with an Idempotency-Key, so a retried click appends nothing twice.
-export async function command(name, body) {
+async function command(name, body) {
   const response = await call('POST', `/api/v1/commands/${encodeURIComponent(name)}`, body,
     { 'Idempotency-Key': crypto.randomUUID() });
   return response.json();

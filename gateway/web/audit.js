@@ -12,7 +12,7 @@ export function renderAudit(root, ctx) {
     h('label', {}, 'Type ', h('input', { name: 'type', placeholder: 'TaskMoved' })),
     h('button', { type: 'submit', text: 'Filter' }));
   const body = h('tbody', {});
-  const more = h('button', { class: 'secondary', text: 'Older… newer events', hidden: true });
+  const more = h('button', { class: 'secondary', text: 'Newer events', hidden: true });
   const travel = h('section', { class: 'card travel', hidden: true });
   replace(root, h('h1', { text: 'Audit log' }), head, filters,
     h('div', { class: 'split' },
@@ -34,7 +34,6 @@ export function renderAudit(root, ctx) {
         after = e.global_position;
       }
       more.hidden = events.length < pageSize;
-      more.textContent = 'Newer events';
       if (!body.children.length) body.append(h('tr', {}, h('td', { colspan: 6, class: 'muted', text: 'No event matches.' })));
     } catch (error) {
       ctx.fail(error);

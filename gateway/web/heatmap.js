@@ -32,7 +32,7 @@ export function renderHeatmap(root, ctx) {
       const rows = heatmap.markets.map((m) => {
         const score = h('td', { class: 'num', text: percent(m.heatmap_score) });
         const status = h('td', { text: label(m.board_status) });
-        cells.set(m.local_board_id, { score, status, market: m });
+        cells.set(m.local_board_id, { score, status });
         return h('tr', {}, h('td', {}, h('a', { href: `#/board/${m.local_board_id}`, text: m.market_name })), status, score);
       });
       replace(view,

@@ -75,13 +75,34 @@ inline cpu_time cpu_of_tree(int root) {
   return sum;
 }
 
-// The machine's idle seconds summed over its cores (/proc/stat's idle + iowait).
-inline double idle_seconds() {
-  std::istringstream line(read_text("/proc/stat"));
-  std::string cpu;
-  double user, nice, system, idle, iowait;
-  line >> cpu >> user >> nice >> system >> idle >> iowait;
-  return (idle + iowait) / static_cast<double>(sysconf(_SC_CLK_TCK));
+// The machine's idle time summed over its cores (/proc/stat's idle + iowait), and how many
+// cores /proc/stat counts.
+struct machine_idle {
+  double seconds = 0;
+  int cores = 0;
+};
+
+inline machine_idle machine_idle_now() {
+  std::istringstream stat(read_text("/proc/stat"));
+  machine_idle out;
+  std::string line;
+  while (std::getline(stat, line)) {
+    if (line.rfind("cpu ", 0) == 0) {
+      std::istringstream fields(line.substr(4));
+      double user = 0, nice = 0, system = 0, idle = 0, iowait = 0;
+      fields >> user >> nice >> system >> idle >> iowait;
+      out.seconds = (idle + iowait) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    } else if (line.rfind("cpu", 0) == 0) {
+      ++out.cores;
+    }
+  }
+  return out;
+}
+
+// How idle the machine was between two readings `wall` seconds apart, in percent.
+inline double idle_percent(const machine_idle& before, const machine_idle& after, double wall) {
+  if (after.cores == 0 || wall <= 0) return 0;
+  return 100.0 * (after.seconds - before.seconds) / (wall * after.cores);
 }
 
 }  // namespace stradia::testing

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <pqxx/pqxx>
 #include <random>
 #include <string>
@@ -132,6 +133,11 @@ void seed_log(const std::string& app, const std::string& tenant, std::int64_t to
   }
 }
 
+// The audit key of every bench run: fixed, the runs sign nothing anyone verifies.
+std::optional<es::audit::head_signer> bench_signer() {
+  return es::audit::head_signer::from_seed(std::string(32, '\x07'));
+}
+
 // The audit sealer as `stradia serve` runs it, started once the backlog is sealed, so
 // what it does while it runs is sealing live appends only.
 std::unique_ptr<es::audit::sealer> live_sealer(const std::string& worker,
@@ -151,7 +157,7 @@ int audit_bench(const std::string& app, const std::string& worker, const std::st
   namespace audit = es::audit;
   std::mt19937_64 rng(7);
   const auto tenant = uuid(rng);
-  const auto signer = audit::head_signer::from_seed(std::string(32, '\x07'));
+  const auto signer = bench_signer();
   // Off and on in the order A B B A B A A B: the log grows as the runs go, so later runs are
   // slower; this order gives both sides the same mean position, so the drift cancels.
   std::vector<double> off, on;
@@ -283,7 +289,7 @@ bool read_whole_log(const std::string& app, const std::string& worker, const std
 // Single-event appends at `writers` with the audit sealer running, as `stradia serve` has it.
 void sealed_appends(const std::string& app, const std::string& worker, const std::string& tenant, int writers,
                     int seconds) {
-  const auto sealing = live_sealer(worker, es::audit::head_signer::from_seed(std::string(32, '\x07')));
+  const auto sealing = live_sealer(worker, bench_signer());
   es::event_store store({app, worker});
   const auto before = store.append_transactions();
   auto r = appends(store, tenant, writers, 1, seconds);

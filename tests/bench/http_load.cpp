@@ -14,13 +14,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "bench/cpu_time.hpp"
 #include "eventstore/event_store.hpp"
+#include "random_uuid.hpp"
 
 namespace {
 
@@ -147,12 +147,12 @@ int main(int argc, char** argv) {
   // Where each operation's CPU went during a phase: the server, this load, Postgres.
   struct cpu_sample {
     stradia::testing::cpu_time server, load, postgres;
-    double idle;
+    stradia::testing::machine_idle idle;
     clock_type::time_point at;
   };
   auto sample = [&] {
     return cpu_sample{stradia::testing::cpu_of(server_pid), stradia::testing::cpu_of(getpid()),
-                      stradia::testing::cpu_of_tree(postmaster_pid), stradia::testing::idle_seconds(),
+                      stradia::testing::cpu_of_tree(postmaster_pid), stradia::testing::machine_idle_now(),
                       clock_type::now()};
   };
   auto print_cpu = [&](const cpu_sample& before, double operations, const char* what) {
@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
     const double wall = std::chrono::duration<double>(after.at - before.at).count();
     std::printf("  CPU %s: server %.1f us, Postgres %.1f us, this load %.1f us; the machine %.0f %% idle\n", what,
                 us(after.server, before.server), us(after.postgres, before.postgres), us(after.load, before.load),
-                100.0 * (after.idle - before.idle) / (wall * static_cast<double>(std::thread::hardware_concurrency())));
+                stradia::testing::idle_percent(before.idle, after.idle, wall));
   };
 
   connection setup(port);
@@ -203,16 +203,11 @@ int main(int argc, char** argv) {
     std::vector<std::thread> writers;
     for (int w = 0; w < 16; ++w)
       writers.emplace_back([&] {
-        std::mt19937_64 rng(std::random_device{}());
         while (clock_type::now() < deadline) {
-          char id[40];
-          std::snprintf(id, sizeof id, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(rng()),
-                        static_cast<unsigned>(rng() & 0xFFFF), static_cast<unsigned>(rng() & 0xFFF),
-                        static_cast<unsigned>(rng() & 0xFFF),
-                        static_cast<unsigned long long>(rng() & 0xFFFFFFFFFFFFULL));
+          const auto id = stradia::testing::random_uuid();
           stradia::eventstore::event_to_append e{id, "TaskNoteAdded", 1, std::string(120, 'x'), "", "", "system", ""};
           if (store.append({"a5e1c0de-0000-4000-8000-000000000001",
-                            {{std::string("bench-") + id, stradia::eventstore::expected_version::no_stream(), {e}}}}))
+                            {{"bench-" + id, stradia::eventstore::expected_version::no_stream(), {e}}}}))
             ++appended;
         }
       });

@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -213,7 +212,7 @@ int main(int argc, char** argv) {
       static_cast<double>(rss_after - rss_before) / std::max(1, joined.load()));
 
   const auto server_cpu_before = testing::cpu_of(server_pid), client_cpu_before = testing::cpu_of(getpid());
-  const double idle_before = testing::idle_seconds();
+  const auto idle_before = testing::machine_idle_now();
   const auto start = clock_type::now();
   const auto interval = std::chrono::duration<double>(1.0 / rate);
   std::size_t sent = 0;
@@ -243,8 +242,8 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   const auto server_cpu = testing::cpu_of(server_pid) - server_cpu_before;
   const auto client_cpu = testing::cpu_of(getpid()) - client_cpu_before;
-  const double idle = testing::idle_seconds() - idle_before,
-               wall = std::chrono::duration<double>(clock_type::now() - start).count();
+  const double idle = testing::idle_percent(idle_before, testing::machine_idle_now(),
+                                            std::chrono::duration<double>(clock_type::now() - start).count());
   guard.reset();
   io.stop();
   loop.join();
@@ -266,7 +265,6 @@ int main(int argc, char** argv) {
       "CPU a frame while broadcasting: server %.1f us (user %.1f, kernel %.1f), this client %.1f us (user %.1f, "
       "kernel %.1f); the machine %.0f %% idle\n",
       per_frame(server_cpu.user + server_cpu.kernel), per_frame(server_cpu.user), per_frame(server_cpu.kernel),
-      per_frame(client_cpu.user + client_cpu.kernel), per_frame(client_cpu.user), per_frame(client_cpu.kernel),
-      100.0 * idle / (wall * static_cast<double>(std::thread::hardware_concurrency())));
+      per_frame(client_cpu.user + client_cpu.kernel), per_frame(client_cpu.user), per_frame(client_cpu.kernel), idle);
   return 0;
 }

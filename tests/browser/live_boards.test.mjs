@@ -21,6 +21,8 @@ class ScriptedSocket {
   open() { this.readyState = ScriptedSocket.OPEN; this.emit('open'); }
   answer(frame) { this.emit('message', JSON.stringify(frame)); }
   joins() { return this.sent.filter((f) => f.event === 'client:join_board'); }
+  // Turns away the n-th join this socket sent, with `code`.
+  refuseJoin(n, code) { this.answer(refusal(this.joins()[n].request_id, code)); }
 }
 
 globalThis.WebSocket = ScriptedSocket;
@@ -40,6 +42,7 @@ function started(t) {
   const live = new LiveBoards(() => {});
   live.on('server:error', (p) => errors.push(p.code));
   live.start();
+  t.after(() => live.stop());  // whatever the test asserted
   const socket = ScriptedSocket.last;
   socket.open();
   return { live, socket, errors };
@@ -49,39 +52,36 @@ test('a join refused as busy is sent again after 500 ms, then after 1 s', (t) =>
   const { live, socket, errors } = started(t);
   live.join(board);
   assert.equal(socket.joins().length, 1);
-  socket.answer(refusal(socket.joins()[0].request_id, 'SERVICE_UNAVAILABLE'));
+  socket.refuseJoin(0, 'SERVICE_UNAVAILABLE');
   t.mock.timers.tick(499);
   assert.equal(socket.joins().length, 1, 'not before the pause');
   t.mock.timers.tick(1);
   assert.equal(socket.joins().length, 2);
   assert.equal(socket.joins()[1].payload.local_board_id, board);
-  socket.answer(refusal(socket.joins()[1].request_id, 'RATE_LIMITED'));
+  socket.refuseJoin(1, 'RATE_LIMITED');
   t.mock.timers.tick(999);
   assert.equal(socket.joins().length, 2, 'the pause doubles');
   t.mock.timers.tick(1);
   assert.equal(socket.joins().length, 3);
   assert.deepEqual(errors, [], 'a refusal that is retried is not shown as an error');
-  live.stop();
 });
 
 test('a join answered NOT_FOUND is not sent again, and its error reaches the screens', (t) => {
   const { live, socket, errors } = started(t);
   live.join(board);
-  socket.answer(refusal(socket.joins()[0].request_id, 'NOT_FOUND'));
+  socket.refuseJoin(0, 'NOT_FOUND');
   t.mock.timers.tick(20000);
   assert.equal(socket.joins().length, 1);
   assert.deepEqual(errors, ['NOT_FOUND']);
-  live.stop();
 });
 
 test('a board left while its join waits is not joined again', (t) => {
   const { live, socket } = started(t);
   const leave = live.join(board);
-  socket.answer(refusal(socket.joins()[0].request_id, 'SERVICE_UNAVAILABLE'));
+  socket.refuseJoin(0, 'SERVICE_UNAVAILABLE');
   leave();
   t.mock.timers.tick(20000);
   assert.equal(socket.joins().length, 1);
-  live.stop();
 });
 
 test('a busy answer to a frame that is not a pending join is left to the screens', (t) => {
@@ -91,7 +91,6 @@ test('a busy answer to a frame that is not a pending join is left to the screens
   t.mock.timers.tick(20000);
   assert.equal(socket.joins().length, 0);
   assert.deepEqual(errors, ['SERVICE_UNAVAILABLE']);
-  live.stop();
 });
 
 test('a join the server answered with the board is done with', (t) => {
@@ -102,15 +101,14 @@ test('a join the server answered with the board is done with', (t) => {
   socket.answer(refusal(requestId, 'SERVICE_UNAVAILABLE'));
   t.mock.timers.tick(20000);
   assert.equal(socket.joins().length, 1);
-  live.stop();
 });
 
 test('a retry pending when the socket drops is dropped: the reconnect joins once', (t) => {
   const { live, socket } = started(t);
   live.join(board);
-  socket.answer(refusal(socket.joins()[0].request_id, 'SERVICE_UNAVAILABLE'));
+  socket.refuseJoin(0, 'SERVICE_UNAVAILABLE');
   t.mock.timers.tick(500);
-  socket.answer(refusal(socket.joins()[1].request_id, 'SERVICE_UNAVAILABLE'));  // next try in 1 s
+  socket.refuseJoin(1, 'SERVICE_UNAVAILABLE');  // next try in 1 s
   socket.close();
   t.mock.timers.tick(500);  // the socket's own reconnect
   const again = ScriptedSocket.last;
@@ -120,5 +118,4 @@ test('a retry pending when the socket drops is dropped: the reconnect joins once
   again.answer({ event: 'server:board_state_sync', request_id: again.joins()[0].request_id, payload: {} });
   t.mock.timers.tick(20000);
   assert.equal(again.joins().length, 1, 'the old retry does not join a second time');
-  live.stop();
 });

@@ -153,7 +153,8 @@ const scenarios = {
         .observe(document.body, { subtree: true, childList: true });
     });
     await card(spain, 'Deploy Consent Mode').dragTo(spain.locator('.column[data-status="DONE"]'));
-    check(spain.sent.some((f) => f.includes('client:move_task') && f.includes('"new_status":"DONE"')), 'spain\'s browser sent the move');
+    await until('spain\'s browser sent the move', async () =>
+      spain.sent.some((f) => f.includes('client:move_task') && f.includes('"new_status":"DONE"')), 2000);
     await until('spain is told why', async () =>
       (await spain.locator('.board-notice.error', { hasText: 'successful execution' }).count()) === 1, 2000);
     check(await inColumn(spain, 'Deploy Consent Mode', 'IN_PROGRESS'), 'the card snapped back to IN PROGRESS');

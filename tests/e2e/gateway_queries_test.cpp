@@ -73,6 +73,8 @@ TEST_F(Gateway, ABoardReadsItsOwnWritesFromTheReadModel) {
   EXPECT_NE(seeded.body.find(R"("status":"IN_PROGRESS")"), std::string::npos);
   const auto spain_id = gateway::jwt_codec(secret).verify(spain, 0)->sub;
   EXPECT_NE(seeded.body.find(R"("locked_by":")" + spain_id + "\""), std::string::npos) << seeded.body;
+  // A LOCAL_USER may not list users, yet sees who holds a lock.
+  EXPECT_NE(seeded.body.find(R"("locked_by_email":"spain@acme.com")"), std::string::npos) << seeded.body;
 
   auto moved = command("MoveTask", move(review_task_, "TODO", "DONE"), spain);
   ASSERT_EQ(moved.status, 200);
