@@ -55,10 +55,21 @@ export async function login(email, password) {
 
 export async function logout() { await call('POST', '/api/v1/auth/logout'); }
 
-// A command with an Idempotency-Key, so a retried click appends nothing twice.
+// A version-4 UUID. crypto.randomUUID exists only on secure pages (HTTPS or localhost);
+// getRandomValues everywhere, so a console served over plain HTTP on a LAN address works.
+export function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// A command with an Idempotency-Key: the server answers a request it already applied
+// (a network retry of the same request) without applying it again.
 async function command(name, body) {
   const response = await call('POST', `/api/v1/commands/${encodeURIComponent(name)}`, body,
-    { 'Idempotency-Key': crypto.randomUUID() });
+    { 'Idempotency-Key': newKey() });
   return response.json();
 }
 
