@@ -108,7 +108,9 @@ TEST(HttpServer, AWebSocketFrameTheFullPoolCannotTakeIsRefusedWithItsRequestId) 
   EXPECT_NE(refusal->find(R"("code":"SERVICE_UNAVAILABLE")"), std::string::npos) << *refusal;
   EXPECT_NE(refusal->find(R"("request_id":"join-7")"), std::string::npos) << *refusal;
   release.set_value();
-  // The pool takes frames again; the refused one was never queued, so one more runs, not two.
+  // Once the held frame has returned, the pool takes frames again; the refused one was never
+  // queued, so one more runs, not two.
+  std::this_thread::sleep_for(200ms);
   ASSERT_TRUE(turned_away.send(R"({"event":"client:join_board","request_id":"join-8","payload":{}})"));
   for (int i = 0; i < 100 && handled < 2; ++i) std::this_thread::sleep_for(10ms);
   std::this_thread::sleep_for(100ms);
