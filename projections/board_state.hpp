@@ -15,6 +15,10 @@ class board_state final : public read_model {
   void load(pqxx::transaction_base& t, const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) override;
   void apply(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload) override;
   void flush(pqxx::transaction_base& t, write_mode mode) override;
+  void begin_rebuild(pqxx::transaction_base& t, rebuild_stream& to) override {
+    boards_.stream_into(t, to);
+    tasks_.stream_into(t, to);
+  }
   void discard() override {
     boards_.discard();
     tasks_.discard();

@@ -1,76 +1,84 @@
 #include "projections/copy_in.hpp"
 
-// tablewriter is the one libpqxx 6 class that takes COPY lines as they are (its
-// write_raw_line); libpqxx marks it deprecated in favour of stream_to, whose per-field
-// conversion this file exists to avoid.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#include <libpq-fe.h>
+
+#include <memory>
 #include <pqxx/pqxx>
-#include <pqxx/tablewriter>
 
 namespace stradia::projections {
 
 namespace {
 
-constexpr std::size_t send_at = 256 * 1024;
+// libpqxx 6 lends its libpq connection to large objects only; a subclass may ask for it.
+struct libpq_connection : pqxx::largeobject {
+  static pg_conn* of(const pqxx::dbtransaction& t) { return raw_connection(t); }
+};
 
-// COPY text format: a backslash and the characters that separate fields and rows are
-// escaped; everything else, UTF-8 included, goes as it is.
-void append_escaped(std::string& out, const std::string& value) {
-  std::size_t plain = 0;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
-    const char* escape = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : nullptr;
-    if (!escape) continue;
-    out.append(value, plain, i - plain);
-    out.append(escape, 2);
-    plain = i + 1;
-  }
-  out.append(value, plain, std::string::npos);
+// COPY's binary format: a signature, flags and a header extension length, then tuples, then -1.
+constexpr std::string_view binary_header{"PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19};
+constexpr std::string_view binary_trailer{"\377\377", 2};
+
+using result_ptr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+// The exception libpqxx itself throws for this failure, so the projector tells a lost
+// connection or a refused row apart as it does for every other statement.
+[[noreturn]] void throw_failure(pg_conn* c, const PGresult* r, const std::string& statement) {
+  if (PQstatus(c) == CONNECTION_BAD) throw pqxx::broken_connection(PQerrorMessage(c));
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string message = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
+  const std::string s = state ? state : "";
+  if (s == "23505") throw pqxx::unique_violation(message, statement, state);
+  if (s == "23502") throw pqxx::not_null_violation(message, statement, state);
+  if (s == "23503") throw pqxx::foreign_key_violation(message, statement, state);
+  if (s == "23514") throw pqxx::check_violation(message, statement, state);
+  if (s == "40001") throw pqxx::serialization_failure(message);
+  if (s == "40P01") throw pqxx::deadlock_detected(message);
+  if (s.rfind("08", 0) == 0) throw pqxx::broken_connection(message);
+  if (s.rfind("22", 0) == 0) throw pqxx::data_exception(message, statement, state);
+  if (s.rfind("23", 0) == 0) throw pqxx::integrity_constraint_violation(message, statement, state);
+  if (s.rfind("40", 0) == 0) throw pqxx::transaction_rollback(message);
+  if (s.rfind("53", 0) == 0) throw pqxx::insufficient_resources(message, statement, state);
+  throw pqxx::sql_error(message, statement, state);
 }
 
 }  // namespace
 
-copy_in::copy_in(pqxx::transaction_base& t, const std::string& table, const std::vector<std::string>& columns)
-    : writer_(std::make_unique<pqxx::tablewriter>(t, table, columns.begin(), columns.end())) {
-  buffer_.reserve(send_at + 64 * 1024);
-}
-
-copy_in::~copy_in() = default;
-
-void copy_in::append_row(std::string& out, const row& values) {
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) out += '\t';
-    if (values[i])
-      append_escaped(out, *values[i]);
-    else
-      out += "\\N";
+copy_in::copy_in(pqxx::transaction_base& t, const std::string& table, const std::vector<std::string>& columns,
+                 copy_format format)
+    : connection_(libpq_connection::of(dynamic_cast<const pqxx::dbtransaction&>(t))), format_(format) {
+  statement_ = "COPY " + table + " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) statement_ += (i ? "," : "") + columns[i];
+  statement_ += format == copy_format::binary ? ") FROM STDIN (FORMAT binary)" : ") FROM STDIN";
+  const result_ptr started(PQexec(connection_, statement_.c_str()), &PQclear);
+  if (PQresultStatus(started.get()) != PGRES_COPY_IN) {
+    open_ = false;
+    throw_failure(connection_, started.get(), statement_);
   }
-  out += '\n';
+  if (format == copy_format::binary) write(binary_header);
 }
 
-void copy_in::write(const row& values) {
-  append_row(buffer_, values);
-  if (buffer_.size() >= send_at) send();
+copy_in::~copy_in() {
+  if (!open_) return;
+  PQputCopyEnd(connection_, "the rows were not all written");
+  while (PGresult* r = PQgetResult(connection_)) PQclear(r);
 }
 
-void copy_in::write_rows(const std::string& rows) {
-  send();
-  if (!rows.empty()) writer_->write_raw_line(rows);
-}
-
-void copy_in::send() {
-  if (buffer_.empty()) return;
-  // One "line" of many rows: libpqxx ends it with the newline it strips here.
-  writer_->write_raw_line(buffer_);
-  buffer_.clear();
+void copy_in::write(std::string_view rows) {
+  constexpr std::size_t slice = 1 << 20;  // libpq takes an int's worth at a time
+  for (std::size_t at = 0; at < rows.size(); at += slice) {
+    const auto part = rows.substr(at, slice);
+    if (PQputCopyData(connection_, part.data(), static_cast<int>(part.size())) != 1)
+      throw_failure(connection_, nullptr, statement_);
+  }
 }
 
 void copy_in::complete() {
-  send();
-  writer_->complete();
+  if (format_ == copy_format::binary) write(binary_trailer);
+  open_ = false;
+  if (PQputCopyEnd(connection_, nullptr) != 1) throw_failure(connection_, nullptr, statement_);
+  result_ptr outcome(PQgetResult(connection_), &PQclear);
+  while (PGresult* more = PQgetResult(connection_)) PQclear(more);
+  if (PQresultStatus(outcome.get()) != PGRES_COMMAND_OK) throw_failure(connection_, outcome.get(), statement_);
 }
 
 }  // namespace stradia::projections
-
-#pragma GCC diagnostic pop

@@ -1,40 +1,40 @@
 #pragma once
-// COPY … FROM STDIN into one table, each row a list of text values (nullopt for NULL),
-// written in COPY's text format. libpqxx 6's stream_to converts and escapes every field
-// through temporary strings, about half of a rebuild's write phase; this escapes straight
-// into one buffer and hands libpqxx many rows at a time.
-#include <memory>
+// COPY … FROM STDIN into one table on the transaction's connection, in COPY's text or
+// binary format (copy_encoder writes the rows). It runs on libpq itself: libpqxx 6 sends
+// COPY text only, and converts each field through temporary strings.
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "projections/row_table.hpp"
-
 namespace pqxx {
-class tablewriter;
+class transaction_base;
 }  // namespace pqxx
+
+struct pg_conn;
 
 namespace stradia::projections {
 
+enum class copy_format { text, binary };
+
 class copy_in {
  public:
-  copy_in(pqxx::transaction_base& t, const std::string& table, const std::vector<std::string>& columns);
+  copy_in(pqxx::transaction_base& t, const std::string& table, const std::vector<std::string>& columns,
+          copy_format format);
+  // A COPY not completed ends refused: the transaction fails, the connection stays usable.
   ~copy_in();
   copy_in(const copy_in&) = delete;
   copy_in& operator=(const copy_in&) = delete;
 
-  void write(const row& values);
-  // Rows already in COPY text, each ending in a newline (append_row's).
-  void write_rows(const std::string& rows);
-  // One row in COPY's text format, newline included, added to `out`.
-  static void append_row(std::string& out, const row& values);
-  // Sends what is buffered and ends the COPY; Postgres' refusal surfaces here.
+  // Rows as copy_encoder writes them in this format: lines of text, or binary tuples.
+  void write(std::string_view rows);
+  // Ends the COPY; Postgres' refusal surfaces here, as the pqxx exception of its SQLSTATE.
   void complete();
 
  private:
-  void send();
-
-  std::unique_ptr<pqxx::tablewriter> writer_;
-  std::string buffer_;
+  pg_conn* connection_;
+  std::string statement_;
+  copy_format format_;
+  bool open_ = true;
 };
 
 }  // namespace stradia::projections

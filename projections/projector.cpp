@@ -303,6 +303,10 @@ auto projector::in_fold_modes(const Attempt& attempt)
       for (const auto& m : models_) m->discard();
       if (transient(e)) return base::unexpected(std::string(e.what()));
       failure = e.what();
+      // Slower by far, so said: an operator sees why a rebuild takes longer than it should.
+      if (mode == fold_mode::whole_batch)
+        std::fprintf(stderr, "stradia: read models: Postgres refused the batch (%s); again with a savepoint per event\n",
+                     failure.c_str());
     }
   }
   return base::unexpected(failure);
@@ -536,6 +540,7 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
       for (std::size_t m = 0; m < models_.size(); ++m)
         if (!todo[m].empty()) fold(w, m, todo[m], mode, write_mode::upsert, quarantined, rebuilt_source);
     }
+    if (streamed) streamed->next_batch();
     replayed += static_cast<std::int64_t>(count);
     log.recycle(std::move(**batch));
     if (progress) progress(replayed, head);

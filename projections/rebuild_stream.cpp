@@ -19,8 +19,9 @@ rebuild_stream::~rebuild_stream() {
   if (writer_.joinable()) writer_.join();
 }
 
-void rebuild_stream::send(const std::string& table, const std::vector<std::string>& columns, std::string rows) {
-  if (!rows.empty()) enqueue({table, &columns, std::move(rows)});
+void rebuild_stream::send(const std::string& table, const std::vector<std::string>& columns, std::string rows,
+                          copy_format format) {
+  if (!rows.empty()) enqueue({table, &columns, std::move(rows), format});
 }
 
 void rebuild_stream::execute(std::string statement) { enqueue({{}, nullptr, std::move(statement)}); }
@@ -50,8 +51,8 @@ void rebuild_stream::write_all() {
       if (!next.columns) {
         t_.exec(next.rows);
       } else {
-        copy_in out(t_, next.table, *next.columns);
-        out.write_rows(next.rows);
+        copy_in out(t_, next.table, *next.columns, next.format);
+        out.write(next.rows);
         out.complete();
       }
     } catch (...) {

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "base/uuid_text.hpp"
+#include "projections/copy_encoder.hpp"
 #include "projections/copy_in.hpp"
 #include "projections/rebuild_stream.hpp"
 
@@ -38,6 +39,7 @@ std::string row_table::stage_for_copy(pqxx::transaction_base& t) {
   // COPY refuses tables under row-level security (the worker role's), so rows go through a
   // staging table; the tables' owner copies straight in.
   direct_ = !t.exec_params1("SELECT row_security_active($1::regclass)", name_)[0].as<bool>();
+  encoder_ = std::make_unique<copy_encoder>(copy_encoder::of_table(t, name_, columns_));
   if (direct_) return name_;
   const std::string stage = "stage_" + name_;
   t.exec("CREATE TEMP TABLE " + stage + " (LIKE " + name_ + ") ON COMMIT DROP");
@@ -54,7 +56,13 @@ void row_table::insert_staged(pqxx::transaction_base& t) const {
 void row_table::stream_into(pqxx::transaction_base& t, rebuild_stream& to) {
   stream_target_ = stage_for_copy(t);
   stream_ = &to;
-  streamed_.reserve(rebuild_stream::buffer_bytes + 64 * 1024);
+  streamed_binary_.reserve(rebuild_stream::buffer_bytes + 64 * 1024);
+}
+
+void row_table::send_streamed(std::string& rows, bool binary) {
+  stream_->send(stream_target_, columns_, std::move(rows), binary ? copy_format::binary : copy_format::text);
+  rows.clear();
+  if (binary) rows.reserve(rebuild_stream::buffer_bytes + 64 * 1024);
 }
 
 void row_table::load(pqxx::transaction_base& t, const std::vector<std::string>& keys) {
@@ -75,11 +83,33 @@ void row_table::load(pqxx::transaction_base& t, const std::vector<std::string>& 
 }
 
 row& row_table::mark(std::size_t at) {
-  if (!rows_[at].changed) {
-    rows_[at].changed = true;
+  if (stream_ && stream_->batch() != streamed_at_) stream_cold();
+  auto& h = rows_[at];
+  if (!h.changed) {
+    h.changed = true;
     changed_.push_back(at);
   }
-  return rows_[at].values;
+  if (stream_) h.touched = stream_->batch();
+  return h.values;
+}
+
+void row_table::stream_cold() {
+  streamed_at_ = stream_->batch();
+  std::size_t hot = 0;
+  for (const auto at : changed_) {
+    auto& h = rows_[at];
+    // A row that went once stays until flush(), which deletes its first copy.
+    if (!h.streamed && h.touched + cold_after <= streamed_at_) {
+      encoder_->append(h.values, streamed_binary_, streamed_text_);
+      h.changed = false;
+      h.streamed = true;
+    } else {
+      changed_[hot++] = at;
+    }
+  }
+  changed_.resize(hot);
+  if (streamed_binary_.size() >= rebuild_stream::buffer_bytes) send_streamed(streamed_binary_, true);
+  if (streamed_text_.size() >= rebuild_stream::buffer_bytes) send_streamed(streamed_text_, false);
 }
 
 row* row_table::change(const std::string& key) {
@@ -100,12 +130,9 @@ row& row_table::insert(row values) {
 
 void row_table::append(row values) {
   if (stream_) {
-    copy_in::append_row(streamed_, values);
-    if (streamed_.size() >= rebuild_stream::buffer_bytes) {
-      stream_->send(stream_target_, columns_, std::move(streamed_));
-      streamed_.clear();
-      streamed_.reserve(rebuild_stream::buffer_bytes + 64 * 1024);
-    }
+    encoder_->append(values, streamed_binary_, streamed_text_);
+    if (streamed_binary_.size() >= rebuild_stream::buffer_bytes) send_streamed(streamed_binary_, true);
+    if (streamed_text_.size() >= rebuild_stream::buffer_bytes) send_streamed(streamed_text_, false);
     return;
   }
   rows_.push_back({std::move(values), false});
@@ -114,16 +141,25 @@ void row_table::append(row values) {
 
 void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
   if (stream_) {
-    if (!streamed_.empty()) {
-      copy_in rest(t, stream_target_, columns_);
-      rest.write_rows(streamed_);
-      rest.complete();
+    std::vector<std::string> again;
+    for (const auto at : changed_)
+      if (rows_[at].streamed) again.push_back(*rows_[at].values[0]);
+    if (!again.empty()) {
+      // Their first copies, sent or still buffered, go in first, then out.
+      copy_rows(t, stream_target_, streamed_binary_, streamed_text_);
+      streamed_binary_.clear();
+      streamed_text_.clear();
+      t.exec_params("DELETE FROM " + stream_target_ + " WHERE " + columns_[0] + " = ANY($1::" + key_type_ + "[])",
+                    quoted_array(again));
     }
+    for (const auto at : changed_) encoder_->append(rows_[at].values, streamed_binary_, streamed_text_);
+    copy_rows(t, stream_target_, streamed_binary_, streamed_text_);
     insert_staged(t);
   } else if (mode == write_mode::copy && !changed_.empty()) {
-    copy_in out(t, stage_for_copy(t), columns_);
-    for (const auto at : changed_) out.write(rows_[at].values);
-    out.complete();
+    const auto target = stage_for_copy(t);
+    std::string binary, text;
+    for (const auto at : changed_) encoder_->append(rows_[at].values, binary, text);
+    copy_rows(t, target, binary, text);
     insert_staged(t);
   } else {
     std::string head = "INSERT INTO " + name_ + " (";
@@ -153,10 +189,23 @@ void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
   discard();
 }
 
+void row_table::copy_rows(pqxx::transaction_base& t, const std::string& target, const std::string& binary,
+                          const std::string& text) const {
+  for (const auto& [rows, format] : {std::pair{&binary, copy_format::binary}, std::pair{&text, copy_format::text}}) {
+    if (rows->empty()) continue;
+    copy_in out(t, target, columns_, format);
+    out.write(*rows);
+    out.complete();
+  }
+}
+
 void row_table::discard() {
   stream_ = nullptr;
-  streamed_.clear();
-  streamed_.shrink_to_fit();
+  streamed_at_ = 0;
+  for (auto* rows : {&streamed_binary_, &streamed_text_}) {
+    rows->clear();
+    rows->shrink_to_fit();
+  }
   rows_.clear();
   by_key_.clear();
   changed_.clear();

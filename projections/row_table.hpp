@@ -4,6 +4,7 @@
 // the changed ones back in one statement per chunk (upsert), or by COPY when a rebuild
 // fills emptied tables. Text in and out keeps every read model a plain fold over rows.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@ class transaction_base;
 namespace stradia::projections {
 
 using row = std::vector<std::optional<std::string>>;
+class copy_encoder;
 class rebuild_stream;
 
 enum class write_mode { upsert, copy };
@@ -42,11 +44,15 @@ class row_table {
   // Adds a row unless one with its key exists; returns the row kept, marked changed.
   row& insert(row values);
   // Adds a row whose key is new by construction (an append-only table): no lookup. While
-  // streaming, the row goes to Postgres as COPY text, a buffer at a time.
+  // streaming, the row goes to Postgres by COPY, a buffer at a time.
   void append(row values);
-  // Rebuild of an append-only table: appended rows go to `to` as they come, so Postgres
-  // copies them while the models fold. flush() sends what is left, after to.finish().
+  // A rebuild streams the table's rows to `to` while the models fold, so Postgres copies
+  // them meanwhile instead of after the fold: appended rows as they come, and a changed row
+  // once it is cold (unchanged for `cold_after` of the fold's batches). A row changed again
+  // after it went is deleted and written anew by flush(), which sends what is left after
+  // to.finish().
   void stream_into(pqxx::transaction_base& t, rebuild_stream& to);
+  static constexpr std::uint64_t cold_after = 2;
   // Writes the changed rows and forgets every row.
   void flush(pqxx::transaction_base& t, write_mode mode);
   // Forgets every row unwritten (the transaction they were for failed).
@@ -56,10 +62,20 @@ class row_table {
   struct held {
     row values;
     bool changed = false;
+    bool streamed = false;      // a copy of it went to the stream before its last change
+    std::uint64_t touched = 0;  // the stream's batch of its last change
   };
   row& mark(std::size_t at);
+  // Streams the changed rows gone cold; the stream's batch moved on since the last time.
+  void stream_cold();
   // Where COPY writes: the table itself for its owner, else a staging table it creates.
+  // Also learns how the table's rows are encoded for COPY.
   std::string stage_for_copy(pqxx::transaction_base& t);
+  // Hands the streamed rows of one format to the stream.
+  void send_streamed(std::string& rows, bool binary);
+  // COPYs rows encoded by encoder_ into `target`: the binary ones, then the text ones.
+  void copy_rows(pqxx::transaction_base& t, const std::string& target, const std::string& binary,
+                 const std::string& text) const;
   void insert_staged(pqxx::transaction_base& t) const;
 
   std::string name_;
@@ -70,7 +86,9 @@ class row_table {
   std::vector<std::size_t> changed_;                     // in first-change order
   rebuild_stream* stream_ = nullptr;                     // where appended rows go while streaming
   std::string stream_target_;                            // the table (or staging table) they go into
-  std::string streamed_;                                 // COPY text not handed to stream_ yet
+  std::uint64_t streamed_at_ = 0;                        // the stream's batch at the last stream_cold
+  std::unique_ptr<copy_encoder> encoder_;                // set by stage_for_copy
+  std::string streamed_binary_, streamed_text_;          // rows not handed to stream_ yet
   bool direct_ = false;                                  // COPY went straight into the table
   bool unique_key_ = true;
 };

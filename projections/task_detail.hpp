@@ -17,6 +17,7 @@ class task_detail final : public read_model {
   void load(pqxx::transaction_base& t, const std::vector<const stradia::envelope::v1::EventEnvelope*>& batch) override;
   void apply(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload) override;
   void flush(pqxx::transaction_base& t, write_mode mode) override { details_.flush(t, mode); }
+  void begin_rebuild(pqxx::transaction_base& t, rebuild_stream& to) override { details_.stream_into(t, to); }
   void discard() override { details_.discard(); }
 
  private:

@@ -18,7 +18,7 @@ enum column { c_position, c_task, c_tenant, c_kind, c_actor, c_detail, c_http_st
 task_timeline::task_timeline()
     : entries_("read_task_timeline",
                {"position", "local_task_id", "tenant_id", "kind", "actor", "detail", "http_status", "at", "entry_id"},
-               "bigint") {}
+               "bigint", false) {}
 
 bool task_timeline::reads(const envelope& e) const {
   if (stream_id_of(e, "task").empty()) return false;

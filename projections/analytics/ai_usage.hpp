@@ -16,6 +16,8 @@ class ai_usage {
   void scanned(const task_subject& task, bool passed, std::int64_t tokens, std::int64_t micros, std::int64_t position);
   void generated(const task_subject& task, std::int64_t tokens, std::int64_t micros, std::int64_t position);
   void flush(pqxx::transaction_base& t, write_mode mode) { days_.flush(t, mode); }
+  // A rebuild: the days go to Postgres once they are past (row_table::stream_into).
+  void stream_into(pqxx::transaction_base& t, rebuild_stream& to) { days_.stream_into(t, to); }
   void discard() { days_.discard(); }
 
  private:

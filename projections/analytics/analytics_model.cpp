@@ -138,6 +138,9 @@ void analytics_model::apply(const envelope& e, const decoded_payload& payload) {
 }
 
 void analytics_model::begin_rebuild(pqxx::transaction_base& t, rebuild_stream& to) {
+  boards_.stream_into(t, to);
+  tasks_.stream_into(t, to);
+  ai_usage_.stream_into(t, to);
   heatmap_.stream_into(t, to);
   flow_.stream_into(t, to);
   ghost_cards_.stream_into(t, to);

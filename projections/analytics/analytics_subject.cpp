@@ -1,5 +1,6 @@
 #include "projections/analytics/analytics_subject.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -13,10 +14,28 @@ std::int64_t recorded_micros(const stradia::envelope::v1::EventEnvelope& e) {
 
 std::string day_text(std::chrono::sys_days day) {
   const std::chrono::year_month_day ymd{day};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {  // outside four digits: as printf writes it
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    return text;
+  }
+  // By hand: printf took an eighth of the analytics fold, which names a day for every event.
+  std::string text = "0000-00-00";
+  auto put = [&](std::size_t end, unsigned value) {
+    for (std::size_t i = end; value; value /= 10) text[--i] = static_cast<char>('0' + value % 10);
+  };
+  put(4, static_cast<unsigned>(year));
+  put(7, static_cast<unsigned>(ymd.month()));
+  put(10, static_cast<unsigned>(ymd.day()));
   return text;
+}
+
+std::string seconds_text(double seconds) {
+  char text[64];
+  const auto end = std::to_chars(text, text + sizeof text, seconds, std::chars_format::fixed, 6).ptr;
+  return std::string(text, end);
 }
 
 std::optional<std::chrono::sys_days> parse_day(std::string_view text) {

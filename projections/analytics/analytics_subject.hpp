@@ -24,5 +24,7 @@ std::optional<std::chrono::sys_days> parse_day(std::string_view text);
 std::string utc_day(std::int64_t micros);
 // RFC 3339 of a time in microseconds since the epoch.
 std::string rfc3339(std::int64_t micros);
+// Seconds with six decimals ("12.500000"), as a double precision column is written.
+std::string seconds_text(double seconds);
 
 }  // namespace stradia::projections::analytics

@@ -1,7 +1,6 @@
 #include "projections/analytics/daily_counters.hpp"
 
 #include <cmath>
-#include <cstdio>
 
 namespace stradia::projections::analytics {
 
@@ -17,10 +16,7 @@ std::vector<std::string> columns_of(const std::vector<counter_column>& counters)
 }
 
 std::string number_text(double value, bool whole) {
-  if (whole) return std::to_string(std::llround(value));
-  char text[48];
-  std::snprintf(text, sizeof text, "%.6f", value);
-  return text;
+  return whole ? std::to_string(std::llround(value)) : seconds_text(value);
 }
 
 }  // namespace

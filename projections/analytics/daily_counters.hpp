@@ -27,6 +27,7 @@ class daily_counters {
   void add(const task_subject& subject, const std::string& day, std::size_t counter, double amount,
            std::int64_t position);
   void flush(pqxx::transaction_base& t, write_mode mode) { rows_.flush(t, mode); }
+  void stream_into(pqxx::transaction_base& t, rebuild_stream& to) { rows_.stream_into(t, to); }
   void discard() { rows_.discard(); }
 
  private:

@@ -1,7 +1,5 @@
 #include "projections/analytics/flow.hpp"
 
-#include <cstdio>
-
 namespace stradia::projections::analytics {
 
 namespace {
@@ -39,9 +37,7 @@ void flow::finished(const task_subject& task, const std::string& local_task_id,
   r[c_type] = task.task_type;
   r[c_started] = rfc3339(*cycle_started);
   r[c_finished] = rfc3339(micros);
-  char seconds[48];
-  std::snprintf(seconds, sizeof seconds, "%.6f", seconds_between(*cycle_started, micros));
-  r[c_seconds] = seconds;
+  r[c_seconds] = seconds_text(seconds_between(*cycle_started, micros));
   cycles_.append(std::move(r));
 }
 

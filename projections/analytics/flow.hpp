@@ -24,8 +24,11 @@ class flow {
   void unblocked(const task_subject& task, std::int64_t blocked_since, std::int64_t micros, std::int64_t position);
   void lock_expired(const task_subject& task, std::int64_t micros, std::int64_t position);
   void flush(pqxx::transaction_base& t, write_mode mode);
-  // A rebuild: the cycles go to Postgres as they come (append-only).
-  void stream_into(pqxx::transaction_base& t, rebuild_stream& to) { cycles_.stream_into(t, to); }
+  // A rebuild: the cycles go to Postgres as they come (append-only), the days once past.
+  void stream_into(pqxx::transaction_base& t, rebuild_stream& to) {
+    days_.stream_into(t, to);
+    cycles_.stream_into(t, to);
+  }
   void discard();
 
  private:

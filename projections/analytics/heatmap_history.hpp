@@ -20,8 +20,11 @@ class heatmap_history {
   // The board's weights or status as they stand after the event at `position`, recorded at `micros`.
   void changed(const board_weights& board, std::int64_t micros, std::int64_t position);
   void flush(pqxx::transaction_base& t, write_mode mode);
-  // A rebuild: the changes go to Postgres as they come (append-only).
-  void stream_into(pqxx::transaction_base& t, rebuild_stream& to) { changes_.stream_into(t, to); }
+  // A rebuild: the changes go to Postgres as they come (append-only), the days once past.
+  void stream_into(pqxx::transaction_base& t, rebuild_stream& to) {
+    days_.stream_into(t, to);
+    changes_.stream_into(t, to);
+  }
   void discard();
 
  private:

@@ -11,6 +11,7 @@
 #include "eventstore/pg_fixture.hpp"
 #include "ledger.pb.h"
 #include "market.pb.h"
+#include "projections/copy_encoder.hpp"
 #include "projections/copy_in.hpp"
 #include "projections/read_model_digest.hpp"
 #include "projections/read_model_reader.hpp"
@@ -192,26 +193,127 @@ TEST_F(Projector, ARebuildAsTheOwnerMakesWhatLiveBatchesMade) {
   EXPECT_EQ((*found)->task.title, title);
 }
 
-// COPY's text format as copy_in writes it, straight into a table: no retry row by row
-// could hide a wrong escape here, as it can in a rebuild.
+// COPY's text format as copy_encoder writes it, straight into a table: no retry row by
+// row could hide a wrong escape here, as it can in a rebuild.
 TEST_F(Projector, CopyInSendsTextAsItIs) {
   const std::vector<std::optional<std::string>> values = {
       "plain", "", "\\N", "\\", "\\.", "tab\there", "line\nbreak\r\n", "ends with \\", "ünïcödé ✓", std::nullopt};
   pqxx::connection c(owner());
   pqxx::work t(c);
   t.exec("CREATE TEMP TABLE copied (at integer, value text)");
-  projections::copy_in out(t, "copied", {"at", "value"});
-  for (std::size_t i = 0; i < values.size(); ++i) out.write({std::to_string(i), values[i]});
-  out.complete();
-  const auto rows = t.exec("SELECT value FROM copied ORDER BY at");
-  ASSERT_EQ(rows.size(), values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const auto& field = rows[static_cast<int>(i)][0];
-    if (values[i])
-      EXPECT_EQ(field.as<std::string>(), *values[i]) << i;
-    else
-      EXPECT_TRUE(field.is_null());
+  for (const auto format : {projections::copy_format::text, projections::copy_format::binary}) {
+    t.exec("DELETE FROM copied");
+    const auto encoder = projections::copy_encoder::of_table(t, "copied", {"at", "value"});
+    std::string binary, text;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const projections::row r{std::to_string(i), values[i]};
+      if (format == projections::copy_format::binary)
+        encoder.append(r, binary, text);
+      else
+        projections::copy_encoder::append_text(text, r);
+    }
+    EXPECT_TRUE(format == projections::copy_format::binary ? text.empty() : binary.empty());
+    projections::copy_in out(t, "copied", {"at", "value"}, format);
+    out.write(format == projections::copy_format::binary ? binary : text);
+    out.complete();
+    const auto rows = t.exec("SELECT value FROM copied ORDER BY at");
+    ASSERT_EQ(rows.size(), values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const auto& field = rows[static_cast<int>(i)][0];
+      if (values[i])
+        EXPECT_EQ(field.as<std::string>(), *values[i]) << i;
+      else
+        EXPECT_TRUE(field.is_null());
+    }
   }
+}
+
+// Every value the binary encoder takes is stored as Postgres stores the same text, and a
+// value in any other form goes as text, for Postgres to parse or refuse as before.
+TEST_F(Projector, CopyInBinaryStoresWhatPostgresMakesOfTheText) {
+  const std::vector<std::string> columns{"n", "u", "ts", "d", "i", "b", "f", "flag", "tx"};
+  const std::vector<projections::row> rows = {
+      {"1", "0b5a3c1e-9d2f-4e8a-b6c7-d8e9f0a1b2c3", "2026-11-30T07:33:08Z", "2026-11-30", "-2147483648",
+       "9223372036854775807", "3.250000", "true", "text"},
+      {"2", "0B5A3C1E-9D2F-4E8A-B6C7-D8E9F0A1B2C3", "2024-02-29T23:59:59.123456Z", "2000-01-01", "2147483647",
+       "-9223372036854775808", "-0.000001", "false", ""},
+      {"3", "ffffffff-ffff-ffff-ffff-ffffffffffff", "1999-12-31T23:59:59.5Z", "1999-12-31", "0", "0", "1e300", "t",
+       std::nullopt},
+      {"4", std::nullopt, "2026-06-01 12:00:00.05+05:30", "0001-01-01", "7", "-1", "0.1", "f", "x"},
+      {"5", "00000000-0000-0000-0000-000000000000", "0001-01-01T00:00:00-03:00", "9999-12-31", "1", "1", "123456.789",
+       "true", "ünï"},
+      // Each column in a form the encoder leaves to Postgres: the row goes as text.
+      {"6", "{0b5a3c1e-9d2f-4e8a-b6c7-d8e9f0a1b2c3}", "2026-11-30T07:33:08.1234567Z", "2026-11-30", "+7", " 42",
+       "Infinity", "yes", "t"},
+      {"7", "0b5a3c1e9d2f4e8ab6c7d8e9f0a1b2c3", "2026-11-30T24:00:00Z", "20261130", "1", "1", "1", "on", "t"},
+      {"8", "0b5a3c1e-9d2f-4e8a-b6c7-d8e9f0a1b2c3", "2026-11-30T07:33:08+15:59", "2026-11-30", "1", "1", "1", "1", "t"},
+  };
+  pqxx::connection c(owner());
+  pqxx::work t(c);
+  const std::string shape =
+      " (n int, u uuid, ts timestamptz, d date, i int, b bigint, f float8, flag boolean, tx text)";
+  t.exec("CREATE TEMP TABLE by_copy" + shape);
+  t.exec("CREATE TEMP TABLE by_text" + shape);
+  const auto encoder = projections::copy_encoder::of_table(t, "by_copy", columns);
+  std::string binary, text;
+  for (const auto& r : rows) {
+    encoder.append(r, binary, text);
+    std::string values;
+    for (const auto& v : r) values += (values.empty() ? "" : ", ") + (v ? t.quote(*v) : std::string("NULL"));
+    t.exec("INSERT INTO by_text VALUES (" + values + ")");
+  }
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3) << "rows 6 to 8 go as text";
+  for (const auto format : {projections::copy_format::binary, projections::copy_format::text}) {
+    projections::copy_in out(t, "by_copy", columns, format);
+    out.write(format == projections::copy_format::binary ? binary : text);
+    out.complete();
+  }
+  EXPECT_EQ(t.exec("SELECT count(*) FROM by_copy")[0][0].as<int>(), static_cast<int>(rows.size()));
+  const auto differing = t.exec(
+      "SELECT n FROM (SELECT * FROM by_copy EXCEPT SELECT * FROM by_text UNION ALL "
+      "SELECT * FROM by_text EXCEPT SELECT * FROM by_copy) d");
+  EXPECT_EQ(differing.size(), 0u) << "first differing row: " << (differing.empty() ? "" : differing[0][0].c_str());
+
+  // A value Postgres refuses is refused through either format, and the connection stays usable.
+  std::string refused_binary, refused_text;
+  encoder.append({"9", std::nullopt, std::nullopt, std::nullopt, "not a number", std::nullopt, std::nullopt,
+                  std::nullopt, std::nullopt},
+                 refused_binary, refused_text);
+  EXPECT_TRUE(refused_binary.empty());
+  pqxx::subtransaction attempt(t, "refused");
+  projections::copy_in out(attempt, "by_copy", columns, projections::copy_format::text);
+  out.write(refused_text);
+  EXPECT_THROW(out.complete(), pqxx::data_exception);
+}
+
+// A rebuild streams a changed row once it is cold (unchanged for two of the fold's
+// batches); a row changed again after it went is deleted and written anew by flush().
+TEST_F(Projector, ARowThatWentColdAndChangedAgainIsWrittenOnceWithItsLastValues) {
+  pqxx::connection c(owner());
+  pqxx::work t(c);
+  t.exec("CREATE TEMP TABLE kept (id text PRIMARY KEY, value text)");
+  projections::row_table table("kept", {"id", "value"}, "text");
+  projections::rebuild_stream stream(t);
+  table.stream_into(t, stream);
+  auto set = [&](const std::string& id, const std::string& value) {
+    if (auto* r = table.change(id))
+      (*r)[1] = value;
+    else
+      table.insert({id, value});
+  };
+  for (const char* id : {"a", "b", "c"}) set(id, "1");  // batch 0
+  stream.next_batch();
+  set("a", "2");  // batch 1
+  stream.next_batch();
+  set("d", "1");  // batch 2: b and c have gone
+  stream.next_batch();
+  set("b", "3");  // batch 3: a has gone, b changes again
+  for (int i = 0; i < 7; ++i) stream.next_batch();
+  set("a", "4");  // batch 10: so does a
+  stream.finish();
+  table.flush(t, projections::write_mode::copy);
+  EXPECT_EQ(t.exec("SELECT string_agg(id || '=' || value, ',' ORDER BY id) FROM kept")[0][0].as<std::string>(),
+            "a=4,b=3,c=1,d=1");
 }
 
 // The stream's writer runs statements and COPYs in the order given; one Postgres refuses
