@@ -1,6 +1,6 @@
 #pragma once
 // How a table's rows go into COPY. In COPY's binary format when every column has a type
-// encoded here (uuid, text, integers, booleans, float8, timestamptz, date) and every value
+// encoded here (uuid, text, int4, int8, boolean, float8, timestamptz, date) and every value
 // is in the form the read models write it: Postgres then stores the values as they come,
 // where parsing text was a third of a rebuild's COPY time. Any other row goes as COPY text,
 // so Postgres judges a value no differently than before.

@@ -54,11 +54,20 @@ copy_in::copy_in(pqxx::transaction_base& t, const std::string& table, const std:
     open_ = false;
     throw_failure(connection_, started.get(), statement_);
   }
-  if (format == copy_format::binary) write(binary_header);
+  if (format == copy_format::binary) try {
+      write(binary_header);
+    } catch (...) {
+      end_refused();
+      throw;
+    }
 }
 
 copy_in::~copy_in() {
-  if (!open_) return;
+  if (open_) end_refused();
+}
+
+void copy_in::end_refused() {
+  open_ = false;
   PQputCopyEnd(connection_, "the rows were not all written");
   while (PGresult* r = PQgetResult(connection_)) PQclear(r);
 }

@@ -31,6 +31,8 @@ class copy_in {
   void complete();
 
  private:
+  void end_refused();
+
   pg_conn* connection_;
   std::string statement_;
   copy_format format_;

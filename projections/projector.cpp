@@ -305,7 +305,7 @@ auto projector::in_fold_modes(const Attempt& attempt)
       failure = e.what();
       // Slower by far, so said: an operator sees why a rebuild takes longer than it should.
       if (mode == fold_mode::whole_batch)
-        std::fprintf(stderr, "stradia: read models: Postgres refused the batch (%s); again with a savepoint per event\n",
+        std::fprintf(stderr, "stradia: read models: the batch failed (%s); again with a savepoint per event\n",
                      failure.c_str());
     }
   }
@@ -476,8 +476,8 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
   std::vector<quarantined_event> quarantined;
   // The old rows are deleted (DELETE, not TRUNCATE: TRUNCATE is not MVCC-safe, so a query
   // whose snapshot was taken before this commits would find the tables empty) and the
-  // append-only rows written while the models fold, by the stream's writer, each table's
-  // rows after its DELETE. The stream is declared after the transaction: on a failure its
+  // rows written while the models fold (row_table::stream_into), by the stream's writer,
+  // each table's rows after its DELETE. The stream is declared after the transaction: on a failure its
   // writer stops before the transaction ends.
   std::unique_ptr<rebuild_stream> streamed;
   if (mode == fold_mode::whole_batch) {
@@ -520,9 +520,9 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
       }
     });
     if (mode == fold_mode::whole_batch) {
-      // The rows in memory, written by COPY: append-only rows as they come (the stream),
-      // the others after the fold. The models fold the batch side by side (each its own
-      // rows), the slowest first.
+      // The rows in memory, written by COPY: append-only rows as they come and cold rows
+      // between batches (the stream), the rest after the fold. The models fold the batch
+      // side by side (each its own rows), the slowest first.
       folds.run(models_.size(), [&](std::size_t m, std::vector<quarantined_event>& refused) {
         auto& model = *models_[m];
         for (std::size_t i = 0; i < count; ++i) try {

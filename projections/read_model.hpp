@@ -33,8 +33,8 @@ class read_model {
   // `payload` is the event decoded once for every model (task and board streams).
   virtual void apply(const stradia::envelope::v1::EventEnvelope& e, const decoded_payload& payload) = 0;
   virtual void flush(pqxx::transaction_base& t, write_mode mode) = 0;
-  // A rebuild into emptied tables starts: a model may hand its append-only tables' rows to
-  // `to` as it folds them (row_table::stream_into), so Postgres copies them meanwhile.
+  // A rebuild into emptied tables starts: a model may hand its tables' rows to `to` as it
+  // folds them (row_table::stream_into), so Postgres copies them meanwhile.
   virtual void begin_rebuild(pqxx::transaction_base&, rebuild_stream& /*to*/) {}
   // Drops the rows held in memory: the transaction failed, the next batch loads afresh.
   virtual void discard() = 0;

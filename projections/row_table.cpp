@@ -83,13 +83,15 @@ void row_table::load(pqxx::transaction_base& t, const std::vector<std::string>& 
 }
 
 row& row_table::mark(std::size_t at) {
-  if (stream_ && stream_->batch() != streamed_at_) stream_cold();
+  if (stream_) {
+    rows_[at].touched = stream_->batch();  // first: the row being changed is not cold
+    if (stream_->batch() != streamed_at_) stream_cold();
+  }
   auto& h = rows_[at];
   if (!h.changed) {
     h.changed = true;
     changed_.push_back(at);
   }
-  if (stream_) h.touched = stream_->batch();
   return h.values;
 }
 
@@ -165,7 +167,7 @@ void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
     std::string head = "INSERT INTO " + name_ + " (";
     for (std::size_t i = 0; i < columns_.size(); ++i) head += (i ? ", " : "") + columns_[i];
     head += ") VALUES ";
-    std::string tail;
+    std::string tail = " ON CONFLICT DO NOTHING";
     if (unique_key_) {
       tail = " ON CONFLICT (" + columns_[0] + ") DO UPDATE SET ";
       for (std::size_t i = 1; i < columns_.size(); ++i)

@@ -28,7 +28,8 @@ class row_table {
  public:
   // `key_type` is the SQL type of the first column (uuid, text, bigint). `unique_key` false:
   // an append-only table whose first column (a log position) no index holds unique, written
-  // by plain INSERT; the projector's checkpoints keep an event from being applied twice.
+  // by INSERT … ON CONFLICT DO NOTHING; the projector's checkpoints keep an event from being
+  // applied twice, and a unique key other than the position (the timeline's) keeps its row.
   row_table(std::string name, std::vector<std::string> columns, std::string key_type, bool unique_key = true);
   ~row_table();
 
@@ -84,7 +85,7 @@ class row_table {
   std::vector<held> rows_;
   std::unordered_map<std::string, std::size_t> by_key_;  // index into rows_
   std::vector<std::size_t> changed_;                     // in first-change order
-  rebuild_stream* stream_ = nullptr;                     // where appended rows go while streaming
+  rebuild_stream* stream_ = nullptr;                     // where rows go while streaming
   std::string stream_target_;                            // the table (or staging table) they go into
   std::uint64_t streamed_at_ = 0;                        // the stream's batch at the last stream_cold
   std::unique_ptr<copy_encoder> encoder_;                // set by stage_for_copy

@@ -1,7 +1,7 @@
 #pragma once
 // Task timeline (read_task_timeline): one row per note (system auto-save notes included),
-// ghost-card rejection and execution step, keyed by the event's log position, so a
-// replayed event rewrites its own row and never adds a second one.
+// ghost-card rejection and execution step, keyed by its task and the event's log position,
+// so a replayed event keeps its row and never adds a second one.
 #include "projections/read_model.hpp"
 
 namespace stradia::projections {

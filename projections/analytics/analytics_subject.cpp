@@ -3,6 +3,8 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
+#include <system_error>
 
 #include "base/clock.hpp"
 
@@ -33,8 +35,9 @@ std::string day_text(std::chrono::sys_days day) {
 }
 
 std::string seconds_text(double seconds) {
-  char text[64];
-  const auto end = std::to_chars(text, text + sizeof text, seconds, std::chars_format::fixed, 6).ptr;
+  char text[400];  // the longest double in fixed notation with six decimals fits
+  const auto [end, error] = std::to_chars(text, text + sizeof text, seconds, std::chars_format::fixed, 6);
+  if (error != std::errc()) throw std::logic_error("seconds_text: no room for " + std::to_string(seconds));
   return std::string(text, end);
 }
 

@@ -316,6 +316,24 @@ TEST_F(Projector, ARowThatWentColdAndChangedAgainIsWrittenOnceWithItsLastValues)
             "a=4,b=3,c=1,d=1");
 }
 
+// An append-only table is written by plain INSERT; an event that comes again (past the
+// checkpoints, say by a second source) finds its row and leaves it, as the timeline's key
+// (task, position) has it, instead of failing the batch.
+TEST_F(Projector, AnAppendOnlyRowThatComesAgainKeepsTheRowThere) {
+  pqxx::connection c(owner());
+  pqxx::work t(c);
+  t.exec("CREATE TEMP TABLE entries (position bigint, task text, detail text, PRIMARY KEY (task, position))");
+  projections::row_table entries("entries", {"position", "task", "detail"}, "bigint", false);
+  entries.append({"7", "t1", "first"});
+  entries.flush(t, projections::write_mode::upsert);
+  entries.append({"7", "t1", "again"});
+  entries.append({"8", "t1", "next"});
+  entries.flush(t, projections::write_mode::upsert);
+  EXPECT_EQ(t.exec("SELECT string_agg(position || '=' || detail, ',' ORDER BY position) FROM entries")[0][0]
+                .as<std::string>(),
+            "7=first,8=next");
+}
+
 // The stream's writer runs statements and COPYs in the order given; one Postgres refuses
 // stops it, and the next send and finish() throw the refusal (the rebuild stops folding and
 // runs again row by row, quarantining the culprit).
