@@ -223,6 +223,13 @@ bool copy_encoder::append_binary(const row& values, std::string& out) const {
   return true;
 }
 
+std::string copy_encoder::binary_key(const row& values) const {
+  std::string field;
+  if (values.empty() || !values[0] || columns_.empty() || !append_value(field, columns_[0], *values[0]))
+    throw std::logic_error("a row's key does not go in COPY's binary format");
+  return field.substr(4);
+}
+
 void copy_encoder::append(const row& values, std::string& binary_rows, std::string& text_rows) const {
   if (!append_binary(values, binary_rows)) append_text(text_rows, values);
 }

@@ -27,10 +27,13 @@ class copy_encoder {
   void append(const row& values, std::string& binary_rows, std::string& text_rows) const;
   // One row in COPY's text format, newline included.
   static void append_text(std::string& out, const row& values);
+  // The row as a binary tuple; false (out unchanged) when the table or a value does not go in binary.
+  bool append_binary(const row& values, std::string& out) const;
+  // The first column's value as a binary field's bytes (its length left out); throws
+  // std::logic_error when it does not go in binary (a key is a uuid, text or an integer).
+  std::string binary_key(const row& values) const;
 
  private:
-  bool append_binary(const row& values, std::string& out) const;
-
   std::vector<kind> columns_;
   bool binary_ = true;
 };

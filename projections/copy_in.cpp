@@ -20,9 +20,13 @@ constexpr std::string_view binary_trailer{"\377\377", 2};
 
 using result_ptr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
-// The exception libpqxx itself throws for this failure, so the projector tells a lost
-// connection or a refused row apart as it does for every other statement.
-[[noreturn]] void throw_failure(pg_conn* c, const PGresult* r, const std::string& statement) {
+}  // namespace
+
+pg_conn* libpq_connection_of(pqxx::transaction_base& t) {
+  return libpq_connection::of(dynamic_cast<const pqxx::dbtransaction&>(t));
+}
+
+void throw_libpq_failure(pg_conn* c, const PGresult* r, const std::string& statement) {
   if (PQstatus(c) == CONNECTION_BAD) throw pqxx::broken_connection(PQerrorMessage(c));
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   const std::string message = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
@@ -41,18 +45,16 @@ using result_ptr = std::unique_ptr<PGresult, decltype(&PQclear)>;
   throw pqxx::sql_error(message, statement, state);
 }
 
-}  // namespace
-
 copy_in::copy_in(pqxx::transaction_base& t, const std::string& table, const std::vector<std::string>& columns,
                  copy_format format)
-    : connection_(libpq_connection::of(dynamic_cast<const pqxx::dbtransaction&>(t))), format_(format) {
+    : connection_(libpq_connection_of(t)), format_(format) {
   statement_ = "COPY " + table + " (";
   for (std::size_t i = 0; i < columns.size(); ++i) statement_ += (i ? "," : "") + columns[i];
   statement_ += format == copy_format::binary ? ") FROM STDIN (FORMAT binary)" : ") FROM STDIN";
   const result_ptr started(PQexec(connection_, statement_.c_str()), &PQclear);
   if (PQresultStatus(started.get()) != PGRES_COPY_IN) {
     open_ = false;
-    throw_failure(connection_, started.get(), statement_);
+    throw_libpq_failure(connection_, started.get(), statement_);
   }
   if (format == copy_format::binary) try {
       write(binary_header);
@@ -77,17 +79,17 @@ void copy_in::write(std::string_view rows) {
   for (std::size_t at = 0; at < rows.size(); at += slice) {
     const auto part = rows.substr(at, slice);
     if (PQputCopyData(connection_, part.data(), static_cast<int>(part.size())) != 1)
-      throw_failure(connection_, nullptr, statement_);
+      throw_libpq_failure(connection_, nullptr, statement_);
   }
 }
 
 void copy_in::complete() {
   if (format_ == copy_format::binary) write(binary_trailer);
   open_ = false;
-  if (PQputCopyEnd(connection_, nullptr) != 1) throw_failure(connection_, nullptr, statement_);
+  if (PQputCopyEnd(connection_, nullptr) != 1) throw_libpq_failure(connection_, nullptr, statement_);
   result_ptr outcome(PQgetResult(connection_), &PQclear);
   while (PGresult* more = PQgetResult(connection_)) PQclear(more);
-  if (PQresultStatus(outcome.get()) != PGRES_COMMAND_OK) throw_failure(connection_, outcome.get(), statement_);
+  if (PQresultStatus(outcome.get()) != PGRES_COMMAND_OK) throw_libpq_failure(connection_, outcome.get(), statement_);
 }
 
 }  // namespace stradia::projections

@@ -11,10 +11,17 @@ class transaction_base;
 }  // namespace pqxx
 
 struct pg_conn;
+struct pg_result;
 
 namespace stradia::projections {
 
 enum class copy_format { text, binary };
+
+// The transaction's libpq connection (libpqxx 6 lends it to large objects only).
+pg_conn* libpq_connection_of(pqxx::transaction_base& t);
+// Throws what libpqxx itself throws for this failure (by its SQLSTATE), so the projector
+// tells a lost connection from a refused row as it does for every other statement.
+[[noreturn]] void throw_libpq_failure(pg_conn* c, const pg_result* r, const std::string& statement);
 
 class copy_in {
  public:

@@ -475,7 +475,8 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
   w.exec_params("DELETE FROM projection_quarantine WHERE projection = ANY($1::text[])", names);
   std::vector<quarantined_event> quarantined;
   // The old rows are deleted (DELETE, not TRUNCATE: TRUNCATE is not MVCC-safe, so a query
-  // whose snapshot was taken before this commits would find the tables empty) and the
+  // whose snapshot was taken before this commits would find the tables empty; a table that
+  // keeps its rows loses only those that differ, stored_rows) and the
   // rows written while the models fold (row_table::stream_into), by the stream's writer,
   // each table's rows after its DELETE. The stream is declared after the transaction: on a failure its
   // writer stops before the transaction ends.
@@ -486,10 +487,10 @@ std::int64_t projector::rebuild_in_transaction(const log_source& read,
   }
   for (const auto& model : models_)
     for (const auto& table : model->tables()) {
-      if (streamed)
-        streamed->execute("DELETE FROM " + table);
-      else
+      if (!streamed)
         w.exec("DELETE FROM " + table);
+      else if (!streamed->keeps_rows_of(table))
+        streamed->execute("DELETE FROM " + table);
     }
   // Reading and decoding the log runs on its own thread, a batch ahead of the fold.
   prefetched_log log(read, head, rebuild_batch);

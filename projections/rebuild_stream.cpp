@@ -21,10 +21,12 @@ rebuild_stream::~rebuild_stream() {
 
 void rebuild_stream::send(const std::string& table, const std::vector<std::string>& columns, std::string rows,
                           copy_format format) {
-  if (!rows.empty()) enqueue({table, &columns, std::move(rows), format});
+  if (!rows.empty()) enqueue({table, &columns, std::move(rows), format, std::nullopt});
 }
 
-void rebuild_stream::execute(std::string statement) { enqueue({{}, nullptr, std::move(statement)}); }
+void rebuild_stream::execute(std::string statement, std::optional<std::string> parameter) {
+  enqueue({{}, nullptr, std::move(statement), copy_format::text, std::move(parameter)});
+}
 
 void rebuild_stream::enqueue(chunk next) {
   std::unique_lock lock(mutex_);
@@ -49,7 +51,10 @@ void rebuild_stream::write_all() {
     }
     try {
       if (!next.columns) {
-        t_.exec(next.rows);
+        if (next.parameter)
+          t_.exec_params(next.rows, *next.parameter);
+        else
+          t_.exec(next.rows);
       } else {
         copy_in out(t_, next.table, *next.columns, next.format);
         out.write(next.rows);

@@ -13,6 +13,8 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,8 +39,13 @@ class rebuild_stream {
   // Throws what made the writer stop, if it stopped (a COPY Postgres refused).
   void send(const std::string& table, const std::vector<std::string>& columns, std::string rows,
             copy_format format = copy_format::text);
-  // Queues a statement, run in order with the COPYs (a table's DELETE before its rows).
-  void execute(std::string statement);
+  // Queues a statement (with its one parameter, if any), run in order with the COPYs (a
+  // table's DELETE before its rows).
+  void execute(std::string statement, std::optional<std::string> parameter = std::nullopt);
+  // `table` keeps the rows it holds unless its read model replaces them (stored_rows): the
+  // rebuild does not empty it first.
+  void keep_rows_of(const std::string& table) { keeping_.insert(table); }
+  bool keeps_rows_of(const std::string& table) const { return keeping_.count(table) > 0; }
   // Writes what is queued and stops the writer; its failure, if any, is thrown here.
   void finish();
   // The fold's batches so far: tables tell their cold rows by it.
@@ -53,6 +60,7 @@ class rebuild_stream {
     const std::vector<std::string>* columns;  // nullptr: `rows` is a statement
     std::string rows;
     copy_format format = copy_format::text;
+    std::optional<std::string> parameter;  // a statement's
   };
   void enqueue(chunk next);
   void write_all();
@@ -66,6 +74,7 @@ class rebuild_stream {
   std::size_t queued_bytes_ = 0;
   bool finishing_ = false;
   std::atomic<std::uint64_t> batch_{0};
+  std::set<std::string> keeping_;
   std::exception_ptr failure_;
   std::thread writer_;
 };

@@ -7,6 +7,7 @@
 #include "projections/copy_encoder.hpp"
 #include "projections/copy_in.hpp"
 #include "projections/rebuild_stream.hpp"
+#include "projections/stored_rows.hpp"
 
 namespace stradia::projections {
 
@@ -57,9 +58,34 @@ void row_table::stream_into(pqxx::transaction_base& t, rebuild_stream& to) {
   stream_target_ = stage_for_copy(t);
   stream_ = &to;
   streamed_binary_.reserve(rebuild_stream::buffer_bytes + 64 * 1024);
+  if (direct_) {
+    stored_ = std::make_unique<stored_rows>(stored_rows::read(t, name_, columns_));
+    to.keep_rows_of(name_);
+  }
+}
+
+void row_table::stream_row(const row& values) {
+  if (!stored_) return encoder_->append(values, streamed_binary_, streamed_text_);
+  const auto start = streamed_binary_.size();
+  if (encoder_->append_binary(values, streamed_binary_)) {
+    if (stored_->keep(std::string_view(streamed_binary_).substr(start), delete_places_)) streamed_binary_.resize(start);
+    return;
+  }
+  // Not in binary: it replaces the stored rows with its key, whatever they hold.
+  stored_->replace(encoder_->binary_key(values), delete_places_);
+  copy_encoder::append_text(streamed_text_, values);
+}
+
+std::vector<std::pair<std::string, std::string>> row_table::take_deletes() {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!delete_places_.empty())
+    out.emplace_back("DELETE FROM " + name_ + " WHERE ctid = ANY($1::tid[])", quoted_array(delete_places_));
+  delete_places_.clear();
+  return out;
 }
 
 void row_table::send_streamed(std::string& rows, bool binary) {
+  for (auto& [statement, parameter] : take_deletes()) stream_->execute(std::move(statement), std::move(parameter));
   stream_->send(stream_target_, columns_, std::move(rows), binary ? copy_format::binary : copy_format::text);
   rows.clear();
   if (binary) rows.reserve(rebuild_stream::buffer_bytes + 64 * 1024);
@@ -102,7 +128,7 @@ void row_table::stream_cold() {
     auto& h = rows_[at];
     // A row that went once stays until flush(), which deletes its first copy.
     if (!h.streamed && h.touched + cold_after <= streamed_at_) {
-      encoder_->append(h.values, streamed_binary_, streamed_text_);
+      stream_row(h.values);
       h.changed = false;
       h.streamed = true;
     } else {
@@ -132,7 +158,7 @@ row& row_table::insert(row values) {
 
 void row_table::append(row values) {
   if (stream_) {
-    encoder_->append(values, streamed_binary_, streamed_text_);
+    stream_row(values);
     if (streamed_binary_.size() >= rebuild_stream::buffer_bytes) send_streamed(streamed_binary_, true);
     if (streamed_text_.size() >= rebuild_stream::buffer_bytes) send_streamed(streamed_text_, false);
     return;
@@ -146,16 +172,24 @@ void row_table::flush(pqxx::transaction_base& t, write_mode mode) {
     std::vector<std::string> again;
     for (const auto at : changed_)
       if (rows_[at].streamed) again.push_back(*rows_[at].values[0]);
-    if (!again.empty()) {
-      // Their first copies, sent or still buffered, go in first, then out.
+    auto write_buffered = [&] {
+      for (const auto& [statement, parameter] : take_deletes()) t.exec_params(statement, parameter);
       copy_rows(t, stream_target_, streamed_binary_, streamed_text_);
       streamed_binary_.clear();
       streamed_text_.clear();
+    };
+    if (!again.empty()) {
+      // Their first copies (or the stored rows they matched), sent or still buffered, go in
+      // first, then out.
+      write_buffered();
       t.exec_params("DELETE FROM " + stream_target_ + " WHERE " + columns_[0] + " = ANY($1::" + key_type_ + "[])",
                     quoted_array(again));
     }
-    for (const auto at : changed_) encoder_->append(rows_[at].values, streamed_binary_, streamed_text_);
-    copy_rows(t, stream_target_, streamed_binary_, streamed_text_);
+    for (const auto at : changed_) stream_row(rows_[at].values);
+    write_buffered();
+    if (stored_)
+      if (const auto left = stored_->left(); !left.empty())
+        t.exec_params("DELETE FROM " + name_ + " WHERE ctid = ANY($1::tid[])", quoted_array(left));
     insert_staged(t);
   } else if (mode == write_mode::copy && !changed_.empty()) {
     const auto target = stage_for_copy(t);
@@ -204,6 +238,8 @@ void row_table::copy_rows(pqxx::transaction_base& t, const std::string& target, 
 void row_table::discard() {
   stream_ = nullptr;
   streamed_at_ = 0;
+  stored_.reset();
+  delete_places_.clear();
   for (auto* rows : {&streamed_binary_, &streamed_text_}) {
     rows->clear();
     rows->shrink_to_fit();

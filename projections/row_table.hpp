@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace pqxx {
@@ -21,6 +22,7 @@ namespace stradia::projections {
 using row = std::vector<std::optional<std::string>>;
 class copy_encoder;
 class rebuild_stream;
+class stored_rows;
 
 enum class write_mode { upsert, copy };
 
@@ -51,7 +53,8 @@ class row_table {
   // them meanwhile instead of after the fold: appended rows as they come, and a changed row
   // once it is cold (unchanged for `cold_after` of the fold's batches). A row changed again
   // after it went is deleted and written anew by flush(), which sends what is left after
-  // to.finish().
+  // to.finish(). Written straight into the table (as its owner), the rows it holds stay
+  // where the fold writes them unchanged (stored_rows), and only the others are replaced.
   void stream_into(pqxx::transaction_base& t, rebuild_stream& to);
   static constexpr std::uint64_t cold_after = 2;
   // Writes the changed rows and forgets every row.
@@ -72,8 +75,12 @@ class row_table {
   // Where COPY writes: the table itself for its owner, else a staging table it creates.
   // Also learns how the table's rows are encoded for COPY.
   std::string stage_for_copy(pqxx::transaction_base& t);
-  // Hands the streamed rows of one format to the stream.
+  // Hands the streamed rows of one format to the stream, after the deletes they wait for.
   void send_streamed(std::string& rows, bool binary);
+  // Encodes a row for the stream, unless the table holds it already (stored_).
+  void stream_row(const row& values);
+  // The DELETE of the stored rows that streamed rows replace, as (statement, parameter).
+  std::vector<std::pair<std::string, std::string>> take_deletes();
   // COPYs rows encoded by encoder_ into `target`: the binary ones, then the text ones.
   void copy_rows(pqxx::transaction_base& t, const std::string& target, const std::string& binary,
                  const std::string& text) const;
@@ -89,6 +96,8 @@ class row_table {
   std::string stream_target_;                            // the table (or staging table) they go into
   std::uint64_t streamed_at_ = 0;                        // the stream's batch at the last stream_cold
   std::unique_ptr<copy_encoder> encoder_;                // set by stage_for_copy
+  std::unique_ptr<stored_rows> stored_;                  // the rows held when the rebuild began
+  std::vector<std::string> delete_places_;               // stored rows to delete before the next COPY
   std::string streamed_binary_, streamed_text_;          // rows not handed to stream_ yet
   bool direct_ = false;                                  // COPY went straight into the table
   bool unique_key_ = true;

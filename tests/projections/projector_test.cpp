@@ -316,6 +316,47 @@ TEST_F(Projector, ARowThatWentColdAndChangedAgainIsWrittenOnceWithItsLastValues)
             "a=4,b=3,c=1,d=1");
 }
 
+// Over filled tables a rebuild leaves a row it writes unchanged where it is (same ctid),
+// replaces one it changes, deletes one it no longer writes, and adds the new: for a keyed
+// table, for an append-only one with two rows at one position, and for a row that goes as
+// COPY text (it replaces the stored rows with its key that nothing kept).
+TEST_F(Projector, ARebuildOverFilledTablesReplacesOnlyTheRowsThatDiffer) {
+  pqxx::connection c(owner());
+  pqxx::work t(c);
+  t.exec("CREATE TEMP TABLE keyed (id text PRIMARY KEY, value integer, flag boolean)");
+  t.exec("INSERT INTO keyed VALUES ('a', 1, true), ('b', 1, true), ('c', 1, true), ('e', 1, true)");
+  t.exec("CREATE TEMP TABLE appended (position bigint, detail text, flag boolean)");
+  t.exec("INSERT INTO appended VALUES (7, 'x', true), (7, 'y', true), (8, 'z', true), (9, 'w', true)");
+  auto places = [&](const std::string& sql) { return t.exec(sql)[0][0].as<std::string>(); };
+  const auto a_before = places("SELECT ctid::text FROM keyed WHERE id = 'a'");
+  const auto z_before = places("SELECT ctid::text FROM appended WHERE position = 8");
+
+  projections::row_table keyed("keyed", {"id", "value", "flag"}, "text");
+  projections::row_table appended("appended", {"position", "detail", "flag"}, "bigint", false);
+  projections::rebuild_stream stream(t);
+  keyed.stream_into(t, stream);
+  appended.stream_into(t, stream);
+  EXPECT_TRUE(stream.keeps_rows_of("keyed") && stream.keeps_rows_of("appended"));
+  keyed.insert({"a", "1", "true"});   // as stored
+  keyed.insert({"b", "2", "true"});   // changed
+  keyed.insert({"d", "1", "false"});  // new; c is gone
+  keyed.insert({"e", "1", "yes"});    // goes as text
+  // x stays; y2 replaces y; q goes as text after x was kept, and x must stay still.
+  for (const projections::row& r : std::vector<projections::row>{
+           {"7", "x", "true"}, {"7", "y2", "true"}, {"7", "q", "yes"}, {"8", "z", "true"}, {"10", "v", "true"}})
+    appended.append(r);
+  stream.finish();
+  keyed.flush(t, projections::write_mode::copy);
+  appended.flush(t, projections::write_mode::copy);
+
+  EXPECT_EQ(places("SELECT string_agg(id || '=' || value || '/' || flag, ',' ORDER BY id) FROM keyed"),
+            "a=1/true,b=2/true,d=1/false,e=1/true");
+  EXPECT_EQ(places("SELECT string_agg(position || '=' || detail, ',' ORDER BY position, detail) FROM appended"),
+            "7=q,7=x,7=y2,8=z,10=v");
+  EXPECT_EQ(places("SELECT ctid::text FROM keyed WHERE id = 'a'"), a_before) << "an unchanged row stays";
+  EXPECT_EQ(places("SELECT ctid::text FROM appended WHERE position = 8"), z_before) << "an unchanged row stays";
+}
+
 // An append-only table is written by plain INSERT; an event that comes again (past the
 // checkpoints, say by a second source) finds its row and leaves it, as the timeline's key
 // (task, position) has it, instead of failing the batch.
