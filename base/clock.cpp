@@ -45,16 +45,27 @@ std::string format_rfc3339(timestamp t) {
   return std::string(buf, n);
 }
 
+std::optional<int> parse_digits(std::string_view text, std::size_t at, std::size_t count) {
+  if (at + count > text.size()) return std::nullopt;
+  int value = 0;
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+std::optional<sys_days> parse_day(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  const auto y = parse_digits(text, 0, 4), m = parse_digits(text, 5, 2), d = parse_digits(text, 8, 2);
+  if (!y || !m || !d) return std::nullopt;
+  const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*m)}, day{static_cast<unsigned>(*d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return sys_days{ymd};
+}
+
 std::optional<timestamp> parse_rfc3339(std::string_view text) {
-  auto digits = [&](std::size_t at, std::size_t n) -> std::optional<int> {
-    if (at + n > text.size()) return std::nullopt;
-    int v = 0;
-    for (std::size_t i = at; i < at + n; ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-      v = v * 10 + (text[i] - '0');
-    }
-    return v;
-  };
+  auto digits = [&](std::size_t at, std::size_t n) { return parse_digits(text, at, n); };
   const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2),
              se = digits(17, 2);
   if (!y || !mo || !d || !h || !mi || !se || text.size() < 20 || text[4] != '-' || text[7] != '-' ||

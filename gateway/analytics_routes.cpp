@@ -3,6 +3,7 @@
 // markets assigned to them only.
 #include <chrono>
 
+#include "base/clock.hpp"
 #include "base/json_writer.hpp"
 #include "base/uuid_text.hpp"
 #include "gateway/api.hpp"
@@ -57,7 +58,7 @@ base::expected<api::analytics_request, http_response> api::analytics_request_of(
   for (const char* name : {"from", "to"}) {
     const auto text = query_param(target, name);
     if (!text) continue;
-    const auto day = analytics::parse_day(*text);
+    const auto day = base::parse_day(*text);
     if (!day)
       return base::unexpected(problem(problem_code::validation_failed, std::string(name) + " is a UTC date.",
                                       {{name, "Use a UTC date, YYYY-MM-DD."}}));

@@ -9,6 +9,9 @@
 #include <pqxx/pqxx>
 #include <stdexcept>
 #include <string_view>
+#include <unordered_map>
+
+#include "base/clock.hpp"
 
 namespace stradia::projections {
 
@@ -40,27 +43,13 @@ void put_big_endian(std::string& out, Unsigned value) {
 
 void put_field(std::string& out, std::int32_t length) { put_big_endian(out, static_cast<std::uint32_t>(length)); }
 
-// `count` decimal digits at `at`; nullopt if any is not one.
-std::optional<int> digits(std::string_view s, std::size_t at, std::size_t count) {
-  if (at + count > s.size()) return std::nullopt;
-  int value = 0;
-  for (std::size_t i = at; i < at + count; ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    value = value * 10 + (s[i] - '0');
-  }
-  return value;
-}
-
 // Days from 2000-01-01 (Postgres' epoch) of "YYYY-MM-DD" at the start of `s`. Years before
 // 1 are left to Postgres' own parsing.
 std::optional<std::int64_t> postgres_day(std::string_view s) {
-  const auto y = digits(s, 0, 4), m = digits(s, 5, 2), d = digits(s, 8, 2);
-  if (!y || !m || !d || s[4] != '-' || s[7] != '-' || *y < 1) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*m)),
-                                        std::chrono::day(static_cast<unsigned>(*d))};
-  if (!ymd.ok()) return std::nullopt;
+  const auto day = s.size() >= 10 ? base::parse_day(s.substr(0, 10)) : std::nullopt;
+  if (!day || std::chrono::year_month_day{*day}.year() < std::chrono::year(1)) return std::nullopt;
   using std::chrono::sys_days;
-  return (sys_days(ymd) - sys_days(std::chrono::year(2000) / 1 / 1)).count();
+  return (*day - sys_days(std::chrono::year(2000) / 1 / 1)).count();
 }
 
 // Microseconds from 2000-01-01 UTC of "YYYY-MM-DD[T ]HH:MM:SS[.f…](Z|±HH:MM)", at most six
@@ -68,7 +57,7 @@ std::optional<std::int64_t> postgres_day(std::string_view s) {
 std::optional<std::int64_t> postgres_micros(std::string_view s) {
   const auto day = postgres_day(s);
   if (!day || s.size() < 20 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':') return std::nullopt;
-  const auto h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
+  const auto h = base::parse_digits(s, 11, 2), mi = base::parse_digits(s, 14, 2), sec = base::parse_digits(s, 17, 2);
   if (!h || !mi || !sec || *h > 23 || *mi > 59 || *sec > 59) return std::nullopt;
   std::size_t at = 19;
   std::int64_t fraction = 0;
@@ -76,14 +65,14 @@ std::optional<std::int64_t> postgres_micros(std::string_view s) {
     std::size_t n = 0;
     while (at + 1 + n < s.size() && s[at + 1 + n] >= '0' && s[at + 1 + n] <= '9') ++n;
     if (n == 0 || n > 6) return std::nullopt;
-    fraction = *digits(s, at + 1, n);
+    fraction = *base::parse_digits(s, at + 1, n);
     for (std::size_t i = n; i < 6; ++i) fraction *= 10;
     at += 1 + n;
   }
   std::int64_t offset_seconds = 0;
   if (at < s.size() && s[at] == 'Z' && at + 1 == s.size()) {
   } else if (at + 6 == s.size() && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
-    const auto oh = digits(s, at + 1, 2), om = digits(s, at + 4, 2);
+    const auto oh = base::parse_digits(s, at + 1, 2), om = base::parse_digits(s, at + 4, 2);
     if (!oh || !om || *oh > 15 || *om > 59) return std::nullopt;
     offset_seconds = (s[at] == '-' ? -1 : 1) * (*oh * 3600 + *om * 60);
   } else {
@@ -197,13 +186,17 @@ copy_encoder::copy_encoder(std::vector<kind> columns) : columns_(std::move(colum
 
 copy_encoder copy_encoder::of_table(pqxx::transaction_base& t, const std::string& table,
                                     const std::vector<std::string>& columns) {
+  std::unordered_map<std::string, unsigned> types;
+  for (const auto& r :
+       t.exec_params("SELECT attname, atttypid::bigint FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 "
+                     "AND NOT attisdropped",
+                     table))
+    types.emplace(r[0].as<std::string>(), r[1].as<unsigned>());
   std::vector<kind> kinds;
   for (const auto& name : columns) {
-    const auto found = t.exec_params(
-        "SELECT atttypid::bigint FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND NOT attisdropped",
-        table, name);
-    if (found.empty()) throw std::logic_error("COPY into " + table + ": it has no column " + name);
-    kinds.push_back(kind_of(found[0][0].as<unsigned>()));
+    const auto found = types.find(name);
+    if (found == types.end()) throw std::logic_error("COPY into " + table + ": it has no column " + name);
+    kinds.push_back(kind_of(found->second));
   }
   return copy_encoder(std::move(kinds));
 }

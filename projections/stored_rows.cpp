@@ -90,7 +90,6 @@ stored_rows stored_rows::read(pqxx::transaction_base& t, const std::string& tabl
       tuple.append(message.substr(values_start, at - values_start));
       rows.by_key_[std::string(key)].push_back({digest_of(tuple), std::uint64_t{big_endian(place.substr(0, 4))} << 16 |
                                                                       std::uint64_t{big_endian(place.substr(4, 2))}});
-      ++rows.count_;
     }
   }
   const std::unique_ptr<PGresult, decltype(&PQclear)> outcome(PQgetResult(c), &PQclear);
@@ -115,7 +114,6 @@ bool stored_rows::keep(std::string_view tuple, std::vector<std::string>& delete_
     if (same_key[i].values == values) {
       same_key.erase(same_key.begin() + static_cast<std::ptrdiff_t>(i));
       if (same_key.empty()) by_key_.erase(found);
-      --count_;
       return true;
     }
   replace(key, delete_first);
@@ -126,7 +124,6 @@ void stored_rows::replace(std::string_view key, std::vector<std::string>& delete
   const auto found = by_key_.find(std::string(key));
   if (found == by_key_.end()) return;
   for (const auto& s : found->second) delete_first.push_back(place_text(s.place));
-  count_ -= found->second.size();
   by_key_.erase(found);
 }
 

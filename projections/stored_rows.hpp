@@ -32,19 +32,16 @@ class stored_rows {
   void replace(std::string_view key, std::vector<std::string>& delete_first);
   // The places of the stored rows nothing kept or replaced.
   std::vector<std::string> left() const;
-  std::size_t size() const { return count_; }
-
-  using digest = std::array<unsigned char, 16>;
-  static digest digest_of(std::string_view tuple);
 
  private:
+  using digest = std::array<unsigned char, 16>;
+  static digest digest_of(std::string_view tuple);
   struct stored {
     digest values;
     std::uint64_t place;  // the ctid: block << 16 | offset
   };
   static std::string place_text(std::uint64_t place);
   std::unordered_map<std::string, std::vector<stored>> by_key_;  // by the key's binary field
-  std::size_t count_ = 0;
 };
 
 }  // namespace stradia::projections

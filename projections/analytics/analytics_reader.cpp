@@ -4,6 +4,7 @@
 #include <map>
 #include <pqxx/pqxx>
 
+#include "base/clock.hpp"
 #include "projections/row_table.hpp"
 
 namespace stradia::projections::analytics {
@@ -138,7 +139,7 @@ base::expected<std::optional<std::vector<heatmap_history_point>>, std::string> a
     for (const auto& row :
          r.exec_params(heatmap_days_sql, master_strategy_id, day_text(range.from), day_text(range.to), only))
       stored[row[0].as<std::string>()].push_back(
-          {*parse_day(row[1].as<std::string>()), {row[2].as<std::int64_t>(), row[3].as<std::int64_t>()}});
+          {*base::parse_day(row[1].as<std::string>()), {row[2].as<std::int64_t>(), row[3].as<std::int64_t>()}});
     const auto last = std::min(range.to, today);
     for (const auto& board : boards) {
       const auto board_id = board[0].as<std::string>();

@@ -41,22 +41,6 @@ std::string seconds_text(double seconds) {
   return std::string(text, end);
 }
 
-std::optional<std::chrono::sys_days> parse_day(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int parts[3] = {0, 0, 0};
-  const std::size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
-  for (int p = 0; p < 3; ++p)
-    for (std::size_t i = starts[p]; i < starts[p] + lengths[p]; ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-      parts[p] = parts[p] * 10 + (text[i] - '0');
-    }
-  const std::chrono::year_month_day ymd{std::chrono::year(parts[0]),
-                                        std::chrono::month(static_cast<unsigned>(parts[1])),
-                                        std::chrono::day(static_cast<unsigned>(parts[2]))};
-  if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days(ymd);
-}
-
 std::string utc_day(std::int64_t micros) {
   using namespace std::chrono;
   return day_text(floor<days>(sys_time<microseconds>(microseconds(micros))));

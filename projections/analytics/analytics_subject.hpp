@@ -17,9 +17,8 @@ struct task_subject {
 
 // The event's recorded_at in microseconds since the epoch.
 std::int64_t recorded_micros(const stradia::envelope::v1::EventEnvelope& e);
-// "YYYY-MM-DD" of a day, and back (nullopt unless exactly that form and a real date).
+// "YYYY-MM-DD" of a day (base::parse_day reads it back).
 std::string day_text(std::chrono::sys_days day);
-std::optional<std::chrono::sys_days> parse_day(std::string_view text);
 // "YYYY-MM-DD" of a time in microseconds since the epoch, in UTC.
 std::string utc_day(std::int64_t micros);
 // RFC 3339 of a time in microseconds since the epoch.

@@ -4,6 +4,7 @@
 // decisions; the heatmap as it stood at a moment; live batches equal a rebuild.
 #include <pqxx/pqxx>
 
+#include "base/clock.hpp"
 #include "board.pb.h"
 #include "domain/clock.hpp"
 #include "domain/enums.hpp"
@@ -22,7 +23,7 @@ using namespace std::chrono_literals;
 namespace analytics = projections::analytics;
 using envelope = stradia::envelope::v1::EventEnvelope;
 
-std::chrono::sys_days day(const char* text) { return *analytics::parse_day(text); }
+std::chrono::sys_days day(const char* text) { return *base::parse_day(text); }
 
 class Analytics : public store_test {
  protected:
@@ -155,6 +156,15 @@ class Analytics : public store_test {
                                        log.begin() + static_cast<long>(std::min(log.size(), i + batch)));
       ASSERT_TRUE(p.apply("embedded", part).has_value());
     }
+  }
+
+  // The fixture's log and a synthetic one of `shape`, folded live 17 events a batch: the
+  // read models' digest.
+  std::string live_tables_of(const synthetic_log_shape& shape) {
+    write_log();
+    EXPECT_GT(append_synthetic_board_log(*store_, tenant, shape, &new_uuid), 0u);
+    project_live(17);
+    return read_model_digest(worker());
   }
 
   projections::log_source reader() {
@@ -322,13 +332,8 @@ TEST_F(Analytics, GhostCardsAreOffersAcceptsAndRejectsWithJustifications) {
 }
 
 TEST_F(Analytics, LiveBatchesAndARebuildMakeTheSameTables) {
-  write_log();
-  ASSERT_GT(append_synthetic_board_log(
-                *store_, tenant, {.boards = 6, .tasks_per_board = 6, .events_per_task = 60, .analytics_events = true},
-                &new_uuid),
-            0u);
-  project_live(17);
-  const auto live = read_model_digest(worker());
+  const auto live =
+      live_tables_of({.boards = 6, .tasks_per_board = 6, .events_per_task = 60, .analytics_events = true});
   for (const char* table : {"analytics_heatmap_days", "analytics_flow_days", "analytics_cycles",
                             "analytics_ai_usage_days", "analytics_ghost_cards"})
     EXPECT_EQ(live.find(std::string(table) + "=0:"), std::string::npos) << table << " is empty";
@@ -341,13 +346,8 @@ TEST_F(Analytics, LiveBatchesAndARebuildMakeTheSameTables) {
 // after two batches), and many of them change again after they went: those are deleted
 // and written anew. Both as the worker (through staging tables) and as the owner.
 TEST_F(Analytics, ARebuildInSmallBatchesMakesTheSameTablesAsLiveBatches) {
-  write_log();
-  ASSERT_GT(append_synthetic_board_log(
-                *store_, tenant, {.boards = 3, .tasks_per_board = 4, .events_per_task = 40, .analytics_events = true},
-                &new_uuid),
-            0u);
-  project_live(17);
-  const auto live = read_model_digest(worker());
+  const auto live =
+      live_tables_of({.boards = 3, .tasks_per_board = 4, .events_per_task = 40, .analytics_events = true});
   auto three_at_a_time = [read = reader()](std::int64_t after, std::size_t, std::vector<envelope>& into) {
     return read(after, 3, into);
   };

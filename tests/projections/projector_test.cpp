@@ -286,6 +286,9 @@ TEST_F(Projector, CopyInBinaryStoresWhatPostgresMakesOfTheText) {
   EXPECT_THROW(out.complete(), pqxx::data_exception);
 }
 
+// The one text value a query answers.
+std::string text_of(pqxx::transaction_base& t, const std::string& sql) { return t.exec(sql)[0][0].as<std::string>(); }
+
 // A rebuild streams a changed row once it is cold (unchanged for two of the fold's
 // batches); a row changed again after it went is deleted and written anew by flush().
 TEST_F(Projector, ARowThatWentColdAndChangedAgainIsWrittenOnceWithItsLastValues) {
@@ -312,8 +315,7 @@ TEST_F(Projector, ARowThatWentColdAndChangedAgainIsWrittenOnceWithItsLastValues)
   set("a", "4");  // batch 10: so does a
   stream.finish();
   table.flush(t, projections::write_mode::copy);
-  EXPECT_EQ(t.exec("SELECT string_agg(id || '=' || value, ',' ORDER BY id) FROM kept")[0][0].as<std::string>(),
-            "a=4,b=3,c=1,d=1");
+  EXPECT_EQ(text_of(t, "SELECT string_agg(id || '=' || value, ',' ORDER BY id) FROM kept"), "a=4,b=3,c=1,d=1");
 }
 
 // Over filled tables a rebuild leaves a row it writes unchanged where it is (same ctid),
@@ -327,9 +329,8 @@ TEST_F(Projector, ARebuildOverFilledTablesReplacesOnlyTheRowsThatDiffer) {
   t.exec("INSERT INTO keyed VALUES ('a', 1, true), ('b', 1, true), ('c', 1, true), ('e', 1, true)");
   t.exec("CREATE TEMP TABLE appended (position bigint, detail text, flag boolean)");
   t.exec("INSERT INTO appended VALUES (7, 'x', true), (7, 'y', true), (8, 'z', true), (9, 'w', true)");
-  auto places = [&](const std::string& sql) { return t.exec(sql)[0][0].as<std::string>(); };
-  const auto a_before = places("SELECT ctid::text FROM keyed WHERE id = 'a'");
-  const auto z_before = places("SELECT ctid::text FROM appended WHERE position = 8");
+  const auto a_before = text_of(t, "SELECT ctid::text FROM keyed WHERE id = 'a'");
+  const auto z_before = text_of(t, "SELECT ctid::text FROM appended WHERE position = 8");
 
   projections::row_table keyed("keyed", {"id", "value", "flag"}, "text");
   projections::row_table appended("appended", {"position", "detail", "flag"}, "bigint", false);
@@ -349,12 +350,12 @@ TEST_F(Projector, ARebuildOverFilledTablesReplacesOnlyTheRowsThatDiffer) {
   keyed.flush(t, projections::write_mode::copy);
   appended.flush(t, projections::write_mode::copy);
 
-  EXPECT_EQ(places("SELECT string_agg(id || '=' || value || '/' || flag, ',' ORDER BY id) FROM keyed"),
+  EXPECT_EQ(text_of(t, "SELECT string_agg(id || '=' || value || '/' || flag, ',' ORDER BY id) FROM keyed"),
             "a=1/true,b=2/true,d=1/false,e=1/true");
-  EXPECT_EQ(places("SELECT string_agg(position || '=' || detail, ',' ORDER BY position, detail) FROM appended"),
+  EXPECT_EQ(text_of(t, "SELECT string_agg(position || '=' || detail, ',' ORDER BY position, detail) FROM appended"),
             "7=q,7=x,7=y2,8=z,10=v");
-  EXPECT_EQ(places("SELECT ctid::text FROM keyed WHERE id = 'a'"), a_before) << "an unchanged row stays";
-  EXPECT_EQ(places("SELECT ctid::text FROM appended WHERE position = 8"), z_before) << "an unchanged row stays";
+  EXPECT_EQ(text_of(t, "SELECT ctid::text FROM keyed WHERE id = 'a'"), a_before) << "an unchanged row stays";
+  EXPECT_EQ(text_of(t, "SELECT ctid::text FROM appended WHERE position = 8"), z_before) << "an unchanged row stays";
 }
 
 // An append-only table is written by plain INSERT; an event that comes again (past the
@@ -370,8 +371,7 @@ TEST_F(Projector, AnAppendOnlyRowThatComesAgainKeepsTheRowThere) {
   entries.append({"7", "t1", "again"});
   entries.append({"8", "t1", "next"});
   entries.flush(t, projections::write_mode::upsert);
-  EXPECT_EQ(t.exec("SELECT string_agg(position || '=' || detail, ',' ORDER BY position) FROM entries")[0][0]
-                .as<std::string>(),
+  EXPECT_EQ(text_of(t, "SELECT string_agg(position || '=' || detail, ',' ORDER BY position) FROM entries"),
             "7=first,8=next");
 }
 
